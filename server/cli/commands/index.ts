@@ -1,0 +1,7 @@
+/** Every subcommand, in help order. Add a command by adding its register function here. */
+import type { Command } from "commander";
+import { registerVersionCommand } from "./version.command";
+
+export type RegisterCommand = (program: Command) => void;
+
+export const COMMANDS: RegisterCommand[] = [registerVersionCommand];

@@ -1,0 +1,171 @@
+/**
+ * The pipeline spec (`apiVersion: flowctl/v1`, `kind: Pipeline`): the single source of truth for
+ * the CLI, the engine, validation and the console's forms. Field meta (title, description, unit,
+ * default) flows into the generated JSON Schema (`flowctl schema`).
+ *
+ * Objects are not strict here on purpose: unknown keys are reported as warnings with a
+ * "did you mean" by validation (users mistype), not rejected by the parser.
+ */
+import { z } from "zod";
+
+export const API_VERSION = "flowctl/v1";
+export const KIND = "Pipeline";
+
+/** DNS-label: ids become process names, Kubernetes names and metric labels. */
+export const DNS_LABEL_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export const DNS_LABEL_MAX = 63;
+
+export const COMPONENT_ROLES = ["source", "processor", "sink"] as const;
+export type ComponentRole = (typeof COMPONENT_ROLES)[number];
+
+export const RESTART_POLICIES = ["no", "on-failure", "always", "unless-stopped"] as const;
+export type RestartPolicy = (typeof RESTART_POLICIES)[number];
+
+export const QUEUE_POLICIES = ["block", "drop_oldest"] as const;
+export type QueuePolicy = (typeof QUEUE_POLICIES)[number];
+
+export const DRIVERS = ["process", "container", "docker", "kubernetes", "k8s", "nomad", "local"] as const;
+export type Driver = (typeof DRIVERS)[number];
+
+export const DEFAULT_QUEUE_CAPACITY = 1000;
+
+const stringMap = z.record(z.string(), z.string());
+
+/** YAML numbers and booleans in `env` are stringified, never rejected. */
+const envValue = z
+  .union([z.string(), z.number(), z.boolean(), z.null()])
+  .transform((v) => (v === null ? "" : String(v)));
+
+const portSchema = z
+  .object({
+    name: z.string().optional().meta({ title: "Name" }),
+    containerPort: z.number().int().min(1).max(65535).meta({ title: "Container port", description: "Port inside the container (1–65535)." }),
+    hostPort: z.number().int().min(1).max(65535).optional().meta({ title: "Host port", description: "Defaults to containerPort." }),
+    protocol: z.enum(["TCP", "UDP", "SCTP"]).optional().meta({ title: "Protocol", default: "TCP" }),
+  })
+  .meta({ title: "Port" });
+
+const volumeSchema = z
+  .object({
+    name: z.string().optional(),
+    mountPath: z.string().optional().meta({ description: "Mount path inside the container." }),
+    host_path: z.string().optional().meta({ description: "Path on the host ($HOME, ~ and relative paths expanded)." }),
+    container_path: z.string().optional(),
+    readonly: z.boolean().optional(),
+  })
+  .meta({ title: "Volume" });
+
+const secretSchema = z
+  .object({
+    name: z.string(),
+    host_path: z.string().optional(),
+    container_path: z.string().optional(),
+    env: z.string().optional().meta({ description: "Environment variable receiving the secret (type: env)." }),
+    mode: z.string().optional(),
+    type: z.enum(["file", "dir", "env"]).optional(),
+    required: z.boolean().optional(),
+    labels: stringMap.optional(),
+  })
+  .meta({ title: "Secret" });
+
+const resourceQuantities = z.object({
+  cpu: z.union([z.string(), z.number()]).transform(String).optional().meta({ description: "CPU, e.g. 100m or 2.", unit: "cores" }),
+  memory: z.string().optional().meta({ description: "Memory, e.g. 256Mi or 1Gi.", unit: "bytes" }),
+});
+
+export const queueSchema = z
+  .object({
+    capacity: z
+      .number()
+      .int()
+      .min(1)
+      .default(DEFAULT_QUEUE_CAPACITY)
+      .meta({ title: "Capacity", description: "Events buffered on each input edge of this component.", unit: "events" }),
+    policy: z
+      .enum(QUEUE_POLICIES)
+      .default("block")
+      .meta({ title: "Overflow policy", description: "block: backpressure to the producer (nothing dropped). drop_oldest: discard the oldest queued event, counted." }),
+  })
+  .meta({ title: "Input queue", description: "Bounded queue on each edge into this component." });
+
+export const batchSchema = z
+  .object({
+    size: z.number().int().min(1).max(100_000).default(100).meta({ title: "Batch size", unit: "events", description: "Flush when this many events are buffered." }),
+    flush_interval_ms: z
+      .number()
+      .int()
+      .min(0)
+      .default(100)
+      .meta({ title: "Flush interval", unit: "ms", description: "Flush a partial batch after this long." }),
+  })
+  .meta({ title: "Batching", description: "Write events in batches (size or time, whichever first)." });
+
+export const componentSchema = z
+  .object({
+    id: z.string().meta({ title: "Id", description: "Unique DNS-label id (lowercase letters, digits, '-'); also FLOWCTL_COMPONENT_ID." }),
+    type: z
+      .string()
+      .optional()
+      .meta({ title: "Type", description: "A built-in component (e.g. load-generator) or a registry reference name@version." }),
+    command: z.array(z.string()).optional().meta({ title: "Command", description: "argv of the component process (no shell)." }),
+    args: z.array(z.string()).optional().meta({ title: "Arguments", description: "Appended after command." }),
+    image: z.string().optional().meta({ title: "Image", description: "OCI image (container and Kubernetes drivers)." }),
+    inputs: z.array(z.string()).optional().meta({ title: "Inputs", description: "Ids of the components whose output feeds this one." }),
+    env: z.record(z.string(), envValue).optional().meta({ title: "Environment" }),
+    config: z.record(z.string(), z.unknown()).optional().meta({ title: "Config", description: "Component configuration; keys become UPPERCASE env vars." }),
+    input_event_types: z.array(z.string()).optional().meta({ title: "Input event types" }),
+    output_event_types: z.array(z.string()).optional().meta({ title: "Output event types" }),
+    ports: z.array(portSchema).optional().meta({ title: "Ports" }),
+    volumes: z.array(volumeSchema).optional().meta({ title: "Volumes" }),
+    secrets: z.array(secretSchema).optional().meta({ title: "Secrets" }),
+    health_check: z.string().optional().meta({ title: "Health check path", description: "HTTP path probed on health_port, e.g. /health." }),
+    health_port: z.number().int().min(1).max(65535).optional().meta({ title: "Health port" }),
+    replicas: z.number().int().min(0).optional().meta({ title: "Replicas", description: "Instances of this component (0 and 1 both mean one).", default: 1 }),
+    resources: z
+      .object({ requests: resourceQuantities.optional(), limits: resourceQuantities.optional() })
+      .optional()
+      .meta({ title: "Resources" }),
+    restart_policy: z.enum(RESTART_POLICIES).optional().meta({ title: "Restart policy", default: "on-failure" }),
+    queue: queueSchema.optional(),
+    batch: batchSchema.optional(),
+    partition_key: z
+      .string()
+      .optional()
+      .meta({ title: "Partition key", description: "With replicas: route events by hash of this key (event field `id`, `type` or `metadata.<name>`) instead of round-robin." }),
+    depends_on: z.array(z.string()).optional().meta({ title: "Depends on", description: "Start ordering for spec.pipelines entries." }),
+  })
+  .meta({ title: "Component" });
+
+export const metadataSchema = z
+  .object({
+    name: z.string().meta({ title: "Name", description: "Pipeline name; identifies its runs." }),
+    description: z.string().optional(),
+    namespace: z.string().optional(),
+    labels: stringMap.optional(),
+    annotations: stringMap.optional(),
+  })
+  .meta({ title: "Metadata" });
+
+export const pipelineSpecSchema = z
+  .object({
+    apiVersion: z.literal(API_VERSION).meta({ title: "API version" }),
+    kind: z.literal(KIND).meta({ title: "Kind" }),
+    metadata: metadataSchema,
+    spec: z
+      .object({
+        driver: z.enum(DRIVERS).optional().meta({ title: "Driver", description: "Where components run.", default: "process" }),
+        description: z.string().optional(),
+        sources: z.array(componentSchema).optional().meta({ title: "Sources" }),
+        processors: z.array(componentSchema).optional().meta({ title: "Processors" }),
+        sinks: z.array(componentSchema).optional().meta({ title: "Sinks" }),
+        pipelines: z.array(componentSchema).optional().meta({ title: "Pipelines", description: "Black-box pipeline containers (flowctl compatibility)." }),
+        config: z.record(z.string(), z.unknown()).optional(),
+      })
+      .meta({ title: "Spec" }),
+  })
+  .meta({ title: "flowctl Pipeline", description: "A DAG of sources, processors and sinks wired by `inputs`." });
+
+/** A pipeline as written (after zod parsing: env stringified, queue/batch defaults applied). */
+export type PipelineSpec = z.output<typeof pipelineSpecSchema>;
+export type ComponentSpec = z.output<typeof componentSchema>;
+export type PipelineSpecInput = z.input<typeof pipelineSpecSchema>;
