@@ -1,0 +1,90 @@
+/** Pipeline runs: status lifecycle (guarded), records and the lifecycle log. */
+import { IllegalStateError } from "./errors";
+
+export const RUN_STATUSES = ["STARTING", "RUNNING", "COMPLETED", "FAILED", "STOPPED", "INTERRUPTED"] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const TERMINAL_RUN_STATUSES: ReadonlySet<RunStatus> = new Set(["COMPLETED", "FAILED", "STOPPED", "INTERRUPTED"]);
+
+const TRANSITIONS: Record<RunStatus, readonly RunStatus[]> = {
+  STARTING: ["RUNNING", "FAILED", "STOPPED", "INTERRUPTED"],
+  RUNNING: ["COMPLETED", "FAILED", "STOPPED", "INTERRUPTED"],
+  COMPLETED: [],
+  FAILED: [],
+  STOPPED: [],
+  INTERRUPTED: [],
+};
+
+export function canTransitionRun(from: RunStatus, to: RunStatus): boolean {
+  return from === to || TRANSITIONS[from].includes(to);
+}
+
+/** Throws IllegalStateError when `from → to` is not a run transition. */
+export function assertRunTransition(from: RunStatus, to: RunStatus): void {
+  if (!canTransitionRun(from, to)) throw new IllegalStateError(from, to, "run transition");
+}
+
+export interface ComponentRunMetrics {
+  eventsIn: number;
+  eventsOut: number;
+  bytesIn: number;
+  bytesOut: number;
+  processingTimeMs: number;
+  errors: number;
+  restarts: number;
+  /** Events in flight to the component when it crashed and not delivered again. */
+  lost: number;
+  /** Events in flight at a crash that were delivered again after the restart. */
+  redelivered: number;
+  /** Events discarded by a drop_oldest queue in front of the component. */
+  dropped: number;
+}
+
+export interface RunMetricsSummary {
+  eventsProcessed: number;
+  eventsPerSecond: number;
+  bytesProcessed: number;
+  components: Record<string, ComponentRunMetrics>;
+}
+
+export interface RunRecord {
+  runId: string;
+  pipelineName: string;
+  /** The stored PipelineVersion this run executed, when the pipeline was saved. */
+  pipelineVersionId: string | null;
+  status: RunStatus;
+  startedAt: Date;
+  endedAt: Date | null;
+  error: string | null;
+  componentIds: string[];
+  configYaml: string;
+  metrics: RunMetricsSummary | null;
+}
+
+export const RUN_EVENT_TYPES = [
+  "run.status",
+  "component.started",
+  "component.registered",
+  "component.exited",
+  "component.restarted",
+  "component.unhealthy",
+  "component.healthy",
+  "component.crash_loop",
+  "edge.reconnected",
+  "diagnosis.finding",
+] as const;
+export type RunEventType = (typeof RUN_EVENT_TYPES)[number];
+
+export interface RunEventRecord {
+  id: string;
+  runId: string;
+  at: Date;
+  type: RunEventType;
+  componentId: string | null;
+  message: string;
+  data: Record<string, unknown> | null;
+}
+
+export function emptyComponentRunMetrics(): ComponentRunMetrics {
+  return { eventsIn: 0, eventsOut: 0, bytesIn: 0, bytesOut: 0, processingTimeMs: 0, errors: 0, restarts: 0, lost: 0, redelivered: 0, dropped: 0 };
+}

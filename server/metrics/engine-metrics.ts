@@ -1,0 +1,56 @@
+/**
+ * The engine's own Prometheus metrics (served on the console/HTTP port and on --metrics-port):
+ * the seed's control-plane gauges and the per-edge router metrics that diagnosis reads.
+ * One factory so the engine, the scraper and the tests agree on names, types and labels.
+ */
+import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
+
+export interface EngineMetrics {
+  registry: Registry;
+  registeredComponents: Gauge;
+  healthyComponents: Gauge;
+  activeStreams: Gauge;
+  /** labels: pipeline, from, to */
+  edgeQueueDepth: Gauge;
+  edgeQueueCapacity: Gauge;
+  edgeEvents: Counter;
+  edgeBytes: Counter;
+  /** Seconds the upstream waited on this edge's full queue. */
+  edgeBlockedSeconds: Counter;
+  edgeDropped: Counter;
+  /** labels: pipeline, component_id */
+  componentRestarts: Counter;
+  /** 1 healthy, 0 not; labels: pipeline, component_id */
+  componentUp: Gauge;
+  /** labels: pipeline, component_id, outcome = lost | redelivered */
+  inflightAtCrash: Counter;
+}
+
+const EDGE_LABELS = ["pipeline", "from", "to"] as const;
+const COMPONENT_LABELS = ["pipeline", "component_id"] as const;
+
+export function createEngineMetrics(opts: { defaultMetrics?: boolean } = {}): EngineMetrics {
+  const registry = new Registry();
+  if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: "flowctl_engine_" });
+  const reg = [registry];
+  return {
+    registry,
+    registeredComponents: new Gauge({ name: "flowctl_registered_components", help: "Components registered with the control plane.", registers: reg }),
+    healthyComponents: new Gauge({ name: "flowctl_healthy_components", help: "Registered components whose status is HEALTHY.", registers: reg }),
+    activeStreams: new Gauge({ name: "flowctl_active_streams", help: "Open data-plane gRPC streams between the engine and components.", registers: reg }),
+    edgeQueueDepth: new Gauge({ name: "flowctl_edge_queue_depth", help: "Events queued on the edge, waiting for the downstream component.", labelNames: EDGE_LABELS, registers: reg }),
+    edgeQueueCapacity: new Gauge({ name: "flowctl_edge_queue_capacity", help: "Capacity of the edge's bounded queue, in events.", labelNames: EDGE_LABELS, registers: reg }),
+    edgeEvents: new Counter({ name: "flowctl_edge_events_total", help: "Events delivered across the edge.", labelNames: EDGE_LABELS, registers: reg }),
+    edgeBytes: new Counter({ name: "flowctl_edge_bytes_total", help: "Serialized event bytes delivered across the edge.", labelNames: EDGE_LABELS, registers: reg }),
+    edgeBlockedSeconds: new Counter({ name: "flowctl_edge_blocked_seconds_total", help: "Time the upstream waited because the edge's queue was full.", labelNames: EDGE_LABELS, registers: reg }),
+    edgeDropped: new Counter({ name: "flowctl_edge_dropped_total", help: "Events discarded by a drop_oldest queue on the edge.", labelNames: EDGE_LABELS, registers: reg }),
+    componentRestarts: new Counter({ name: "flowctl_component_restarts_total", help: "Restarts of the component's process by the supervisor.", labelNames: COMPONENT_LABELS, registers: reg }),
+    componentUp: new Gauge({ name: "flowctl_component_up", help: "1 when the component is registered and HEALTHY, else 0.", labelNames: COMPONENT_LABELS, registers: reg }),
+    inflightAtCrash: new Counter({
+      name: "flowctl_component_inflight_at_crash_total",
+      help: "Events in flight to a component when it crashed, by outcome (lost or redelivered).",
+      labelNames: [...COMPONENT_LABELS, "outcome"],
+      registers: reg,
+    }),
+  };
+}
