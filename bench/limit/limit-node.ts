@@ -1,0 +1,164 @@
+/**
+ * The "physical limit" for our architecture: plain @grpc/grpc-js processes, no flowctl code, with
+ * the same hops as a linear pipeline through the engine (source → relay → processor → relay → sink)
+ * and the same event size and batch size. The source encodes real flowctl.v1.Event batches with
+ * protobufjs (as any source must); the relay and the processor forward opaque bytes (the best any
+ * hop can do); the sink counts events by walking field tags. Roles are chosen by argv[2].
+ *
+ *   source <port> <batchSize> <eventSize>        server: Source/Stream (server streaming)
+ *   processor <port>                              server: Processor/Process (bidi echo)
+ *   sink <port>                                   server: Sink/Consume (client streaming), prints counts
+ *   relay <srcPort> <procPort> <sinkPort>         client of all three
+ *   hop-server <port>                             server: Sink/Consume, prints counts
+ *   hop-client <port> <batchSize> <eventSize>     client streaming batches into hop-server
+ */
+import * as grpc from "@grpc/grpc-js";
+import protobuf from "protobufjs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const PROTO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../proto");
+const WINDOW = 4 << 20;
+const CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  "grpc-node.flow_control_window": WINDOW,
+  "grpc.max_receive_message_length": 64 << 20,
+  "grpc.max_send_message_length": 64 << 20,
+};
+
+const id = <T>(b: T) => b;
+const method = (name: string, requestStream: boolean, responseStream: boolean) => ({
+  path: `/bench.Limit/${name}`,
+  requestStream,
+  responseStream,
+  requestSerialize: id as (b: Buffer) => Buffer,
+  requestDeserialize: id as (b: Buffer) => Buffer,
+  responseSerialize: id as (b: Buffer) => Buffer,
+  responseDeserialize: id as (b: Buffer) => Buffer,
+});
+const SERVICE = {
+  Stream: method("Stream", false, true),
+  Process: method("Process", true, true),
+  Consume: method("Consume", true, false),
+} satisfies grpc.ServiceDefinition;
+
+/** Raises a grpc-js server's HTTP/2 receive windows (grpc-js has no server option for it). */
+function largeWindows(server: grpc.Server): grpc.Server {
+  const internals = server as unknown as { commonServerOptions: { settings?: Record<string, number> } };
+  internals.commonServerOptions.settings = { ...internals.commonServerOptions.settings, initialWindowSize: WINDOW };
+  return server;
+}
+
+async function serve(port: number, impl: grpc.UntypedServiceImplementation): Promise<void> {
+  const server = largeWindows(new grpc.Server(CHANNEL_OPTIONS));
+  server.addService(SERVICE, impl);
+  await new Promise<void>((resolve, reject) =>
+    server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve())),
+  );
+  process.stdout.write(JSON.stringify({ ready: true }) + "\n");
+}
+
+/** Counts events in an EventBatch by walking field-1 tags without decoding the events. */
+function countEvents(buf: Buffer): number {
+  const r = protobuf.Reader.create(buf);
+  let n = 0;
+  while (r.pos < r.len) {
+    const tag = r.uint32();
+    if (tag >>> 3 === 1) n += 1;
+    r.skipType(tag & 7);
+  }
+  return n;
+}
+
+async function batchEncoder(batchSize: number, eventSize: number): Promise<() => Buffer> {
+  const root = new protobuf.Root();
+  // Imports in the .proto files are relative to proto/, like protoc's -I.
+  root.resolvePath = (_origin, target) => (path.isAbsolute(target) ? target : path.join(PROTO_DIR, target));
+  await root.load("flowctl/batch/v1/batch.proto");
+  const EventBatch = root.lookupType("flowctl.batch.v1.EventBatch");
+  const payload = Buffer.alloc(eventSize, 120);
+  let seq = 0;
+  return () => {
+    const now = Date.now();
+    const events = Array.from({ length: batchSize }, (_, i) => ({
+      id: `evt-${seq}-${i}`,
+      type: "flowctl.load.v1",
+      payload,
+      timestamp: { seconds: Math.floor(now / 1000), nanos: (now % 1000) * 1e6 },
+      sourceComponentId: "source",
+    }));
+    seq += 1;
+    return Buffer.from(EventBatch.encode({ events, sequence: seq }).finish());
+  };
+}
+
+function reportCounts(count: () => number): void {
+  setInterval(() => process.stdout.write(JSON.stringify({ t: Date.now(), count: count() }) + "\n"), 200).unref();
+}
+
+/** Writes from `next()` as fast as the stream's flow control allows. */
+function pump(stream: grpc.ClientWritableStream<Buffer> | grpc.ServerWritableStream<unknown, Buffer>, next: () => Buffer): void {
+  const go = () => {
+    while (stream.write(next()));
+    stream.once("drain", go);
+  };
+  go();
+}
+
+async function main(): Promise<void> {
+  const [role, a, b, c] = process.argv.slice(2);
+  const client = (port: string) => new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+  switch (role) {
+    case "source": {
+      const next = await batchEncoder(Number(b), Number(c));
+      return serve(Number(a), { Stream: (call: grpc.ServerWritableStream<Buffer, Buffer>) => pump(call, next) });
+    }
+    case "processor":
+      return serve(Number(a), {
+        Process: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => {
+          call.on("data", (buf: Buffer) => {
+            if (!call.write(buf)) {
+              call.pause();
+              call.once("drain", () => call.resume());
+            }
+          });
+          call.on("end", () => call.end());
+        },
+      });
+    case "sink":
+    case "hop-server": {
+      let count = 0;
+      reportCounts(() => count);
+      return serve(Number(a), {
+        Consume: (call: grpc.ServerReadableStream<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => {
+          call.on("data", (buf: Buffer) => (count += countEvents(buf)));
+          call.on("end", () => cb(null, Buffer.alloc(0)));
+        },
+      });
+    }
+    case "relay": {
+      const src = client(a!).makeServerStreamRequest(SERVICE.Stream.path, id, id, Buffer.alloc(0));
+      const proc = client(b!).makeBidiStreamRequest(SERVICE.Process.path, id, id);
+      const sink = client(c!).makeClientStreamRequest(SERVICE.Consume.path, id, id, () => undefined);
+      const forward = (from: NodeJS.ReadableStream & { pause(): void; resume(): void }, to: grpc.ClientWritableStream<Buffer>) =>
+        from.on("data", (buf: Buffer) => {
+          if (!to.write(buf)) {
+            from.pause();
+            to.once("drain", () => from.resume());
+          }
+        });
+      forward(src as never, proc as never);
+      forward(proc as never, sink);
+      return;
+    }
+    case "hop-client": {
+      const next = await batchEncoder(Number(b), Number(c));
+      const call = client(a!).makeClientStreamRequest(SERVICE.Consume.path, id, id, () => undefined);
+      pump(call, next);
+      return;
+    }
+    default:
+      throw new Error(`unknown role ${role}`);
+  }
+}
+
+await main();
