@@ -25,15 +25,15 @@ const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   "grpc.max_send_message_length": 64 << 20,
 };
 
-const id = <T>(b: T) => b;
+const id = (b: Buffer): Buffer => b;
 const method = (name: string, requestStream: boolean, responseStream: boolean) => ({
   path: `/bench.Limit/${name}`,
   requestStream,
   responseStream,
-  requestSerialize: id as (b: Buffer) => Buffer,
-  requestDeserialize: id as (b: Buffer) => Buffer,
-  responseSerialize: id as (b: Buffer) => Buffer,
-  responseDeserialize: id as (b: Buffer) => Buffer,
+  requestSerialize: id,
+  requestDeserialize: id,
+  responseSerialize: id,
+  responseDeserialize: id,
 });
 const SERVICE = {
   Stream: method("Stream", false, true),
@@ -136,9 +136,9 @@ async function main(): Promise<void> {
       });
     }
     case "relay": {
-      const src = client(a!).makeServerStreamRequest(SERVICE.Stream.path, id, id, Buffer.alloc(0));
-      const proc = client(b!).makeBidiStreamRequest(SERVICE.Process.path, id, id);
-      const sink = client(c!).makeClientStreamRequest(SERVICE.Consume.path, id, id, () => undefined);
+      const src = client(a!).makeServerStreamRequest<Buffer, Buffer>(SERVICE.Stream.path, id, id, Buffer.alloc(0));
+      const proc = client(b!).makeBidiStreamRequest<Buffer, Buffer>(SERVICE.Process.path, id, id);
+      const sink = client(c!).makeClientStreamRequest<Buffer, Buffer>(SERVICE.Consume.path, id, id, () => undefined);
       const forward = (from: NodeJS.ReadableStream & { pause(): void; resume(): void }, to: grpc.ClientWritableStream<Buffer>) =>
         from.on("data", (buf: Buffer) => {
           if (!to.write(buf)) {
@@ -152,7 +152,7 @@ async function main(): Promise<void> {
     }
     case "hop-client": {
       const next = await batchEncoder(Number(b), Number(c));
-      const call = client(a!).makeClientStreamRequest(SERVICE.Consume.path, id, id, () => undefined);
+      const call = client(a!).makeClientStreamRequest<Buffer, Buffer>(SERVICE.Consume.path, id, id, () => undefined);
       pump(call, next);
       return;
     }
