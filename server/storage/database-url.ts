@@ -1,0 +1,53 @@
+/**
+ * Where the store lives. Default `file:<cwd>/.flowctl/flowctl.db`, `DATABASE_URL` overrides, and
+ * `--no-persistence` gets a private temp file: libsql opens a fresh connection after every
+ * transaction, so `file::memory:` would hand each connection its own empty database.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { InvalidArgumentError } from "../core/errors";
+
+/** A resolved database location plus how to clean it up. */
+export interface ResolvedDatabase {
+  /** libsql URL (`file:/abs/path.db`). */
+  url: string;
+  /** Absolute file path. */
+  file: string;
+  /** True for a throw-away database (`--no-persistence`), deleted on close. */
+  ephemeral: boolean;
+  /** Removes an ephemeral database's directory; no-op otherwise. */
+  dispose(): void;
+}
+
+/** Options accepted by {@link resolveDatabase}. */
+export interface DatabaseLocationOptions {
+  /** `file:…` URL, a plain path, or `file::memory:` for a throw-away store. */
+  databaseUrl?: string;
+  /** Base for relative paths and the default location. @default process.cwd() */
+  cwd?: string;
+  /** Environment to read `DATABASE_URL` from. @default process.env */
+  env?: Record<string, string | undefined>;
+}
+
+const MEMORY_URLS = new Set([":memory:", "file::memory:", "file::memory:?cache=shared"]);
+
+/** Resolves the database location and creates its directory. */
+export function resolveDatabase(opts: DatabaseLocationOptions = {}): ResolvedDatabase {
+  const cwd = opts.cwd ?? process.cwd();
+  const env = opts.env ?? process.env;
+  const raw = opts.databaseUrl ?? env.DATABASE_URL ?? `file:${path.join(cwd, ".flowctl", "flowctl.db")}`;
+  if (MEMORY_URLS.has(raw)) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "flowctl-ephemeral-"));
+    const file = path.join(dir, "flowctl.db");
+    return { url: `file:${file}`, file, ephemeral: true, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  if (/^(postgres|postgresql|libsql|https?|wss?):/.test(raw)) {
+    throw new InvalidArgumentError("DATABASE_URL", `only SQLite file URLs are supported so far (got ${raw.split(":")[0]}:)`);
+  }
+  const withoutScheme = raw.startsWith("file:") ? raw.slice("file:".length).replace(/^\/\/(?=\/)/, "") : raw;
+  if (withoutScheme.length === 0) throw new InvalidArgumentError("DATABASE_URL", "empty path");
+  const file = path.resolve(cwd, withoutScheme);
+  mkdirSync(path.dirname(file), { recursive: true });
+  return { url: `file:${file}`, file, ephemeral: false, dispose: () => undefined };
+}
