@@ -103,9 +103,17 @@ export function isRegistryRef(type: string | undefined): boolean {
   return !!type && type.includes("@") && !type.startsWith("/");
 }
 
-/** Type names that only looked like a database sink by convention (warn when unbatched). */
-export function looksLikeDatabaseSink(type: string | undefined): boolean {
-  if (!type) return false;
-  if (findBuiltin(type)?.writesToDatabase) return true;
-  return /(postgres|pg|mysql|sqlite|duckdb|clickhouse|database|db|sql)/i.test(type.split("@")[0] ?? "");
+const DATABASE_TOKEN_RE = /^(postgres(ql)?|pg|mysql|mariadb|sqlite3?|duckdb|clickhouse|database|db|sql|mongo(db)?|cassandra|timescale(db)?|influx(db)?|[a-z]+db|[a-z]+sql)$/i;
+
+/**
+ * Whether a name (a `type`, an image or an id) suggests a database-writing component: a
+ * built-in flagged `writesToDatabase`, or a name with a database word as one of its
+ * `-`/`_`/`/`/`.`-separated parts (`postgres-consumer@v1`, `ghcr.io/x/duckdb-sink:1`).
+ * Validation warns when such a sink has no `batch`.
+ */
+export function looksLikeDatabaseSink(name: string | undefined): boolean {
+  if (!name) return false;
+  if (findBuiltin(name)?.writesToDatabase) return true;
+  const base = name.split("@")[0]!.replace(/:[^/]*$/, "");
+  return base.split(/[-_/.]+/).some((token) => DATABASE_TOKEN_RE.test(token));
 }

@@ -7,6 +7,7 @@
  * "did you mean" by validation (users mistype), not rejected by the parser.
  */
 import { z } from "zod";
+import { CPU_QUANTITY_RE, MEMORY_QUANTITY_RE } from "../units";
 
 export const API_VERSION = "flowctl/v1";
 export const KIND = "Pipeline";
@@ -68,10 +69,20 @@ const secretSchema = z
   })
   .meta({ title: "Secret" });
 
-const resourceQuantities = z.object({
-  cpu: z.union([z.string(), z.number()]).transform(String).optional().meta({ description: "CPU, e.g. 100m or 2.", unit: "cores" }),
-  memory: z.string().optional().meta({ description: "Memory, e.g. 256Mi or 1Gi.", unit: "bytes" }),
-});
+const resourceQuantities = z
+  .object({
+    cpu: z
+      .union([z.number().positive(), z.string().regex(CPU_QUANTITY_RE)])
+      .transform(String)
+      .optional()
+      .meta({ title: "CPU", description: "Cores or millicores, e.g. 100m, 0.5 or 2.", unit: "cores", examples: ["100m", "0.5", "2"] }),
+    memory: z
+      .union([z.number().int().positive(), z.string().regex(MEMORY_QUANTITY_RE)])
+      .transform(String)
+      .optional()
+      .meta({ title: "Memory", description: "Bytes with an optional unit, e.g. 256Mi, 1Gi or 512M.", unit: "bytes", examples: ["256Mi", "1Gi"] }),
+  })
+  .meta({ title: "Resource quantities" });
 
 export const queueSchema = z
   .object({
