@@ -1,0 +1,59 @@
+/**
+ * Busy / back-pressured fractions per component: the SDK's time counters when present, edge
+ * metrics otherwise (foreign components). The engine's view of back-pressure (time the sender
+ * waited on a full output queue) is folded in for every component, because a source blocked by
+ * the router may not know it is blocked.
+ */
+import type { ComponentWindow, EdgeWindow } from "./diagnosis-types";
+
+export interface ComponentLoad {
+  id: string;
+  busy: number | null;
+  backpressured: number;
+  /** Max mean fill of the component's input queues (0..1), null without edge data. */
+  inputFill: number | null;
+  /** Sum of depths / capacities over the component's input edges. */
+  queueDepth: number | null;
+  queueCapacity: number | null;
+  /** True when busy was inferred from queues rather than measured. */
+  inferred: boolean;
+}
+
+const clamp01 = (x: number) => Math.max(0, Math.min(1, x));
+
+function sumOrNull(values: Array<number | null>): number | null {
+  const present = values.filter((v): v is number => v !== null);
+  return present.length ? present.reduce((a, b) => a + b, 0) : null;
+}
+
+/** Load of every component keyed by id. */
+export function computeLoads(components: readonly ComponentWindow[], edges: readonly EdgeWindow[], fullQueueFill: number): Map<string, ComponentLoad> {
+  const out = new Map<string, ComponentLoad>();
+  for (const c of components) {
+    const outs = edges.filter((e) => e.from === c.id);
+    const ins = edges.filter((e) => e.to === c.id);
+    const blocked = outs.map((e) => e.blocked).filter((b): b is number => b !== null);
+    // Fan-out blocks on one queue at a time; the sum over edges is the sender's blocked share.
+    const edgeBp = blocked.length ? clamp01(blocked.reduce((a, b) => a + b, 0)) : null;
+    const bp = clamp01(Math.max(c.backpressured ?? 0, edgeBp ?? 0));
+    const fills = ins.map((e) => e.avgFill).filter((f): f is number => f !== null);
+    const inputFill = fills.length ? Math.max(...fills) : null;
+    let busy = c.busy;
+    let inferred = false;
+    if (busy === null && inputFill !== null && inputFill >= fullQueueFill) {
+      // A foreign component with a full input queue is working all the time it is not blocked.
+      busy = clamp01(1 - bp);
+      inferred = true;
+    }
+    out.set(c.id, {
+      id: c.id,
+      busy: busy === null ? null : clamp01(busy),
+      backpressured: bp,
+      inputFill,
+      queueDepth: sumOrNull(ins.map((e) => e.queueDepth)),
+      queueCapacity: sumOrNull(ins.map((e) => e.queueCapacity)),
+      inferred,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,147 @@
+import { readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { diagnose } from "./diagnose";
+import type { MetricWindow } from "./diagnosis-types";
+import { fitLine } from "./linear-fit";
+
+interface Fixture {
+  description: string;
+  expected: null | { kind: "component"; component: string } | { kind: "edge"; edge: { from: string; to: string } };
+  window: MetricWindow;
+}
+
+const dir = path.join(import.meta.dirname, "fixtures");
+const fixtures = Object.fromEntries(
+  readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => [f.replace(/\.json$/, ""), JSON.parse(readFileSync(path.join(dir, f), "utf8")) as Fixture]),
+);
+
+describe("diagnose on recorded metric windows", () => {
+  it("has the fixtures the detector is specified by", () => {
+    expect(Object.keys(fixtures).sort()).toEqual(
+      [
+        "cpu-bound-processor",
+        "diamond-slow-branch",
+        "diamond-slow-join",
+        "edge-transport",
+        "fan-out-one-slow-sink",
+        "foreign-slow-sink",
+        "linear-slow-sink",
+        "queue-filling",
+        "rate-limited-healthy",
+        "unthrottled-source-keeps-up",
+      ].sort(),
+    );
+  });
+
+  for (const [name, fx] of Object.entries(fixtures)) {
+    it(`${name}: ${fx.description}`, () => {
+      const report = diagnose(fx.window);
+      if (fx.expected === null) {
+        expect(report.bottleneck).toBeNull();
+        expect(report.findings.some((f) => f.code === "KEEPS_UP")).toBe(true);
+        return;
+      }
+      expect(report.bottleneck).not.toBeNull();
+      const b = report.bottleneck!;
+      expect(b.kind).toBe(fx.expected.kind);
+      if (fx.expected.kind === "component") {
+        expect(b.component).toBe(fx.expected.component);
+        expect(b.edge).toBeNull();
+        expect(report.findings[0]).toMatchObject({ severity: "critical", code: "BOTTLENECK_COMPONENT", component: fx.expected.component });
+      } else {
+        expect(b.edge).toEqual(fx.expected.edge);
+        expect(b.component).toBeNull();
+        expect(report.findings[0]).toMatchObject({ severity: "critical", code: "BOTTLENECK_EDGE" });
+      }
+      expect(b.evidence.length).toBeGreaterThan(1);
+      expect(b.recommendations.length).toBeGreaterThan(2);
+    });
+  }
+
+  it("reports the JSON shape of `flowctl diagnose --json`", () => {
+    const r = diagnose(fixtures["linear-slow-sink"]!.window);
+    expect(Object.keys(r).sort()).toEqual(["bottleneck", "components", "findings", "pipeline", "window"]);
+    expect(r.window).toEqual({ from: "2025-11-27T13:26:40.000Z", to: "2025-11-27T13:26:50.000Z" });
+    expect(Object.keys(r.bottleneck!).sort()).toEqual(["component", "edge", "evidence", "kind", "reason", "recommendations"]);
+    for (const c of r.components) {
+      expect(Object.keys(c).sort()).toEqual(
+        ["backpressured", "busy", "errors", "id", "inRate", "outRate", "p50Ms", "p95Ms", "p99Ms", "queueCapacity", "queueDepth", "role"].sort(),
+      );
+    }
+    const db = r.components.find((c) => c.id === "db")!;
+    expect(db).toMatchObject({ busy: 0.99, backpressured: 0, queueDepth: 1000, queueCapacity: 1000, p50Ms: 10.1 });
+  });
+
+  it("recommends sink remedies from the tuning guide and estimates replica throughput", () => {
+    const b = diagnose(fixtures["linear-slow-sink"]!.window).bottleneck!;
+    expect(b.recommendations.join("\n")).toMatch(/batch writes/);
+    expect(b.recommendations.join("\n")).toMatch(/asynchronous/);
+    // 99 events/s at 99 % busy → 100/s per replica → 200/s with 2 replicas.
+    expect(b.recommendations).toContain("estimate: with 2 replicas ≈ 200 events/s (100 events/s per replica at 100 % busy; upstream limits still apply)");
+  });
+
+  it("recommends parallelism for a CPU-bound processor and names the idle sibling as not the limit on fan-out", () => {
+    const cpu = diagnose(fixtures["cpu-bound-processor"]!.window).bottleneck!;
+    expect(cpu.recommendations[0]).toMatch(/replicas: 2/);
+    const fan = diagnose(fixtures["fan-out-one-slow-sink"]!.window).bottleneck!;
+    expect(fan.evidence.join("\n")).toMatch(/sibling fast busy 1 % \(not the limit\)/);
+  });
+
+  it("recommends batching and queue capacity for an edge bottleneck", () => {
+    const b = diagnose(fixtures["edge-transport"]!.window).bottleneck!;
+    expect(b.recommendations.join("\n")).toMatch(/batched wire/);
+    expect(b.recommendations.join("\n")).toMatch(/queue capacity/);
+    expect(b.evidence[0]).toBe("gen blocked on gen → sink 88 % of the time");
+  });
+
+  it("predicts time-to-full from a well-fitting queue growth trend", () => {
+    const r = diagnose(fixtures["queue-filling"]!.window);
+    const f = r.findings.find((x) => x.code === "QUEUE_FILLING");
+    // depth 600 of 1000, +50/s → 8 s.
+    expect(f?.message).toMatch(/grows 50\.0 events\/s \(R² 1\.00\): full in ~8 s/);
+  });
+
+  it("does not predict time-to-full from a noisy trend", () => {
+    const w = structuredClone(fixtures["queue-filling"]!.window);
+    const samples = w.edges[0]!.depthSamples!;
+    samples.forEach((s, i) => (s[1] = i % 2 === 0 ? 100 : 700));
+    const r = diagnose(w);
+    expect(r.findings.some((x) => x.code === "QUEUE_FILLING")).toBe(false);
+  });
+
+  it("flags back-pressured upstream components, errors, drops and down components", () => {
+    const w = structuredClone(fixtures["linear-slow-sink"]!.window);
+    w.components[1]!.errors = 50;
+    w.components[0]!.up = false;
+    w.edges[0]!.dropped = 12;
+    const codes = diagnose(w).findings.map((f) => `${f.code}:${f.component ?? ""}`);
+    expect(codes).toEqual(
+      expect.arrayContaining(["BACKPRESSURED:gen", "BACKPRESSURED:proc", "ERRORS:proc", "COMPONENT_DOWN:gen", "EVENTS_DROPPED:proc"]),
+    );
+  });
+
+  it("says so when there is no data at all rather than calling the pipeline healthy", () => {
+    const w: MetricWindow = {
+      pipeline: "p",
+      from: 0,
+      to: 10_000,
+      components: [{ id: "a", role: "source", inRate: null, outRate: null, p50Ms: null, p95Ms: null, p99Ms: null, errors: null, busy: null, idle: null, backpressured: null }],
+      edges: [],
+    };
+    const r = diagnose(w);
+    expect(r.bottleneck).toBeNull();
+    expect(r.findings.map((f) => f.code)).toEqual(["NO_METRICS"]);
+  });
+});
+
+describe("fitLine", () => {
+  it("fits an exact line with R² = 1 and rejects too few samples", () => {
+    const fit = fitLine([[0, 1], [1000, 3], [2000, 5]])!;
+    expect(fit.slopePerSec).toBeCloseTo(2, 10);
+    expect(fit.r2).toBeCloseTo(1, 10);
+    expect(fitLine([[0, 1], [1, 2]])).toBeUndefined();
+  });
+});

@@ -1,0 +1,60 @@
+/**
+ * Remedies from the performance tuning guide's checklist (docs/performance-tuning.md), chosen by
+ * what kind of bottleneck was found, plus the capacity estimates the numbers allow.
+ */
+import type { ComponentWindow, EdgeWindow } from "./diagnosis-types";
+
+const fmtRate = (r: number) => (r >= 100 ? `${Math.round(r)}` : r.toFixed(1));
+
+/**
+ * Throughput one replica sustains when 100 % busy: observed rate ÷ busy fraction (per replica).
+ * Undefined when the component is barely busy (the ratio would be noise).
+ */
+export function capacityPerReplica(c: ComponentWindow): number | undefined {
+  const rate = c.role === "sink" ? (c.outRate ?? c.inRate) : (c.inRate ?? c.outRate);
+  const replicas = c.replicas ?? 1;
+  if (rate == null || c.busy == null || c.busy < 0.2 || rate <= 0) return undefined;
+  return rate / replicas / Math.min(1, c.busy);
+}
+
+/** "With N replicas ≈ X events/s" lines for 2× and 4× the current replica count. */
+export function replicaEstimates(c: ComponentWindow): string[] {
+  const per = capacityPerReplica(c);
+  if (per === undefined) return [];
+  const r = c.replicas ?? 1;
+  return [2 * r, 4 * r].map((n) => `estimate: with ${n} replicas ≈ ${fmtRate(per * n)} events/s (${fmtRate(per)} events/s per replica at 100 % busy; upstream limits still apply)`);
+}
+
+/** Recommendations for a component bottleneck, most effective first. */
+export function componentRecommendations(c: ComponentWindow, opts: { processorChain: boolean }): string[] {
+  const r = c.replicas ?? 1;
+  const recs: string[] = [];
+  if (c.role === "sink") {
+    recs.push(
+      `batch writes in ${c.id}: set \`batch: { size, flushInterval }\` (BATCH_SIZE) so one write carries many events instead of one round-trip per event`,
+      `make ${c.id} asynchronous: buffer events and flush in the background so slow I/O does not block delivery`,
+      `add replicas: \`replicas: ${r * 2}\` on ${c.id} (events are partitioned across replicas), or partition the target`,
+      `use connection pooling in ${c.id} and check the target's write latency (indexes, fsync, network)`,
+    );
+  } else if (c.role === "processor") {
+    recs.push(
+      `add replicas: \`replicas: ${r * 2}\` on ${c.id} to process partitions in parallel (CPU-bound stages scale with cores)`,
+      `minimise work in ${c.id}'s hot path: avoid per-event allocations, compile regexes/expressions once, batch external calls`,
+      `give ${c.id} more CPU (resources.limits.cpu) or pin it to its own core`,
+    );
+    if (opts.processorChain) recs.push(`combine ${c.id} with its neighbouring processor(s) to cut serialization hops`);
+  } else {
+    recs.push(`batch data fetching in ${c.id} and use connection pooling`, `partition the source (PARTITION_ID/PARTITION_COUNT via replicas)`);
+  }
+  return [...recs, ...replicaEstimates(c)];
+}
+
+/** Recommendations for an edge/transport bottleneck. */
+export function edgeRecommendations(e: EdgeWindow): string[] {
+  return [
+    `use the batched wire on ${e.from} → ${e.to}: set \`batch:\` on ${e.to} (batch/v1 amortises per-event gRPC cost)`,
+    `raise the edge's queue capacity (\`queue.capacity\` on ${e.to}, currently ${e.queueCapacity ?? "?"}) to absorb bursts`,
+    `combine hops: merge ${e.from} and ${e.to}'s logic where possible to cut serialization`,
+    "reduce event size (payload bytes per event) to cut serialization and transport cost",
+  ];
+}
