@@ -39,33 +39,33 @@ const envValue = z
 
 const portSchema = z
   .object({
-    name: z.string().optional().meta({ title: "Name" }),
+    name: z.string().optional().meta({ title: "Name", description: "Port name (Kubernetes Service port name)." }),
     containerPort: z.number().int().min(1).max(65535).meta({ title: "Container port", description: "Port inside the container (1–65535)." }),
     hostPort: z.number().int().min(1).max(65535).optional().meta({ title: "Host port", description: "Defaults to containerPort." }),
-    protocol: z.enum(["TCP", "UDP", "SCTP"]).optional().meta({ title: "Protocol", default: "TCP" }),
+    protocol: z.enum(["TCP", "UDP", "SCTP"]).optional().meta({ title: "Protocol", description: "Transport protocol.", default: "TCP" }),
   })
   .meta({ title: "Port" });
 
 const volumeSchema = z
   .object({
-    name: z.string().optional(),
-    mountPath: z.string().optional().meta({ description: "Mount path inside the container." }),
-    host_path: z.string().optional().meta({ description: "Path on the host ($HOME, ~ and relative paths expanded)." }),
-    container_path: z.string().optional(),
-    readonly: z.boolean().optional(),
+    name: z.string().optional().meta({ title: "Name", description: "Volume name." }),
+    mountPath: z.string().optional().meta({ title: "Mount path", description: "Mount path inside the container (used when container_path is absent)." }),
+    host_path: z.string().optional().meta({ title: "Host path", description: "Path on the host ($HOME, ~ and relative paths expanded)." }),
+    container_path: z.string().optional().meta({ title: "Container path", description: "Path inside the container." }),
+    readonly: z.boolean().optional().meta({ title: "Read-only", description: "Mount read-only.", default: false }),
   })
   .meta({ title: "Volume" });
 
 const secretSchema = z
   .object({
-    name: z.string(),
-    host_path: z.string().optional(),
-    container_path: z.string().optional(),
-    env: z.string().optional().meta({ description: "Environment variable receiving the secret (type: env)." }),
-    mode: z.string().optional(),
-    type: z.enum(["file", "dir", "env"]).optional(),
-    required: z.boolean().optional(),
-    labels: stringMap.optional(),
+    name: z.string().meta({ title: "Name", description: "Secret name." }),
+    host_path: z.string().optional().meta({ title: "Host path", description: "File or directory on the host holding the secret." }),
+    container_path: z.string().optional().meta({ title: "Container path", description: "Where the secret is mounted (default /secrets/<name>)." }),
+    env: z.string().optional().meta({ title: "Env variable", description: "Environment variable receiving the secret (type: env)." }),
+    mode: z.string().optional().meta({ title: "File mode", description: "Octal file mode, e.g. 0400." }),
+    type: z.enum(["file", "dir", "env"]).optional().meta({ title: "Type", description: "How the secret is exposed.", default: "file" }),
+    required: z.boolean().optional().meta({ title: "Required", description: "Fail to start when the secret is missing." }),
+    labels: stringMap.optional().meta({ title: "Labels" }),
   })
   .meta({ title: "Secret" });
 
@@ -122,21 +122,27 @@ export const componentSchema = z
     args: z.array(z.string()).optional().meta({ title: "Arguments", description: "Appended after command." }),
     image: z.string().optional().meta({ title: "Image", description: "OCI image (container and Kubernetes drivers)." }),
     inputs: z.array(z.string()).optional().meta({ title: "Inputs", description: "Ids of the components whose output feeds this one." }),
-    env: z.record(z.string(), envValue).optional().meta({ title: "Environment" }),
+    env: z
+      .record(z.string(), envValue)
+      .optional()
+      .meta({ title: "Environment", description: "Environment variables of the process; numbers and booleans are stringified. Explicit env wins over config." }),
     config: z.record(z.string(), z.unknown()).optional().meta({ title: "Config", description: "Component configuration; keys become UPPERCASE env vars." }),
-    input_event_types: z.array(z.string()).optional().meta({ title: "Input event types" }),
-    output_event_types: z.array(z.string()).optional().meta({ title: "Output event types" }),
-    ports: z.array(portSchema).optional().meta({ title: "Ports" }),
-    volumes: z.array(volumeSchema).optional().meta({ title: "Volumes" }),
-    secrets: z.array(secretSchema).optional().meta({ title: "Secrets" }),
+    input_event_types: z.array(z.string()).optional().meta({ title: "Input event types", description: "Event types this component consumes (sinks: only these are delivered)." }),
+    output_event_types: z.array(z.string()).optional().meta({ title: "Output event types", description: "Event types this component produces (informational)." }),
+    ports: z.array(portSchema).optional().meta({ title: "Ports", description: "Container ports (container, docker-compose and Kubernetes; ignored by the process driver)." }),
+    volumes: z.array(volumeSchema).optional().meta({ title: "Volumes", description: "Bind mounts (container drivers and translate)." }),
+    secrets: z.array(secretSchema).optional().meta({ title: "Secrets", description: "Secrets mounted into the container." }),
     health_check: z.string().optional().meta({ title: "Health check path", description: "HTTP path probed on health_port, e.g. /health." }),
-    health_port: z.number().int().min(1).max(65535).optional().meta({ title: "Health port" }),
+    health_port: z.number().int().min(1).max(65535).optional().meta({ title: "Health port", description: "Port of the HTTP health endpoint (HEALTH_PORT); a free port is assigned when unset." }),
     replicas: z.number().int().min(0).optional().meta({ title: "Replicas", description: "Instances of this component (0 and 1 both mean one).", default: 1 }),
     resources: z
       .object({ requests: resourceQuantities.optional(), limits: resourceQuantities.optional() })
       .optional()
-      .meta({ title: "Resources" }),
-    restart_policy: z.enum(RESTART_POLICIES).optional().meta({ title: "Restart policy", default: "on-failure" }),
+      .meta({ title: "Resources", description: "CPU/memory requests and limits (Kubernetes translate)." }),
+    restart_policy: z
+      .enum(RESTART_POLICIES)
+      .optional()
+      .meta({ title: "Restart policy", description: "When the supervisor restarts the process after it exits.", default: "on-failure" }),
     queue: queueSchema.optional(),
     batch: batchSchema.optional(),
     partition_key: z
@@ -145,32 +151,35 @@ export const componentSchema = z
       .meta({ title: "Partition key", description: "With replicas: route events by hash of this key (event field `id`, `type` or `metadata.<name>`) instead of round-robin." }),
     depends_on: z.array(z.string()).optional().meta({ title: "Depends on", description: "Start ordering for spec.pipelines entries." }),
   })
-  .meta({ title: "Component" });
+  .meta({ title: "Component", description: "A source, processor or sink: one process (or replicas of it)." });
 
 export const metadataSchema = z
   .object({
     name: z.string().meta({ title: "Name", description: "Pipeline name; identifies its runs." }),
-    description: z.string().optional(),
-    namespace: z.string().optional(),
-    labels: stringMap.optional(),
-    annotations: stringMap.optional(),
+    description: z.string().optional().meta({ title: "Description" }),
+    namespace: z.string().optional().meta({ title: "Namespace", description: "Kubernetes namespace used by `flowctl translate -o kubernetes`." }),
+    labels: stringMap.optional().meta({ title: "Labels", description: "Copied to compose services and Kubernetes objects." }),
+    annotations: stringMap.optional().meta({ title: "Annotations" }),
   })
   .meta({ title: "Metadata" });
 
 export const pipelineSpecSchema = z
   .object({
-    apiVersion: z.literal(API_VERSION).meta({ title: "API version" }),
-    kind: z.literal(KIND).meta({ title: "Kind" }),
+    apiVersion: z.literal(API_VERSION).meta({ title: "API version", description: "Always flowctl/v1." }),
+    kind: z.literal(KIND).meta({ title: "Kind", description: "Always Pipeline." }),
     metadata: metadataSchema,
     spec: z
       .object({
         driver: z.enum(DRIVERS).optional().meta({ title: "Driver", description: "Where components run.", default: "process" }),
-        description: z.string().optional(),
-        sources: z.array(componentSchema).optional().meta({ title: "Sources" }),
-        processors: z.array(componentSchema).optional().meta({ title: "Processors" }),
-        sinks: z.array(componentSchema).optional().meta({ title: "Sinks" }),
-        pipelines: z.array(componentSchema).optional().meta({ title: "Pipelines", description: "Black-box pipeline containers (flowctl compatibility)." }),
-        config: z.record(z.string(), z.unknown()).optional(),
+        description: z.string().optional().meta({ title: "Description" }),
+        sources: z.array(componentSchema).optional().meta({ title: "Sources", description: "Components that produce events; no inputs." }),
+        processors: z.array(componentSchema).optional().meta({ title: "Processors", description: "Components that transform events; at least one input." }),
+        sinks: z.array(componentSchema).optional().meta({ title: "Sinks", description: "Components that consume events; at least one input, never an input themselves." }),
+        pipelines: z
+          .array(componentSchema)
+          .optional()
+          .meta({ title: "Pipelines", description: "Black-box pipeline containers (flowctl compatibility; not run by this engine)." }),
+        config: z.record(z.string(), z.unknown()).optional().meta({ title: "Config", description: "Pipeline-wide settings (informational)." }),
       })
       .meta({ title: "Spec" }),
   })
