@@ -1,5 +1,6 @@
 /** Pipeline runs and their lifecycle log (RunEvent). Status changes are guarded by core/run.ts. */
 import { randomUUID } from "node:crypto";
+import os from "node:os";
 import { InvalidArgumentError, NotFoundError } from "../core/errors";
 import {
   assertRunTransition,
@@ -88,6 +89,8 @@ export interface CreateRunInput {
   startedAt?: Date;
   componentIds?: string[];
   configYaml?: string;
+  /** Process that owns the run. @default this process ({@link currentRunOwner}) */
+  owner?: string;
 }
 
 /** Fields {@link RunRepository.update} may change. */
@@ -120,6 +123,31 @@ export interface AppendRunEventInput {
 
 /** Error recorded on runs found RUNNING/STARTING by {@link RunRepository.markInterrupted}. */
 export const INTERRUPTED_ERROR = "interrupted: the engine that owned this run stopped before it finished";
+
+/** `host:pid` of this process, recorded as the owner of the runs it creates. */
+export function currentRunOwner(): string {
+  return `${os.hostname()}:${process.pid}`;
+}
+
+/**
+ * Whether a run's owner process still exists. Only processes on this host can be checked; an owner
+ * on another host counts as alive unless `otherHostsDead` (then only this host's runs survive).
+ */
+export function isRunOwnerAlive(owner: string, otherHostsDead = false): boolean {
+  const i = owner.lastIndexOf(":");
+  const host = owner.slice(0, i);
+  const pid = Number(owner.slice(i + 1));
+  if (i < 0 || !Number.isInteger(pid) || pid <= 0) return false;
+  if (host !== os.hostname()) return !otherHostsDead;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: the process exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
 
 /** Repository for `Run` and `RunEvent`. */
 export class RunRepository {
@@ -155,6 +183,7 @@ export class RunRepository {
           endedAt: TERMINAL_RUN_STATUSES.has(status) ? now : null,
           componentIds: JSON.stringify(input.componentIds ?? []),
           configYaml: input.configYaml ?? "",
+          owner: input.owner ?? currentRunOwner(),
           updatedAt: now,
         },
         select: RUN_SELECT,
@@ -242,20 +271,27 @@ export class RunRepository {
   }
 
   /**
-   * Crash recovery: runs still STARTING/RUNNING (their engine died) become INTERRUPTED with an end
-   * time and an explanatory error. `except` spares runs a live engine owns. Returns the ids changed.
+   * Crash recovery: runs still STARTING/RUNNING whose owning process is gone become INTERRUPTED
+   * with an end time and an explanatory error. Runs owned by a live process on this host (another
+   * engine sharing the database) are left alone, as are runs owned by other hosts unless
+   * `includeOtherHosts`. `except` spares specific runs. Returns the ids changed.
    */
-  async markInterrupted(opts: { except?: string[]; at?: Date } = {}): Promise<string[]> {
+  async markInterrupted(opts: { except?: string[]; at?: Date; includeOtherHosts?: boolean; isOwnerAlive?: (owner: string) => boolean } = {}): Promise<string[]> {
     const at = opts.at ?? new Date();
+    const alive = opts.isOwnerAlive ?? ((owner: string) => isRunOwnerAlive(owner, opts.includeOtherHosts ?? false));
     return guard({ op: "runs.markInterrupted" }, () =>
       this.db.$transaction(async (tx) => {
         const where = { status: { in: ["STARTING", "RUNNING"] }, ...(opts.except?.length ? { runId: { notIn: opts.except } } : {}) };
-        const rows = await tx.run.findMany({ where, select: { runId: true, status: true } });
+        const candidates = await tx.run.findMany({ where, select: { runId: true, status: true, owner: true } });
+        const rows = candidates.filter((r) => r.owner === null || !alive(r.owner));
         for (const r of rows) assertRunTransition(toRunStatus(r.status), "INTERRUPTED");
         if (rows.length === 0) return [];
-        await tx.run.updateMany({ where: { runId: { in: rows.map((r) => r.runId) } }, data: { status: "INTERRUPTED", endedAt: at, error: INTERRUPTED_ERROR, updatedAt: at } });
+        await tx.run.updateMany({
+          where: { runId: { in: rows.map((r) => r.runId) }, status: { in: ["STARTING", "RUNNING"] } },
+          data: { status: "INTERRUPTED", endedAt: at, error: INTERRUPTED_ERROR, updatedAt: at },
+        });
         await tx.runEvent.createMany({
-          data: rows.map((r) => ({ runId: r.runId, at, type: "run.status", componentId: null, message: `${r.status} → INTERRUPTED`, data: JSON.stringify({ from: r.status, to: "INTERRUPTED" }) })),
+          data: rows.map((r) => ({ runId: r.runId, at, type: "run.status", componentId: null, message: `${r.status} → INTERRUPTED`, data: JSON.stringify({ from: r.status, to: "INTERRUPTED", owner: r.owner }) })),
         });
         return rows.map((r) => r.runId);
       }),

@@ -127,15 +127,24 @@ describe("store (SQLite file, real migrations)", () => {
     await expect(s.runs.appendEvent("zzz", { type: "run.status", message: "x" })).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it("marks runs left STARTING/RUNNING as INTERRUPTED, sparing the ones listed", async () => {
+  it("marks runs left STARTING/RUNNING by a dead owner as INTERRUPTED, sparing live owners and the ones listed", async () => {
     const s = await open();
-    const a = await s.runs.create({ pipelineName: "p" });
-    const b = await s.runs.create({ pipelineName: "p", status: "RUNNING" });
-    const c = await s.runs.create({ pipelineName: "p", status: "RUNNING" });
-    const done = await s.runs.create({ pipelineName: "p", status: "RUNNING" });
+    // A pid that certainly exited: a finished child process's.
+    const { spawnSync } = await import("node:child_process");
+    const deadPid = spawnSync(process.execPath, ["-e", "0"]).pid;
+    const dead = `${os.hostname()}:${deadPid}`;
+    const a = await s.runs.create({ pipelineName: "p", owner: dead });
+    const b = await s.runs.create({ pipelineName: "p", status: "RUNNING", owner: dead });
+    const c = await s.runs.create({ pipelineName: "p", status: "RUNNING", owner: dead });
+    const mine = await s.runs.create({ pipelineName: "p", status: "RUNNING" });
+    const remote = await s.runs.create({ pipelineName: "p", status: "RUNNING", owner: "some-other-host:1" });
+    const done = await s.runs.create({ pipelineName: "p", status: "RUNNING", owner: dead });
     await s.runs.update(done.runId, { status: "STOPPED" });
     const changed = await s.runs.markInterrupted({ except: [c.runId] });
     expect(changed.sort()).toEqual([a.runId, b.runId].sort());
+    expect((await s.runs.get(mine.runId))?.status).toBe("RUNNING");
+    expect((await s.runs.get(remote.runId))?.status).toBe("RUNNING");
+    expect(await s.runs.markInterrupted({ includeOtherHosts: true, except: [c.runId] })).toEqual([remote.runId]);
     expect(await s.runs.get(b.runId)).toMatchObject({ status: "INTERRUPTED", error: expect.stringContaining("interrupted") });
     expect((await s.runs.get(c.runId))?.status).toBe("RUNNING");
     expect((await s.runs.get(done.runId))?.status).toBe("STOPPED");
