@@ -53,8 +53,8 @@ function analyze(yamlText: string): PipelineAnalysis {
   const src = new YamlSource(yamlText);
   const diagnostics = src.syntaxDiagnostics();
   // A syntax error leaves the structure unreliable: schema checks on it would mostly report
-  // consequences of the same typo. Duplicate keys keep the structure intact, so checks go on.
-  if (diagnostics.some((d) => d.severity === "error" && d.code !== "yaml.duplicate-key")) return { diagnostics };
+  // consequences of the same typo (a duplicate key even makes the value and its position disagree).
+  if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
 
   let raw: unknown;
   try {

@@ -106,8 +106,8 @@ export class YamlSource {
     const target = complete && opts.preferKey && keyNode ? keyNode : complete ? (node ?? keyNode) : (keyNode ?? node);
     const start = target?.range?.[0];
     if (start !== undefined) return this.positionAt(start);
-    const root = this.doc.contents?.range?.[0];
-    return this.positionAt(root ?? firstContentOffset(this.text));
+    // No node at all (an empty document): the start of the file.
+    return this.positionAt(this.doc.contents?.range?.[0] ?? 0);
   }
 
   private resolve(node: unknown): unknown {
@@ -122,10 +122,4 @@ export class YamlValueError extends Error {}
 
 function firstLine(msg: string): string {
   return msg.split("\n")[0]!.trim();
-}
-
-/** Offset of the first non-blank, non-comment character (where an empty document "is"). */
-function firstContentOffset(text: string): number {
-  const m = /^(?:\s*#[^\n]*\n|\s*\n)*\s*/.exec(text);
-  return m ? Math.min(m[0].length, text.length) : 0;
 }

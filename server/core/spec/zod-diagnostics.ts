@@ -48,8 +48,10 @@ function componentField(path: DocPath): string | undefined {
     : undefined;
 }
 
+// zod reports a missing literal as invalid_value and a missing object as invalid_type: the
+// value being absent is what makes it "missing", whatever the issue code.
 function isMissing(issue: Issue, raw: unknown): boolean {
-  return issue.code === "invalid_type" && valueAt(raw, issue.path as DocPath) === undefined;
+  return issue.code !== "unrecognized_keys" && valueAt(raw, issue.path as DocPath) === undefined;
 }
 
 interface Mapped {

@@ -44,7 +44,11 @@ export const graphRules: Rule = (ctx) => {
       }
       continue;
     }
-    if (!hasInputs && (inputs === undefined || Array.isArray(inputs))) {
+    if (inputs !== undefined && !Array.isArray(inputs)) {
+      if (c.id !== undefined) flagged.add(c.id); // the schema reports the type; no unreachable noise
+      continue;
+    }
+    if (!hasInputs) {
       if (c.id !== undefined) flagged.add(c.id);
       const candidates = [...byId.values()].filter((o) => o.role !== "sink" && o.id !== c.id).map((o) => o.id!);
       const typo = Object.keys(c.value).find((k) => k !== "inputs" && closestMatch(k, ["inputs"]) === "inputs");
