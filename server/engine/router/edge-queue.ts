@@ -1,0 +1,93 @@
+/**
+ * The bounded queue on one edge `from → to`, holding serialized events (Buffers, never decoded).
+ *
+ * `capacity` is the point at which the upstream is stopped (policy `block`) or the oldest event is
+ * discarded and counted (policy `drop_oldest`). With `block`, events already in flight when the
+ * upstream was paused are still accepted (never dropped): the overshoot is bounded by the credits
+ * and HTTP/2 windows the router grants, so memory stays bounded.
+ */
+import type { QueuePolicy } from "../../core/spec/pipeline-spec.schema";
+
+export class EdgeQueue {
+  private ring: (Buffer | undefined)[];
+  private head = 0;
+  private size = 0;
+  /** Counters read by the stats reporter (monotonic). */
+  enqueued = 0;
+  dequeued = 0;
+  dequeuedBytes = 0;
+  dropped = 0;
+  /** Accumulated ms during which the queue was full and the upstream paused. */
+  blockedMs = 0;
+  private blockedSince: number | undefined;
+
+  constructor(
+    readonly from: string,
+    readonly to: string,
+    readonly capacity: number,
+    readonly policy: QueuePolicy,
+  ) {
+    this.ring = new Array<Buffer | undefined>(nextPow2(Math.min(capacity, 1 << 16) + 1));
+  }
+
+  get depth(): number {
+    return this.size;
+  }
+
+  /** True when the upstream must not send more (block policy at or above capacity). */
+  get full(): boolean {
+    return this.policy === "block" && this.size >= this.capacity;
+  }
+
+  push(ev: Buffer): void {
+    if (this.policy === "drop_oldest" && this.size >= this.capacity) {
+      this.shift();
+      this.dequeued--; // a drop is not a delivery
+      this.dropped++;
+    }
+    if (this.size === this.ring.length) this.grow();
+    this.ring[(this.head + this.size) & (this.ring.length - 1)] = ev;
+    this.size++;
+    this.enqueued++;
+    if (this.full && this.blockedSince === undefined) this.blockedSince = performance.now();
+  }
+
+  /** Removes and returns the oldest event, or undefined when empty. */
+  shift(): Buffer | undefined {
+    if (this.size === 0) return undefined;
+    const ev = this.ring[this.head]!;
+    this.ring[this.head] = undefined;
+    this.head = (this.head + 1) & (this.ring.length - 1);
+    this.size--;
+    this.dequeued++;
+    this.dequeuedBytes += ev.length;
+    if (this.blockedSince !== undefined && !this.full) {
+      this.blockedMs += performance.now() - this.blockedSince;
+      this.blockedSince = undefined;
+    }
+    return ev;
+  }
+
+  /** The oldest event without removing it. */
+  peek(): Buffer | undefined {
+    return this.size === 0 ? undefined : this.ring[this.head];
+  }
+
+  /** blockedMs including the currently running blocked interval. */
+  blockedMsNow(): number {
+    return this.blockedMs + (this.blockedSince === undefined ? 0 : performance.now() - this.blockedSince);
+  }
+
+  private grow(): void {
+    const bigger = new Array<Buffer | undefined>(this.ring.length * 2);
+    for (let i = 0; i < this.size; i++) bigger[i] = this.ring[(this.head + i) & (this.ring.length - 1)];
+    this.ring = bigger;
+    this.head = 0;
+  }
+}
+
+function nextPow2(n: number): number {
+  let p = 1;
+  while (p < n) p <<= 1;
+  return p;
+}

@@ -1,0 +1,90 @@
+/**
+ * Messages between the engine (main thread) and the router worker. Plain structured-clone data.
+ * The worker owns every data-plane stream; the main thread owns processes, registration and the
+ * run lifecycle, and tells the worker where instances are.
+ */
+import type { ComponentRole, QueuePolicy } from "../../core/spec/pipeline-spec.schema";
+
+/** Which wire an instance speaks (from its registration metadata). */
+export type Wire = "event" | "batch";
+
+export interface RouterNodeSpec {
+  id: string;
+  role: ComponentRole;
+  /** Instance ids (`<id>` or `<id>-<n>`). */
+  instances: string[];
+  /** Input queue of every edge into this node. */
+  capacity: number;
+  policy: QueuePolicy;
+  partitionKey?: string;
+  /** Events per batch sent to this node (batched wire). */
+  batchSize: number;
+  /** Linger before a partial batch is sent. */
+  lingerMs: number;
+  /** Sources: StreamRequest.params. */
+  params?: Record<string, string>;
+}
+
+export interface RouterInit {
+  type: "init";
+  pipeline: string;
+  nodes: RouterNodeSpec[];
+  edges: { from: string; to: string }[];
+  statsIntervalMs: number;
+  debug: boolean;
+}
+
+export type HostToRouter =
+  | RouterInit
+  | { type: "instanceUp"; instanceId: string; endpoint: string; wire: Wire }
+  | { type: "instanceDown"; instanceId: string; permanent: boolean }
+  /** Open the source streams (after every instance registered). */
+  | { type: "start" }
+  /** Graceful stop: stop reading sources, drain queues downstream, close streams in order. */
+  | { type: "drain" }
+  /** Close every stream now (after the drain deadline). */
+  | { type: "abort" };
+
+export interface EdgeStats {
+  from: string;
+  to: string;
+  depth: number;
+  capacity: number;
+  events: number;
+  bytes: number;
+  blockedSeconds: number;
+  dropped: number;
+}
+
+export interface NodeStats {
+  id: string;
+  eventsIn: number;
+  eventsOut: number;
+  bytesIn: number;
+  bytesOut: number;
+  errors: number;
+  lost: number;
+  redelivered: number;
+  /** Per instance: events delivered to it (acked). */
+  instances: Record<string, { eventsIn: number; eventsOut: number; connected: boolean }>;
+  ended: boolean;
+}
+
+export interface RouterStats {
+  type: "stats";
+  at: number;
+  edges: EdgeStats[];
+  nodes: NodeStats[];
+  activeStreams: number;
+  final: boolean;
+}
+
+export type RouterToHost =
+  | RouterStats
+  | { type: "ready" }
+  | { type: "log"; level: "debug" | "info" | "warn" | "error"; msg: string; fields?: Record<string, unknown> }
+  | { type: "nodeEnded"; id: string }
+  /** Every source ended and every queue drained into the sinks (or the drain finished). */
+  | { type: "completed"; drained: boolean }
+  | { type: "linkDown"; instanceId: string; inflight: number; reason: string }
+  | { type: "linkUp"; instanceId: string; redelivered: number };

@@ -1,0 +1,515 @@
+/**
+ * The data plane: per-edge bounded queues between nodes, dispatch to instances under credits,
+ * fan-out/fan-in/replicas/partitioning, completion and reconnect. Runs inside the router worker
+ * (router-worker.ts) but has no worker dependency, so it is the same code in tests.
+ */
+import { parsePartitionKey, readEventKey, hashBytes, type PartitionField } from "../../wire/relay-codec";
+import { EdgeQueue } from "./edge-queue";
+import {
+  BatchDownLink,
+  BatchSourceLink,
+  DownLink,
+  EventDownLink,
+  EventSourceLink,
+  SourceLink,
+  type Link,
+  type LinkHost,
+} from "./links";
+import type { HostToRouter, NodeStats, RouterInit, RouterNodeSpec, RouterToHost, Wire } from "./protocol";
+
+const RECONNECT_MIN_MS = 100;
+const RECONNECT_MAX_MS = 2_000;
+/** At most one debug line per node per interval (the seed's per-batch lines, rate-limited). */
+const DEBUG_LINE_INTERVAL_MS = 1_000;
+
+interface InstanceSlot {
+  instanceId: string;
+  index: number;
+  link: Link | undefined;
+  endpoint: string | undefined;
+  wire: Wire | undefined;
+  /** The process is gone: wait for instanceUp instead of reconnecting. */
+  processDown: boolean;
+  reconnectTimer: NodeJS.Timeout | undefined;
+  reconnectAttempts: number;
+}
+
+class NodeRt {
+  readonly inEdges: EdgeQueue[] = [];
+  readonly outEdges: EdgeQueue[] = [];
+  readonly upstream: NodeRt[] = [];
+  readonly downstream: NodeRt[] = [];
+  readonly slots: InstanceSlot[];
+  readonly partition: PartitionField | undefined;
+  /** Events taken back from crashed instances, delivered before anything queued. */
+  retry: Buffer[] = [];
+  /** Events that were in flight at a crash and not acknowledged since (lost if never). */
+  readonly crashed = new Set<Buffer>();
+  rr = 0;
+  edgeRr = 0;
+  ended = false;
+  closing = false;
+  lingerTimer: NodeJS.Timeout | undefined;
+  lingerExpired = false;
+  lastDebugAt = 0;
+  lastBlockedLogAt = 0;
+  stats = { eventsIn: 0, eventsOut: 0, bytesIn: 0, bytesOut: 0, errors: 0, lost: 0, redelivered: 0 };
+
+  constructor(readonly spec: RouterNodeSpec) {
+    this.slots = spec.instances.map((instanceId, index) => ({
+      instanceId,
+      index,
+      link: undefined,
+      endpoint: undefined,
+      wire: undefined,
+      processDown: false,
+      reconnectTimer: undefined,
+      reconnectAttempts: 0,
+    }));
+    this.partition = spec.partitionKey && spec.instances.length > 1 ? parsePartitionKey(spec.partitionKey) : undefined;
+  }
+
+  get id(): string {
+    return this.spec.id;
+  }
+
+  queued(): number {
+    let n = this.retry.length;
+    for (const q of this.inEdges) n += q.depth;
+    return n;
+  }
+}
+
+/** The router state machine; `post` sends messages to the engine. */
+export class RouterCore implements LinkHost {
+  private readonly nodes = new Map<string, NodeRt>();
+  private readonly bySlot = new Map<string, { node: NodeRt; slot: InstanceSlot }>();
+  private readonly linkNode = new Map<Link, NodeRt>();
+  private started = false;
+  private draining = false;
+  private completed = false;
+  private activeStreams = 0;
+  private statsTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly init: RouterInit,
+    private readonly post: (msg: RouterToHost) => void,
+  ) {
+    for (const spec of init.nodes) this.nodes.set(spec.id, new NodeRt(spec));
+    for (const { from, to } of init.edges) {
+      const a = this.nodes.get(from);
+      const b = this.nodes.get(to);
+      if (!a || !b) throw new Error(`router: edge ${from} → ${to} names an unknown node`);
+      const q = new EdgeQueue(from, to, b.spec.capacity, b.spec.policy);
+      a.outEdges.push(q);
+      b.inEdges.push(q);
+      a.downstream.push(b);
+      b.upstream.push(a);
+    }
+    for (const node of this.nodes.values()) for (const slot of node.slots) this.bySlot.set(slot.instanceId, { node, slot });
+    this.statsTimer = setInterval(() => this.post(this.stats(false)), init.statsIntervalMs);
+    this.statsTimer.unref?.();
+  }
+
+  handle(msg: HostToRouter): void {
+    switch (msg.type) {
+      case "init":
+        return;
+      case "instanceUp":
+        return this.instanceUp(msg.instanceId, msg.endpoint, msg.wire);
+      case "instanceDown":
+        return this.instanceDown(msg.instanceId);
+      case "start":
+        return this.start();
+      case "drain":
+        return this.drain();
+      case "abort":
+        return this.abort();
+    }
+  }
+
+  // ---- host messages -------------------------------------------------------------------------
+
+  private instanceUp(instanceId: string, endpoint: string, wire: Wire): void {
+    const entry = this.bySlot.get(instanceId);
+    if (!entry) return;
+    const { node, slot } = entry;
+    slot.endpoint = endpoint;
+    slot.processDown = false;
+    slot.reconnectAttempts = 0;
+    clearTimeout(slot.reconnectTimer);
+    if (slot.link && (slot.link.state === "up" || slot.link.state === "closing")) slot.link.reset("instance restarted");
+    if (!slot.link || slot.wire !== wire) {
+      slot.link = this.createLink(node, slot, endpoint, wire);
+      this.linkNode.set(slot.link, node);
+    }
+    slot.wire = wire;
+    if (node.ended || node.closing || this.completed) return;
+    if (node.spec.role === "source" && (!this.started || this.draining)) return;
+    this.connect(node, slot);
+  }
+
+  private instanceDown(instanceId: string): void {
+    const entry = this.bySlot.get(instanceId);
+    if (!entry) return;
+    const { slot } = entry;
+    slot.processDown = true;
+    clearTimeout(slot.reconnectTimer);
+    if (slot.link && (slot.link.state === "up" || slot.link.state === "closing")) slot.link.reset("instance exited");
+  }
+
+  private start(): void {
+    this.started = true;
+    for (const node of this.nodes.values()) {
+      if (node.spec.role !== "source") continue;
+      for (const slot of node.slots) if (slot.link && slot.endpoint && !slot.processDown) this.connect(node, slot);
+    }
+    this.post({ type: "ready" });
+  }
+
+  private drain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    for (const node of this.nodes.values()) {
+      if (node.spec.role !== "source" || node.ended) continue;
+      for (const slot of node.slots) {
+        clearTimeout(slot.reconnectTimer);
+        slot.link?.cancel();
+      }
+      this.endNode(node);
+    }
+  }
+
+  private abort(): void {
+    this.draining = true;
+    for (const node of this.nodes.values()) {
+      clearTimeout(node.lingerTimer);
+      for (const slot of node.slots) {
+        clearTimeout(slot.reconnectTimer);
+        slot.link?.cancel();
+      }
+    }
+    this.finishRun(false);
+  }
+
+  // ---- links ---------------------------------------------------------------------------------
+
+  private createLink(node: NodeRt, slot: InstanceSlot, endpoint: string, wire: Wire): Link {
+    const role = node.spec.role;
+    if (role === "source") {
+      const params = node.spec.params ?? {};
+      return wire === "batch"
+        ? new BatchSourceLink(node.id, slot.instanceId, endpoint, this, params)
+        : new EventSourceLink(node.id, slot.instanceId, endpoint, this, params);
+    }
+    return wire === "batch"
+      ? new BatchDownLink(node.id, slot.instanceId, endpoint, this, role)
+      : new EventDownLink(node.id, slot.instanceId, endpoint, this, role);
+  }
+
+  private connect(node: NodeRt, slot: InstanceSlot): void {
+    if (!slot.link || !slot.endpoint) return;
+    slot.link.connect(slot.endpoint);
+    if (node.spec.role !== "source") this.dispatch(node);
+  }
+
+  private scheduleReconnect(node: NodeRt, slot: InstanceSlot): void {
+    if (slot.processDown || this.completed || node.ended || node.closing || (node.spec.role === "source" && this.draining)) return;
+    clearTimeout(slot.reconnectTimer);
+    const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** slot.reconnectAttempts++);
+    slot.reconnectTimer = setTimeout(() => this.connect(node, slot), delay);
+  }
+
+  // ---- LinkHost --------------------------------------------------------------------------------
+
+  output(link: Link, events: Buffer[]): void {
+    const node = this.linkNode.get(link)!;
+    let bytes = 0;
+    for (let i = 0; i < events.length; i++) bytes += events[i]!.length;
+    node.stats.eventsOut += events.length;
+    node.stats.bytesOut += bytes;
+    for (const q of node.outEdges) for (let i = 0; i < events.length; i++) q.push(events[i]!);
+    for (const d of node.downstream) this.dispatch(d);
+    if (this.init.debug && this.outputBlocked(node.id)) {
+      const now = performance.now();
+      if (now - node.lastBlockedLogAt > DEBUG_LINE_INTERVAL_MS) {
+        node.lastBlockedLogAt = now;
+        const full = node.outEdges.filter((q) => q.full).map((q) => q.to);
+        this.post({ type: "log", level: "debug", msg: `${node.id}: waiting for downstream`, fields: { full: full.join(",") } });
+      }
+    }
+  }
+
+  delivered(link: Link, events: readonly Buffer[], bytes: number, failed: number, tookMs: number): void {
+    const node = this.linkNode.get(link)!;
+    node.stats.eventsIn += events.length;
+    node.stats.bytesIn += bytes;
+    node.stats.errors += failed;
+    if (node.crashed.size > 0) {
+      for (const ev of events) if (node.crashed.delete(ev)) node.stats.redelivered++;
+    }
+    if (this.init.debug && tookMs > 0) {
+      const now = performance.now();
+      if (now - node.lastDebugAt > DEBUG_LINE_INTERVAL_MS) {
+        node.lastDebugAt = now;
+        this.post({ type: "log", level: "debug", msg: `${link.instanceId}: processing took ${tookMs.toFixed(1)}ms`, fields: { events: events.length } });
+      }
+    }
+  }
+
+  idle(link: Link): void {
+    const node = this.linkNode.get(link)!;
+    this.dispatch(node);
+  }
+
+  down(link: Link, retry: Buffer[], lost: number, reason: string): void {
+    const node = this.linkNode.get(link)!;
+    const slot = node.slots.find((s) => s.link === link)!;
+    for (const ev of retry) {
+      node.retry.push(ev);
+      node.crashed.add(ev);
+    }
+    node.stats.lost += lost;
+    if (retry.length > 0 || lost > 0 || slot.reconnectAttempts === 0) {
+      this.post({ type: "linkDown", instanceId: link.instanceId, inflight: retry.length + lost, reason });
+    }
+    // A crash while closing with work in flight re-opens the node so the work is delivered again.
+    if (node.closing && retry.length > 0) node.closing = false;
+    if (node.closing) {
+      this.checkClosed(node);
+      return;
+    }
+    this.scheduleReconnect(node, slot);
+    if (!node.ended) this.dispatch(node);
+  }
+
+  ended(link: Link): void {
+    const node = this.linkNode.get(link)!;
+    if (node.spec.role === "source") {
+      if (node.slots.every((s) => s.link?.state === "closed")) this.endNode(node);
+      return;
+    }
+    this.checkClosed(node);
+  }
+
+  outputBlocked(nodeId: string): boolean {
+    const node = this.nodes.get(nodeId)!;
+    for (const q of node.outEdges) if (q.full) return true;
+    return false;
+  }
+
+  streamsDelta(delta: number): void {
+    this.activeStreams += delta;
+  }
+
+  // ---- dispatch ------------------------------------------------------------------------------
+
+  /** Moves queued events to instances with free credits, in batches (size or linger). */
+  private dispatch(node: NodeRt): void {
+    if (node.spec.role === "source" || node.closing || node.ended) return;
+    if (node.partition) this.dispatchPartitioned(node, node.partition);
+    else this.dispatchShared(node);
+    this.checkDrained(node);
+  }
+
+  private flushAllowed(node: NodeRt, available: number): boolean {
+    if (available >= node.spec.batchSize || node.lingerExpired || node.upstream.every((u) => u.ended)) return true;
+    if (!node.lingerTimer) {
+      node.lingerTimer = setTimeout(() => {
+        node.lingerTimer = undefined;
+        node.lingerExpired = true;
+        this.dispatch(node);
+        node.lingerExpired = false;
+      }, node.spec.lingerMs);
+    }
+    return false;
+  }
+
+  private dispatchShared(node: NodeRt): void {
+    const n = node.slots.length;
+    for (;;) {
+      const available = node.queued();
+      if (available === 0) return;
+      let sent = false;
+      for (let k = 0; k < n; k++) {
+        const i = (node.rr + k) % n;
+        const link = node.slots[i]!.link;
+        if (!(link instanceof DownLink) || !link.canSend()) continue;
+        const size = link.wire === "batch" ? node.spec.batchSize : Math.min(node.spec.batchSize, 64);
+        if (link.wire === "batch" && !this.flushAllowed(node, node.queued())) return;
+        const batch = this.take(node, Math.min(size, node.queued()));
+        if (batch.length === 0) return;
+        link.send(batch);
+        node.rr = i + 1;
+        sent = true;
+        break;
+      }
+      if (!sent) return;
+    }
+  }
+
+  /** Hash of the partition key picks the instance; a busy instance holds back its own events only at the head. */
+  private dispatchPartitioned(node: NodeRt, field: PartitionField): void {
+    const n = node.slots.length;
+    const staged: Buffer[][] = node.slots.map(() => []);
+    const limit = node.spec.batchSize;
+    let blockedTarget = false;
+    while (!blockedTarget && node.queued() > 0) {
+      const ev = this.peekNext(node);
+      if (!ev) break;
+      const target = hashBytes(readEventKey(ev, field)) % n;
+      const link = node.slots[target]!.link;
+      if (staged[target]!.length >= limit || !(link instanceof DownLink) || !link.canSend()) {
+        blockedTarget = true;
+        break;
+      }
+      staged[target]!.push(this.take(node, 1)[0]!);
+      if (staged[target]!.length >= limit) {
+        link.send(staged[target]!);
+        staged[target] = [];
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      if (staged[i]!.length === 0) continue;
+      (node.slots[i]!.link as DownLink).send(staged[i]!);
+    }
+  }
+
+  private peekNext(node: NodeRt): Buffer | undefined {
+    if (node.retry.length > 0) return node.retry[0];
+    const m = node.inEdges.length;
+    for (let k = 0; k < m; k++) {
+      const q = node.inEdges[(node.edgeRr + k) % m]!;
+      if (q.depth > 0) return q.peek();
+    }
+    return undefined;
+  }
+
+  /** Takes up to `count` events: retried ones first, then fairly across input edges. */
+  private take(node: NodeRt, count: number): Buffer[] {
+    const out: Buffer[] = [];
+    if (node.retry.length > 0) {
+      const k = Math.min(count, node.retry.length);
+      for (let i = 0; i < k; i++) out.push(node.retry[i]!);
+      node.retry = node.retry.slice(k);
+    }
+    const m = node.inEdges.length;
+    let idle = 0;
+    while (out.length < count && idle < m) {
+      const q = node.inEdges[node.edgeRr % m]!;
+      node.edgeRr = (node.edgeRr + 1) % m;
+      if (q.depth === 0) {
+        idle++;
+        continue;
+      }
+      idle = 0;
+      const wasFull = q.full;
+      // Chunks per edge keep the loop cheap; rotating the start keeps fan-in fair.
+      const chunk = Math.min(count - out.length, q.depth, Math.max(1, Math.ceil(count / m)));
+      for (let i = 0; i < chunk; i++) out.push(q.shift()!);
+      if (wasFull && !q.full) this.resumeProducer(this.nodes.get(q.from)!);
+    }
+    return out;
+  }
+
+  private resumeProducer(node: NodeRt): void {
+    if (this.outputBlocked(node.id)) return;
+    for (const slot of node.slots) {
+      const link = slot.link;
+      if (link instanceof SourceLink || link instanceof DownLink) link.resume();
+    }
+  }
+
+  // ---- completion ----------------------------------------------------------------------------
+
+  private endNode(node: NodeRt): void {
+    if (node.ended) return;
+    node.ended = true;
+    clearTimeout(node.lingerTimer);
+    this.post({ type: "nodeEnded", id: node.id });
+    for (const d of node.downstream) this.dispatch(d);
+    this.checkAllEnded();
+  }
+
+  /** A node whose inputs all ended and whose queues and instances are empty closes its streams. */
+  private checkDrained(node: NodeRt): void {
+    if (node.closing || node.ended || node.spec.role === "source") return;
+    if (!node.upstream.every((u) => u.ended) || node.queued() > 0) return;
+    for (const slot of node.slots) {
+      const link = slot.link;
+      if (link instanceof DownLink && link.inflight > 0) return;
+    }
+    node.closing = true;
+    for (const slot of node.slots) {
+      clearTimeout(slot.reconnectTimer);
+      if (slot.link instanceof DownLink) slot.link.close();
+    }
+    this.checkClosed(node);
+  }
+
+  private checkClosed(node: NodeRt): void {
+    if (!node.closing || node.ended) return;
+    if (node.slots.every((s) => !s.link || s.link.state === "closed" || s.link.state === "down" || s.link.state === "idle")) {
+      this.endNode(node);
+    }
+  }
+
+  private checkAllEnded(): void {
+    for (const node of this.nodes.values()) if (!node.ended) return;
+    this.finishRun(true);
+  }
+
+  private finishRun(drained: boolean): void {
+    if (this.completed) return;
+    this.completed = true;
+    clearInterval(this.statsTimer);
+    for (const node of this.nodes.values()) {
+      // Anything still waiting to be redelivered when the run ends never arrived.
+      node.stats.lost += node.crashed.size;
+      node.crashed.clear();
+      clearTimeout(node.lingerTimer);
+      for (const slot of node.slots) clearTimeout(slot.reconnectTimer);
+    }
+    this.post(this.stats(true));
+    this.post({ type: "completed", drained });
+  }
+
+  stats(final: boolean): RouterToHost {
+    const nodes: NodeStats[] = [];
+    for (const node of this.nodes.values()) {
+      const instances: NodeStats["instances"] = {};
+      for (const s of node.slots) {
+        instances[s.instanceId] = { eventsIn: s.link?.eventsIn ?? 0, eventsOut: s.link?.eventsOut ?? 0, connected: s.link?.state === "up" };
+      }
+      nodes.push({ id: node.id, ...node.stats, instances, ended: node.ended });
+    }
+    const edges = [];
+    for (const node of this.nodes.values()) {
+      for (const q of node.outEdges) {
+        edges.push({
+          from: q.from,
+          to: q.to,
+          depth: q.depth,
+          capacity: q.capacity,
+          events: q.dequeued,
+          bytes: q.dequeuedBytes,
+          blockedSeconds: q.blockedMsNow() / 1000,
+          dropped: q.dropped,
+        });
+      }
+    }
+    return { type: "stats", at: Date.now(), edges, nodes, activeStreams: this.activeStreams, final };
+  }
+
+  /** Stops timers and streams (worker shutdown). */
+  dispose(): void {
+    clearInterval(this.statsTimer);
+    for (const node of this.nodes.values()) {
+      clearTimeout(node.lingerTimer);
+      for (const slot of node.slots) {
+        clearTimeout(slot.reconnectTimer);
+        slot.link?.cancel();
+      }
+    }
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The engine's side of the router: starts the worker thread (TypeScript via the tsx bootstrap),
+ * forwards instance updates, and surfaces the worker's messages as callbacks.
+ */
+import { Worker } from "node:worker_threads";
+import { OperationalError } from "../../core/errors";
+import type { HostToRouter, RouterInit, RouterStats, RouterToHost } from "./protocol";
+
+export interface RouterCallbacks {
+  stats(s: RouterStats): void;
+  log(level: "debug" | "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>): void;
+  nodeEnded(id: string): void;
+  completed(drained: boolean): void;
+  linkDown(instanceId: string, inflight: number, reason: string): void;
+  /** The worker died: the data plane is gone. */
+  failed(err: Error): void;
+}
+
+const BOOTSTRAP = new URL("./router-worker-bootstrap.mjs", import.meta.url);
+
+export class RouterHost {
+  private readonly worker: Worker;
+  private exited = false;
+  private readonly exitPromise: Promise<void>;
+
+  constructor(init: RouterInit, cb: RouterCallbacks) {
+    this.worker = new Worker(BOOTSTRAP, { workerData: init, name: `flowctl-router-${init.pipeline}` });
+    this.worker.on("message", (msg: RouterToHost) => {
+      switch (msg.type) {
+        case "stats":
+          return cb.stats(msg);
+        case "log":
+          return cb.log(msg.level, msg.msg, msg.fields);
+        case "nodeEnded":
+          return cb.nodeEnded(msg.id);
+        case "completed":
+          return cb.completed(msg.drained);
+        case "linkDown":
+          return cb.linkDown(msg.instanceId, msg.inflight, msg.reason);
+        case "ready":
+        case "linkUp":
+          return;
+      }
+    });
+    this.worker.on("error", (err) => cb.failed(new OperationalError(`router worker failed: ${err.message}`, { cause: err })));
+    this.exitPromise = new Promise((resolve) =>
+      this.worker.once("exit", (code) => {
+        this.exited = true;
+        if (code !== 0 && code !== 1) cb.failed(new OperationalError(`router worker exited with code ${code}`));
+        resolve();
+      }),
+    );
+  }
+
+  send(msg: HostToRouter): void {
+    if (!this.exited) this.worker.postMessage(msg);
+  }
+
+  /** Terminates the worker (every stream it holds is closed with it). */
+  async close(): Promise<void> {
+    if (!this.exited) await this.worker.terminate();
+    await this.exitPromise;
+  }
+}

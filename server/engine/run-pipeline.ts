@@ -1,0 +1,355 @@
+/**
+ * `runPipeline()`: one run of one pipeline. Starts (or joins) the control plane, records the run,
+ * starts the router worker and the supervisor, and drives the run to a terminal status:
+ * COMPLETED (every source ended and everything drained into the sinks), STOPPED (stop(), abort
+ * signal, --for, StopPipelineRun) or FAILED (start failure, crash loop, unrecoverable exit).
+ */
+import path from "node:path";
+import { randomUUID } from "node:crypto";
+import { ComponentRegistry } from "../control-plane/registry";
+import { startControlPlane, type ControlPlaneHandle } from "../control-plane/control-plane.server";
+import { FlowError, toFlowError } from "../core/errors";
+import { silentLogger } from "../core/logger";
+import type { RunEventType, RunStatus } from "../core/run";
+import { buildDag } from "../core/graph/dag";
+import { createEngineMetrics } from "../metrics/engine-metrics";
+import { ExternalRegistry, type RegistrationPort } from "./external-registry";
+import { DEFAULT_BACKOFF, DEFAULT_CRASH_LOOP } from "./restart-policy";
+import { RouterHost } from "./router/router-host";
+import type { RouterInit } from "./router/protocol";
+import { RunStats } from "./run-stats";
+import { Supervisor, type SupervisedInstance } from "./supervisor";
+import type { EngineEvent, RunHandle, RunPipelineOptions, RunState, RunSummary, RunTopology } from "./run-types";
+
+export type * from "./run-types";
+
+/** Runs owned by this process (kept out of markInterrupted). */
+const ownedRuns = new Map<string, RunHandle>();
+
+/** The runs this process is executing (the console's RunController looks here). */
+export function ownedRun(runId: string): RunHandle | undefined {
+  return ownedRuns.get(runId);
+}
+
+const TERMINAL: Record<"completed" | "failed" | "stopped", RunStatus> = { completed: "COMPLETED", failed: "FAILED", stopped: "STOPPED" };
+
+/** Starts a run; resolves as soon as the run is recorded and its components are starting. */
+export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> {
+  const logger = opts.logger ?? silentLogger;
+  const pipeline = opts.pipeline;
+  const cwd = opts.file ? path.dirname(path.resolve(opts.file)) : path.resolve(opts.cwd ?? process.cwd());
+  const logDir = path.resolve(opts.logDir ?? path.join(cwd, ".flowctl", "logs"));
+  const gracePeriodMs = opts.gracePeriodMs ?? 10_000;
+  const metrics = opts.metrics ?? createEngineMetrics();
+  const store = opts.store;
+  const runId = randomUUID();
+  const listeners = new Set<(e: EngineEvent) => void>();
+  const stats = new RunStats(pipeline, metrics);
+  const startedAt = new Date();
+  let state: RunState = "starting";
+  let error: string | null = null;
+
+  if (store) {
+    await store.runs.markInterrupted({ except: [...ownedRuns.keys()] });
+    await store.runs.create({ runId, pipelineName: pipeline.name, status: "STARTING", startedAt, configYaml: opts.configYaml, componentIds: pipeline.components.map((c) => c.id) });
+  }
+
+  // Persisting events is ordered per run; a failing write is logged, never thrown into the engine.
+  let persistChain: Promise<unknown> = Promise.resolve();
+  const emit = (type: RunEventType, componentId: string | null, message: string, data: Record<string, unknown> | null = null) => {
+    const e: EngineEvent = { at: new Date(), type, componentId, message, data };
+    for (const l of listeners) l(e);
+    if (store) {
+      persistChain = persistChain.then(() =>
+        store.runs.appendEvent(runId, { type, componentId, message, data, at: e.at }).catch((err: unknown) => logger.warn("run event not persisted", { runId, type, error: String(err) })),
+      );
+    }
+  };
+
+  // ---- control plane -----------------------------------------------------------------------
+  const cp = opts.controlPlane ?? { mode: "embedded" };
+  let controlPlane: ControlPlaneHandle | undefined;
+  let registration: RegistrationPort;
+  let embeddedRegistry: ComponentRegistry | undefined;
+  let controlPlaneEndpoint: string;
+  const runController = { stopRun: async (id: string) => (id === runId ? (await handle.stop("StopPipelineRun"), true) : false) };
+  if (cp.mode === "embedded") {
+    embeddedRegistry = opts.registry ?? new ComponentRegistry({ heartbeatTtlMs: cp.heartbeatTtlMs ?? 30_000 });
+    controlPlane = await startControlPlane({
+      address: cp.address ?? "127.0.0.1",
+      port: cp.port ?? 0,
+      registry: embeddedRegistry,
+      ...(cp.token ? { token: cp.token } : {}),
+      ...(store ? { store, restoreRegistry: false } : {}),
+      runController,
+      logger,
+    });
+    registration = embeddedRegistry;
+    controlPlaneEndpoint = controlPlane.endpoint;
+  } else {
+    registration = new ExternalRegistry(cp.endpoint, cp.token);
+    controlPlaneEndpoint = cp.endpoint;
+  }
+  const unsubscribeRegistry = embeddedRegistry?.subscribe((ch) => {
+    const reg = embeddedRegistry!;
+    metrics.registeredComponents.set(reg.list({ includeUnhealthy: true }).length);
+    metrics.healthyComponents.set(reg.list({ includeUnhealthy: true }).filter((c) => c.status === "HEALTHY").length);
+    if (ch.type === "status" && instanceIds.has(ch.component.info.id)) {
+      const healthy = ch.component.status === "HEALTHY";
+      metrics.componentUp.set({ pipeline: pipeline.name, component_id: ch.component.info.id }, healthy ? 1 : 0);
+      emit(healthy ? "component.healthy" : "component.unhealthy", ch.component.info.id, `${ch.component.info.id} is ${ch.component.status}`, { previous: ch.previous, status: ch.component.status });
+    }
+  });
+
+  // ---- router ----------------------------------------------------------------------------------
+  const dag = buildDag(pipeline.components);
+  const routerInit: RouterInit = {
+    type: "init",
+    pipeline: pipeline.name,
+    nodes: pipeline.components.map((c) => ({
+      id: c.id,
+      role: c.role,
+      instances: c.replicas > 1 ? Array.from({ length: c.replicas }, (_, i) => `${c.id}-${i}`) : [c.id],
+      capacity: c.queue.capacity,
+      policy: c.queue.policy,
+      ...(c.partitionKey ? { partitionKey: c.partitionKey } : {}),
+      batchSize: Math.min(c.batch?.size ?? 100, Math.max(1, c.queue.capacity)),
+      lingerMs: opts.router?.lingerMs ?? 1,
+      ...(c.role === "source" ? { params: stringParams(c.config) } : {}),
+    })),
+    edges: dag.edges,
+    statsIntervalMs: opts.router?.statsIntervalMs ?? 250,
+    debug: opts.debug ?? logger.level === "debug",
+  };
+  let resolveCompleted!: (drained: boolean) => void;
+  const routerCompleted = new Promise<boolean>((r) => (resolveCompleted = r));
+  const router = new RouterHost(routerInit, {
+    stats: (s) => stats.apply(s),
+    log: (level, msg, fields) => logger[level](msg, fields),
+    nodeEnded: (id) => logger.debug("component input drained", { component: id }),
+    completed: (drained) => resolveCompleted(drained),
+    linkDown: (instanceId, inflight, reason) => {
+      if (inflight > 0) emit("edge.reconnected", instanceId, `stream to ${instanceId} broke with ${inflight} events in flight (${reason})`, { inflight, reason });
+    },
+    failed: (err) => fail(err.message),
+  });
+
+  // ---- supervisor --------------------------------------------------------------------------------
+  const instanceIds = new Set<string>();
+  const forceAbort = new AbortController();
+  const lifetime = new AbortController();
+  const supervisor = new Supervisor({
+    runId,
+    pipeline,
+    cwd,
+    logDir,
+    controlPlaneEndpoint,
+    registry: registration,
+    registrationTimeoutMs: opts.registrationTimeoutMs ?? 30_000,
+    heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 10_000,
+    backoff: opts.backoff ?? DEFAULT_BACKOFF,
+    crashLoop: opts.crashLoop ?? DEFAULT_CRASH_LOOP,
+    ...(opts.console ? { console: opts.console } : {}),
+    events: {
+      record: (type, componentId, message, data) => emit(type, componentId, message, data ?? null),
+      instanceUp: (inst: SupervisedInstance) => {
+        metrics.componentUp.set({ pipeline: pipeline.name, component_id: inst.instanceId }, 1);
+        router.send({ type: "instanceUp", instanceId: inst.instanceId, endpoint: inst.endpoint!, wire: inst.wire! });
+      },
+      instanceDown: (inst, permanent) => {
+        metrics.componentUp.set({ pipeline: pipeline.name, component_id: inst.instanceId }, 0);
+        router.send({ type: "instanceDown", instanceId: inst.instanceId, permanent });
+      },
+      restarted: (inst) => {
+        stats.restarted(inst.component.id);
+        metrics.componentRestarts.inc({ pipeline: pipeline.name, component_id: inst.instanceId });
+      },
+      fatal: (reason) => fail(reason),
+      exitedClean: (inst) => {
+        if (inst.component.role !== "source" && state === "running") fail(`component ${inst.instanceId} exited before the run finished (exit code 0); log file: ${inst.logFile}`);
+      },
+    },
+  });
+  for (const inst of supervisor.instances) instanceIds.add(inst.instanceId);
+
+  // ---- lifecycle -----------------------------------------------------------------------------------
+  let finishing: Promise<RunSummary> | undefined;
+  let resolveDone!: (s: RunSummary) => void;
+  const done = new Promise<RunSummary>((r) => (resolveDone = r));
+  let runForTimer: NodeJS.Timeout | undefined;
+
+  const setState = (to: RunState) => {
+    if (state === to) return;
+    logger.debug("run state", { runId, from: state, to });
+    state = to;
+  };
+
+  /** Brings everything down and records the terminal status (once). */
+  const finish = (final: "completed" | "failed" | "stopped", drainFirst: boolean): Promise<RunSummary> => {
+    finishing ??= (async () => {
+      clearTimeout(runForTimer);
+      const graceStart = Date.now();
+      if (drainFirst && state === "running") {
+        setState("draining");
+        router.send({ type: "drain" });
+        await Promise.race([routerCompleted, delay(gracePeriodMs / 2, forceAbort.signal)]);
+      }
+      setState(final === "completed" ? "draining" : "stopping");
+      router.send({ type: "abort" });
+      lifetime.abort(new FlowError("CANCELLED", "run ended"));
+      await supervisor.stop(Math.max(500, gracePeriodMs - (Date.now() - graceStart)), forceAbort.signal);
+      await router.close();
+      try {
+        supervisor.unregisterAll();
+      } catch (err) {
+        logger.warn("unregistering components failed", { error: String(err) });
+      }
+      unsubscribeRegistry?.();
+      await controlPlane?.close({ graceMs: 1_000 });
+      if (registration instanceof ExternalRegistry) registration.close();
+      setState(final);
+      const summary = buildSummary(final);
+      emit("run.status", null, `run ${TERMINAL[final]}${error ? ": " + error : ""}`, { status: TERMINAL[final] });
+      await persistChain;
+      if (store) {
+        await store.runs
+          .update(runId, {
+            status: TERMINAL[final],
+            error,
+            metrics: { eventsProcessed: summary.eventsProcessed, eventsPerSecond: summary.eventsPerSecond, bytesProcessed: summary.bytesProcessed, components: Object.fromEntries(summary.components.map((c) => [c.id, stripSummary(c)])) },
+          })
+          .catch((err: unknown) => logger.error("run record not updated", { runId, error: String(err) }));
+      }
+      ownedRuns.delete(runId);
+      opts.signal?.removeEventListener("abort", onAbort);
+      resolveDone(summary);
+      return summary;
+    })();
+    return finishing;
+  };
+
+  const fail = (reason: string) => {
+    if (finishing) return;
+    error = reason;
+    logger.error("run failed", { runId, reason });
+    void finish("failed", false);
+  };
+
+  const buildSummary = (final: "completed" | "failed" | "stopped"): RunSummary => {
+    const endedAt = new Date();
+    const components = stats.summaries();
+    const sinks = components.filter((c) => c.role === "sink");
+    const eventsProcessed = sinks.reduce((a, c) => a + c.eventsIn, 0);
+    const bytesProcessed = sinks.reduce((a, c) => a + c.bytesIn, 0);
+    const durationMs = endedAt.getTime() - startedAt.getTime();
+    return {
+      runId,
+      pipeline: pipeline.name,
+      status: TERMINAL[final],
+      error,
+      startedAt,
+      endedAt,
+      durationMs,
+      eventsProcessed,
+      eventsPerSecond: durationMs > 0 ? eventsProcessed / (durationMs / 1000) : 0,
+      bytesProcessed,
+      components,
+      logDir: path.join(logDir, runId),
+    };
+  };
+
+  const handle: RunHandle = {
+    runId,
+    get state() {
+      return state;
+    },
+    metrics,
+    topology: (): RunTopology => ({
+      pipeline: pipeline.name,
+      runId,
+      controlPlaneEndpoint,
+      components: pipeline.components.map((c) => ({
+        id: c.id,
+        role: c.role,
+        replicas: c.replicas,
+        instances: supervisor.instances
+          .filter((i) => i.component === c)
+          .map((i) => ({
+            instanceId: i.instanceId,
+            pid: i.handle?.alive ? i.handle.pid : undefined,
+            endpoint: i.endpoint,
+            metricsPort: i.ports?.metricsPort,
+            status: i.state,
+            restarts: i.restarts,
+            wire: i.wire,
+            logFile: i.logFile,
+          })),
+      })),
+      edges: dag.edges.map((e) => {
+        const to = pipeline.components.find((c) => c.id === e.to)!;
+        return { from: e.from, to: e.to, capacity: to.queue.capacity, policy: to.queue.policy };
+      }),
+    }),
+    snapshot: () => stats.summaries(),
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    stop: (reason = "stopped") => {
+      if (!finishing) logger.info("stopping run", { runId, reason });
+      return finish("stopped", true);
+    },
+    forceStop: () => {
+      forceAbort.abort();
+      void finish("stopped", false);
+    },
+    done,
+  };
+  ownedRuns.set(runId, handle);
+
+  const onAbort = () => void handle.stop("aborted");
+  if (opts.signal?.aborted) void handle.stop("aborted");
+  else opts.signal?.addEventListener("abort", onAbort, { once: true });
+
+  void routerCompleted.then((drained) => {
+    if (finishing) return;
+    logger.info("every source ended and every queue drained", { runId, drained });
+    void finish("completed", false);
+  });
+
+  // Start in the background: the handle is usable (topology, events, stop) while components start.
+  void (async () => {
+    try {
+      emit("run.status", null, "run STARTING", { status: "STARTING" });
+      await supervisor.startAll(lifetime.signal);
+      if (finishing) return;
+      if (store) await store.runs.update(runId, { status: "RUNNING" });
+      setState("running");
+      emit("run.status", null, "run RUNNING", { status: "RUNNING" });
+      router.send({ type: "start" });
+      if (opts.runForMs !== undefined) runForTimer = setTimeout(() => void handle.stop(`--for ${opts.runForMs} ms elapsed`), opts.runForMs);
+    } catch (err) {
+      fail(toFlowError(err).message);
+    }
+  })();
+
+  return handle;
+}
+
+function stringParams(config: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(config)) if (v !== undefined && v !== null) out[k] = typeof v === "object" ? JSON.stringify(v) : String(v);
+  return out;
+}
+
+function stripSummary(c: RunSummary["components"][number]) {
+  const { id: _id, role: _role, instances: _instances, ...metrics } = c;
+  return metrics;
+}
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
+  });
+}

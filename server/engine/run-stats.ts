@@ -1,0 +1,84 @@
+/**
+ * Turns the router's periodic stats into engine metrics (counters advanced by deltas, gauges set)
+ * and per-component run summaries.
+ */
+import { emptyComponentRunMetrics } from "../core/run";
+import type { CompiledPipeline } from "../core/spec/compile";
+import type { EngineMetrics } from "../metrics/engine-metrics";
+import type { RouterStats } from "./router/protocol";
+import type { ComponentSummary } from "./run-types";
+
+export class RunStats {
+  private last: RouterStats | undefined;
+  private readonly applied = new Map<string, number>();
+  private readonly restarts = new Map<string, number>();
+
+  constructor(
+    private readonly pipeline: CompiledPipeline,
+    private readonly metrics: EngineMetrics,
+  ) {}
+
+  get latest(): RouterStats | undefined {
+    return this.last;
+  }
+
+  restarted(componentId: string): void {
+    this.restarts.set(componentId, (this.restarts.get(componentId) ?? 0) + 1);
+  }
+
+  /** Counter increments since the previous report (counters only move forward). */
+  private delta(key: string, value: number): number {
+    const prev = this.applied.get(key) ?? 0;
+    this.applied.set(key, value);
+    return Math.max(0, value - prev);
+  }
+
+  apply(s: RouterStats): void {
+    this.last = s;
+    const m = this.metrics;
+    const name = this.pipeline.name;
+    for (const e of s.edges) {
+      const labels = { pipeline: name, from: e.from, to: e.to };
+      const key = `${e.from}>${e.to}`;
+      m.edgeQueueDepth.set(labels, e.depth);
+      m.edgeQueueCapacity.set(labels, e.capacity);
+      m.edgeEvents.inc(labels, this.delta(`ev:${key}`, e.events));
+      m.edgeBytes.inc(labels, this.delta(`by:${key}`, e.bytes));
+      m.edgeBlockedSeconds.inc(labels, this.delta(`bl:${key}`, e.blockedSeconds));
+      m.edgeDropped.inc(labels, this.delta(`dr:${key}`, e.dropped));
+    }
+    for (const n of s.nodes) {
+      const labels = { pipeline: name, component_id: n.id };
+      m.inflightAtCrash.inc({ ...labels, outcome: "lost" }, this.delta(`lost:${n.id}`, n.lost));
+      m.inflightAtCrash.inc({ ...labels, outcome: "redelivered" }, this.delta(`redel:${n.id}`, n.redelivered));
+    }
+    m.activeStreams.set(s.activeStreams);
+  }
+
+  summaries(): ComponentSummary[] {
+    const byId = new Map((this.last?.nodes ?? []).map((n) => [n.id, n]));
+    const dropped = new Map<string, number>();
+    for (const e of this.last?.edges ?? []) dropped.set(e.to, (dropped.get(e.to) ?? 0) + e.dropped);
+    return this.pipeline.components.map((c) => {
+      const n = byId.get(c.id);
+      const base = emptyComponentRunMetrics();
+      const instances: ComponentSummary["instances"] = {};
+      for (const [id, i] of Object.entries(n?.instances ?? {})) instances[id] = { eventsIn: i.eventsIn, eventsOut: i.eventsOut };
+      return {
+        ...base,
+        id: c.id,
+        role: c.role,
+        eventsIn: n?.eventsIn ?? 0,
+        eventsOut: n?.eventsOut ?? 0,
+        bytesIn: n?.bytesIn ?? 0,
+        bytesOut: n?.bytesOut ?? 0,
+        errors: n?.errors ?? 0,
+        lost: n?.lost ?? 0,
+        redelivered: n?.redelivered ?? 0,
+        dropped: dropped.get(c.id) ?? 0,
+        restarts: this.restarts.get(c.id) ?? 0,
+        instances,
+      };
+    });
+  }
+}

@@ -1,0 +1,119 @@
+/** The engine's public types: options of runPipeline(), the RunHandle and what it reports. */
+import type { ComponentRegistry } from "../control-plane/registry";
+import type { Logger } from "../core/logger";
+import type { ComponentRunMetrics, RunEventType, RunStatus } from "../core/run";
+import type { CompiledPipeline } from "../core/spec/compile";
+import type { QueuePolicy } from "../core/spec/pipeline-spec.schema";
+import type { ConsoleSink } from "../drivers/process/log-stream";
+import type { EngineMetrics } from "../metrics/engine-metrics";
+import type { Store } from "../storage/store";
+import type { BackoffOptions, CrashLoopOptions } from "./restart-policy";
+
+export type RunState = "starting" | "running" | "draining" | "stopping" | "completed" | "failed" | "stopped";
+
+export type ControlPlaneMode =
+  /** Start a control plane in this process (default). Port 0 = any free port. */
+  | { mode: "embedded"; address?: string; port?: number; heartbeatTtlMs?: number; token?: string }
+  /** Components register with a control plane that runs elsewhere (polled for registrations). */
+  | { mode: "external"; endpoint: string; token?: string };
+
+export interface RunPipelineOptions {
+  pipeline: CompiledPipeline;
+  /** The YAML as written (stored with the run). */
+  configYaml: string;
+  /** Pipeline file; its directory is the components' working directory. */
+  file?: string;
+  /** Working directory when there is no file. @default process.cwd() */
+  cwd?: string;
+  /** Run records and RunEvents; without a store nothing is persisted. */
+  store?: Store;
+  controlPlane?: ControlPlaneMode;
+  /** Registry of the embedded control plane. @default a new one */
+  registry?: ComponentRegistry;
+  /** @default <cwd>/.flowctl/logs */
+  logDir?: string;
+  /** @default 30_000 */
+  registrationTimeoutMs?: number;
+  /** SIGTERM → SIGKILL grace, and the drain budget of a stop. @default 10_000 */
+  gracePeriodMs?: number;
+  /** @default 10_000 */
+  heartbeatIntervalMs?: number;
+  backoff?: BackoffOptions;
+  crashLoop?: CrashLoopOptions;
+  /** Aggregated component output; false for none. @default none */
+  console?: ConsoleSink | false;
+  logger?: Logger;
+  /** @default createEngineMetrics() */
+  metrics?: EngineMetrics;
+  /** Aborting stops the run (like handle.stop()). */
+  signal?: AbortSignal;
+  /** Stop the run after this long. */
+  runForMs?: number;
+  /** Router tuning. */
+  router?: { lingerMs?: number; statsIntervalMs?: number };
+  /** Debug lines from the data plane ("processing took", "waiting for downstream"). */
+  debug?: boolean;
+}
+
+export interface InstanceTopology {
+  instanceId: string;
+  pid: number | undefined;
+  endpoint: string | undefined;
+  metricsPort: number | undefined;
+  status: string;
+  restarts: number;
+  wire: "event" | "batch" | undefined;
+  logFile: string | undefined;
+}
+
+export interface RunTopology {
+  pipeline: string;
+  runId: string;
+  components: { id: string; role: "source" | "processor" | "sink"; replicas: number; instances: InstanceTopology[] }[];
+  edges: { from: string; to: string; capacity: number; policy: QueuePolicy }[];
+  controlPlaneEndpoint: string | undefined;
+}
+
+export interface ComponentSummary extends ComponentRunMetrics {
+  id: string;
+  role: "source" | "processor" | "sink";
+  instances: Record<string, { eventsIn: number; eventsOut: number }>;
+}
+
+export interface RunSummary {
+  runId: string;
+  pipeline: string;
+  status: RunStatus;
+  error: string | null;
+  startedAt: Date;
+  endedAt: Date;
+  durationMs: number;
+  /** Events delivered to sinks. */
+  eventsProcessed: number;
+  eventsPerSecond: number;
+  bytesProcessed: number;
+  components: ComponentSummary[];
+  logDir: string;
+}
+
+export interface EngineEvent {
+  at: Date;
+  type: RunEventType;
+  componentId: string | null;
+  message: string;
+  data: Record<string, unknown> | null;
+}
+
+export interface RunHandle {
+  readonly runId: string;
+  readonly state: RunState;
+  topology(): RunTopology;
+  readonly metrics: EngineMetrics;
+  /** Live per-component counters (updated from the router every stats interval). */
+  snapshot(): ComponentSummary[];
+  onEvent(listener: (e: EngineEvent) => void): () => void;
+  stop(reason?: string): Promise<RunSummary>;
+  /** Ctrl-C twice: skip the drain and the grace period. */
+  forceStop(): void;
+  readonly done: Promise<RunSummary>;
+}

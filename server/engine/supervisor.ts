@@ -1,0 +1,317 @@
+/**
+ * The supervisor: starts every component instance through the process driver, waits for its
+ * registration, restarts it per `restart_policy` with capped backoff, detects crash loops, and
+ * stops everything (SIGTERM to each process group, grace period, then SIGKILL). It reports what
+ * happens through {@link SupervisorEvents}; the engine turns those into RunEvents, router updates
+ * and run status changes.
+ */
+import type { RegistrationPort } from "./external-registry";
+import { FlowError, OperationalError } from "../core/errors";
+import { normalizeEndpoint } from "../core/registry";
+import type { RunEventType } from "../core/run";
+import type { CompiledComponent, CompiledPipeline } from "../core/spec/compile";
+import { freePorts } from "../drivers/process/free-port";
+import type { ConsoleSink } from "../drivers/process/log-stream";
+import { builtinArgv, spawnInstance, type ExitInfo, type ProcessHandle } from "../drivers/process/process-driver";
+import { BATCH_WIRE_METADATA_KEY, BATCH_WIRE_V1, METRICS_PORT_METADATA_KEY } from "../wire/protos";
+import { assertInstanceTransition, isInstanceTerminal, type InstanceState } from "./instance-state";
+import { backoffDelay, CrashLoopDetector, isFailureExit, shouldRestart, type BackoffOptions, type CrashLoopOptions } from "./restart-policy";
+import type { Wire } from "./router/protocol";
+
+/** A stable run of this long resets the backoff. */
+const STABLE_RUN_MS = 30_000;
+
+export interface SupervisedInstance {
+  instanceId: string;
+  component: CompiledComponent;
+  index: number;
+  state: InstanceState;
+  handle: ProcessHandle | undefined;
+  endpoint: string | undefined;
+  wire: Wire | undefined;
+  ports: { port: number; healthPort: number; metricsPort: number } | undefined;
+  restarts: number;
+  attempt: number;
+  consecutiveFailures: number;
+  runningSince: number | undefined;
+  restartTimer: NodeJS.Timeout | undefined;
+  crashLoop: CrashLoopDetector;
+  logFile: string | undefined;
+  lastExit: ExitInfo | undefined;
+}
+
+export interface SupervisorEvents {
+  record(type: RunEventType, componentId: string, message: string, data?: Record<string, unknown>): void;
+  instanceUp(inst: SupervisedInstance): void;
+  instanceDown(inst: SupervisedInstance, permanent: boolean): void;
+  restarted(inst: SupervisedInstance): void;
+  /** The run cannot continue (crash loop, a failure that is not restarted). */
+  fatal(reason: string): void;
+  /** A non-source instance exited cleanly and will not be restarted. */
+  exitedClean(inst: SupervisedInstance): void;
+}
+
+export interface SupervisorOptions {
+  runId: string;
+  pipeline: CompiledPipeline;
+  cwd: string;
+  logDir: string;
+  controlPlaneEndpoint: string;
+  registry: RegistrationPort;
+  registrationTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  backoff: BackoffOptions;
+  crashLoop: CrashLoopOptions;
+  console?: ConsoleSink;
+  events: SupervisorEvents;
+}
+
+export class Supervisor {
+  readonly instances: SupervisedInstance[] = [];
+  private stopping = false;
+  private startupDone = false;
+
+  constructor(private readonly opts: SupervisorOptions) {
+    for (const component of opts.pipeline.components) {
+      for (let i = 0; i < component.replicas; i++) {
+        this.instances.push({
+          instanceId: component.replicas > 1 ? `${component.id}-${i}` : component.id,
+          component,
+          index: i,
+          state: "starting",
+          handle: undefined,
+          endpoint: undefined,
+          wire: undefined,
+          ports: undefined,
+          restarts: 0,
+          attempt: 0,
+          consecutiveFailures: 0,
+          runningSince: undefined,
+          restartTimer: undefined,
+          crashLoop: new CrashLoopDetector(opts.crashLoop),
+          logFile: undefined,
+          lastExit: undefined,
+        });
+      }
+    }
+  }
+
+  /** Starts every instance and resolves when all registered; rejects with the first failure. */
+  async startAll(signal: AbortSignal): Promise<void> {
+    const ports = await freePorts(this.instances.length * 3);
+    this.instances.forEach((inst, i) => {
+      inst.ports = { port: ports[i * 3]!, healthPort: ports[i * 3 + 1]!, metricsPort: ports[i * 3 + 2]! };
+    });
+    const results = await Promise.allSettled(this.instances.map((inst) => this.startInstance(inst, signal, true)));
+    const failure = results.find((r) => r.status === "rejected");
+    if (failure) throw (failure as PromiseRejectedResult).reason;
+    this.startupDone = true;
+  }
+
+  private transition(inst: SupervisedInstance, to: InstanceState): void {
+    assertInstanceTransition(inst.state, to);
+    inst.state = to;
+  }
+
+  private buildEnv(inst: SupervisedInstance): Record<string, string> {
+    const c = inst.component;
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+    Object.assign(env, c.env);
+    const p = inst.ports!;
+    env.PORT = c.env.PORT ?? String(p.port);
+    env.HEALTH_PORT = c.env.HEALTH_PORT ?? String(c.healthPort ?? p.healthPort);
+    env.METRICS_PORT = c.env.METRICS_PORT ?? String(p.metricsPort);
+    env.ENABLE_METRICS = c.env.ENABLE_METRICS ?? "true";
+    env.MAX_QUEUE_SIZE = c.env.MAX_QUEUE_SIZE ?? String(c.queue.capacity);
+    if (c.batch) {
+      env.BATCH_SIZE = c.env.BATCH_SIZE ?? String(c.batch.size);
+      env.BATCH_FLUSH_INTERVAL_MS = c.env.BATCH_FLUSH_INTERVAL_MS ?? String(c.batch.flushIntervalMs);
+    }
+    if (c.replicas > 1) {
+      env.PARTITION_ID = String(inst.index);
+      env.PARTITION_COUNT = String(c.replicas);
+    }
+    // The control-plane contract is forced: a component's env cannot point it elsewhere.
+    env.ENABLE_FLOWCTL = "true";
+    env.FLOWCTL_ENDPOINT = this.opts.controlPlaneEndpoint;
+    env.FLOWCTL_COMPONENT_ID = inst.instanceId;
+    env.FLOWCTL_SERVICE_ID = inst.instanceId;
+    env.FLOWCTL_HEARTBEAT_INTERVAL = `${Math.max(1, Math.round(this.opts.heartbeatIntervalMs / 1000))}s`;
+    env.FLOWCTL_HEARTBEAT_INTERVAL_MS = String(this.opts.heartbeatIntervalMs);
+    env.FLOWCTL_RUN_ID = this.opts.runId;
+    env.FLOWCTL_ATTEMPT = String(inst.attempt);
+    return env;
+  }
+
+  private argv(c: CompiledComponent): string[] {
+    if (c.command && c.command.length > 0) return [...c.command, ...c.args];
+    if (c.builtin) return [...builtinArgv(c.builtin), ...c.args];
+    throw new FlowError("FAILED_PRECONDITION", `component ${c.id}: the process driver needs \`command\` or a built-in \`type\` (image-only components need the container driver)`);
+  }
+
+  private async startInstance(inst: SupervisedInstance, signal: AbortSignal, startup: boolean): Promise<void> {
+    if (this.stopping) return;
+    if (inst.state !== "starting") this.transition(inst, "starting");
+    inst.attempt++;
+    const handle = spawnInstance({
+      instanceId: inst.instanceId,
+      argv: this.argv(inst.component),
+      cwd: this.opts.cwd,
+      env: this.buildEnv(inst),
+      logDir: this.opts.logDir,
+      runId: this.opts.runId,
+      ...(this.opts.console ? { console: this.opts.console } : {}),
+    });
+    inst.handle = handle;
+    inst.logFile = handle.logFile;
+    inst.endpoint = undefined;
+    this.transition(inst, "registering");
+    this.opts.events.record("component.started", inst.instanceId, `started ${inst.instanceId} (pid ${handle.pid ?? "?"}, attempt ${inst.attempt})`, {
+      pid: handle.pid ?? null,
+      attempt: inst.attempt,
+      logFile: handle.logFile,
+    });
+    const exitAbort = new AbortController();
+    const onAbort = () => exitAbort.abort(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    let exitedBeforeRegistration: ExitInfo | undefined;
+    void handle.exited.then((exit) => {
+      exitedBeforeRegistration = exit;
+      exitAbort.abort(new Error("exited"));
+      this.onExit(inst, handle, exit, signal);
+    });
+    try {
+      const reg = await this.opts.registry.waitForRegistration(inst.instanceId, {
+        since: new Date(handle.startedAt.getTime() - 1),
+        timeoutMs: this.opts.registrationTimeoutMs,
+        signal: exitAbort.signal,
+      });
+      if (inst.handle !== handle || inst.state !== "registering") return;
+      this.transition(inst, "running");
+      inst.runningSince = Date.now();
+      inst.endpoint = normalizeEndpoint(reg.info.endpoint || `:${inst.ports!.port}`);
+      inst.wire = reg.info.metadata[BATCH_WIRE_METADATA_KEY] === BATCH_WIRE_V1 ? "batch" : "event";
+      const announced = Number(reg.info.metadata[METRICS_PORT_METADATA_KEY]);
+      if (Number.isInteger(announced) && announced > 0) inst.ports!.metricsPort = announced;
+      this.opts.events.record("component.registered", inst.instanceId, `${inst.instanceId} registered at ${inst.endpoint} (${inst.wire} wire)`, {
+        endpoint: inst.endpoint,
+        wire: inst.wire,
+      });
+      this.opts.events.instanceUp(inst);
+    } catch (err) {
+      if (this.stopping || signal.aborted) return;
+      const exit = exitedBeforeRegistration;
+      if (exit) {
+        if (startup) throw this.startError(inst, handle, `exited before registering (${describeExit(exit)})`);
+        return; // onExit decides about the restart.
+      }
+      // Registration timed out: the process is useless; kill it, onExit restarts or fails.
+      handle.signal("SIGKILL");
+      if (startup) throw this.startError(inst, handle, `did not register within ${this.opts.registrationTimeoutMs} ms (${(err as Error).message})`);
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  private startError(inst: SupervisedInstance, handle: ProcessHandle, what: string): FlowError {
+    const tail = handle.lastLines().slice(-10);
+    const lines = tail.length > 0 ? `\n  last log lines:\n${tail.map((l) => "    " + l).join("\n")}` : "\n  (no output)";
+    return new OperationalError(`component ${inst.instanceId} ${what}; log file: ${handle.logFile}${lines}`, { retryable: false, code: "FAILED_PRECONDITION" });
+  }
+
+  private onExit(inst: SupervisedInstance, handle: ProcessHandle, exit: ExitInfo, signal: AbortSignal): void {
+    if (inst.handle !== handle) return;
+    inst.lastExit = exit;
+    const wasRunning = inst.state === "running";
+    this.opts.events.record("component.exited", inst.instanceId, `${inst.instanceId} exited (${describeExit(exit)})`, {
+      code: exit.code,
+      signal: exit.signal,
+      error: exit.error ?? null,
+    });
+    if (this.stopping) {
+      if (!isInstanceTerminal(inst.state) || inst.state === "exited") this.transition(inst, "stopped");
+      this.opts.events.instanceDown(inst, true);
+      return;
+    }
+    if (!this.startupDone && !wasRunning) {
+      // startInstance reports this start failure; the run fails before it begins.
+      this.transition(inst, "failed");
+      return;
+    }
+    if (inst.runningSince !== undefined && Date.now() - inst.runningSince > STABLE_RUN_MS) inst.consecutiveFailures = 0;
+    const policy = inst.component.restartPolicy;
+    if (shouldRestart(policy, exit, false)) {
+      this.opts.events.instanceDown(inst, false);
+      if (inst.crashLoop.record(Date.now())) {
+        this.transition(inst, "failed");
+        const reason = `component ${inst.instanceId} is crash-looping (${inst.crashLoop.describe()}); last exit: ${describeExit(exit)}; log file: ${inst.logFile}`;
+        this.opts.events.record("component.crash_loop", inst.instanceId, reason, { restarts: inst.restarts });
+        this.opts.events.fatal(reason);
+        return;
+      }
+      this.transition(inst, "restarting");
+      const delay = backoffDelay(inst.consecutiveFailures++, this.opts.backoff);
+      inst.restartTimer = setTimeout(() => {
+        inst.restartTimer = undefined;
+        if (this.stopping) return;
+        inst.restarts++;
+        this.opts.events.restarted(inst);
+        this.opts.events.record("component.restarted", inst.instanceId, `restarting ${inst.instanceId} after ${delay} ms (restart ${inst.restarts}, policy ${policy})`, {
+          restarts: inst.restarts,
+          delayMs: delay,
+        });
+        this.startInstance(inst, signal, false).catch((err) => this.opts.events.fatal(`restart of ${inst.instanceId} failed: ${(err as Error).message}`));
+      }, delay);
+      return;
+    }
+    this.opts.events.instanceDown(inst, true);
+    if (isFailureExit(exit)) {
+      this.transition(inst, "failed");
+      this.opts.events.fatal(`component ${inst.instanceId} exited (${describeExit(exit)}) and restart_policy is ${policy}; log file: ${inst.logFile}`);
+      return;
+    }
+    this.transition(inst, "exited");
+    this.opts.events.exitedClean(inst);
+  }
+
+  /**
+   * Stops every instance: SIGTERM to each process group, up to `graceMs` for them to drain and
+   * exit, then SIGKILL. Pending restarts are cancelled. Resolves when every process is gone.
+   */
+  async stop(graceMs: number, force: AbortSignal | undefined): Promise<void> {
+    this.stopping = true;
+    for (const inst of this.instances) {
+      clearTimeout(inst.restartTimer);
+      inst.restartTimer = undefined;
+      if (inst.state === "restarting" || inst.state === "exited" || (inst.state === "starting" && !inst.handle?.alive)) this.transition(inst, "stopped");
+    }
+    const alive = this.instances.filter((i) => i.handle?.alive);
+    for (const inst of alive) inst.handle!.signal("SIGTERM");
+    const allExited = Promise.all(alive.map((i) => i.handle!.exited));
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+      force?.addEventListener("abort", () => resolve(), { once: true });
+    });
+    await Promise.race([allExited, graceOver]);
+    clearTimeout(timer);
+    for (const inst of alive) if (inst.handle!.alive) inst.handle!.signal("SIGKILL");
+    await allExited;
+    for (const inst of this.instances) if (!isInstanceTerminal(inst.state)) this.transition(inst, "stopped");
+  }
+
+  /** Removes this run's instances from the registry (the run is over). */
+  unregisterAll(): void {
+    for (const inst of this.instances) {
+      const reg = this.opts.registry.findByComponentId(inst.instanceId);
+      if (reg) this.opts.registry.unregister(reg.serviceId);
+    }
+  }
+}
+
+export function describeExit(exit: ExitInfo): string {
+  if (exit.error) return `failed to start: ${exit.error}`;
+  if (exit.signal) return `killed by ${exit.signal}`;
+  return `exit code ${exit.code}`;
+}
