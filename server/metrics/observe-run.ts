@@ -1,0 +1,205 @@
+/**
+ * `observeRun(handle, opts)`: everything metrics does for a live run. Scrapes the run's components
+ * and the engine registry into a series store, persists 10 s rollups, diagnoses continuously and
+ * stores each change of findings as a `diagnosis.finding` RunEvent, and optionally keeps a
+ * Prometheus `file_sd` file of the components' targets up to date.
+ */
+import type { Logger } from "../core/logger";
+import { ROLLUP_RESOLUTION_MS, type MetricRollupPoint } from "../core/metric-rollup";
+import { silentLogger } from "../core/logger";
+import { toFlowError } from "../core/errors";
+import { diagnose } from "../diagnosis/diagnose";
+import type { DiagnosisOptions, DiagnosisReport, Finding } from "../diagnosis/diagnosis-types";
+import { collectMetricWindow } from "./collect-window";
+import { fileSdGroups, writeFileSd } from "./file-sd";
+import { EmbeddedMetricsQuery } from "./query/embedded-query";
+import type { MetricsQuery } from "./query/query-types";
+import { rollupPoints } from "./rollups";
+import { ScrapeLoop, type HeartbeatSnapshot, type ScrapeTarget } from "./scrape-loop";
+import { SeriesStore } from "./series-store";
+
+/** What observeRun needs from a RunHandle (structural: metrics does not import the engine). */
+export interface ObservableRun {
+  readonly runId: string;
+  topology(): {
+    pipeline: string;
+    runId: string;
+    components: ReadonlyArray<{
+      id: string;
+      role: "source" | "processor" | "sink";
+      replicas: number;
+      instances: ReadonlyArray<{ instanceId: string; metricsPort: number | undefined }>;
+    }>;
+    edges: ReadonlyArray<{ from: string; to: string; capacity: number }>;
+  };
+  readonly metrics: { registry: { metrics(): Promise<string> } };
+}
+
+/** The store repositories observeRun writes to (structural). */
+export interface ObservationStore {
+  metrics: { saveRollups(runId: string, points: MetricRollupPoint[]): Promise<void> };
+  runs: { appendEvent(runId: string, input: { type: "diagnosis.finding"; componentId?: string | null; message: string; data?: Record<string, unknown> | null; at?: Date }): Promise<unknown> };
+}
+
+export interface ObserveRunOptions {
+  signal: AbortSignal;
+  store?: ObservationStore;
+  /** @default 1000 */
+  intervalMs?: number;
+  /** Diagnosis window. @default 10_000 */
+  windowMs?: number;
+  /** How often findings are recomputed. @default 5_000 */
+  diagnoseEveryMs?: number;
+  /** Where diagnosis reads from. @default the embedded store this observer fills */
+  query?: MetricsQuery;
+  heartbeats?: () => readonly HeartbeatSnapshot[];
+  /** Keep a Prometheus file_sd JSON of the components' targets here. */
+  fileSdPath?: string;
+  diagnosis?: DiagnosisOptions;
+  /** @default 3600 */
+  retentionPoints?: number;
+  logger?: Logger;
+}
+
+/** A finding entering or leaving the run's findings (the stored timeline). */
+export interface FindingChange {
+  at: Date;
+  state: "raised" | "cleared";
+  finding: Finding;
+}
+
+export interface RunObserver {
+  readonly series: SeriesStore;
+  readonly query: MetricsQuery;
+  readonly loop: ScrapeLoop;
+  /** The latest continuous diagnosis, once a window's worth of data exists. */
+  latest(): DiagnosisReport | undefined;
+  timeline(): readonly FindingChange[];
+  /** Diagnoses the window ending now (or at `atMs`). */
+  diagnoseNow(opts?: { windowMs?: number; atMs?: number }): Promise<DiagnosisReport>;
+  /** Stops scraping, flushes the last rollup and pending writes. Idempotent. */
+  stop(): Promise<void>;
+}
+
+const findingKey = (f: Finding) => `${f.code}|${f.component ?? ""}`;
+
+/** Component targets from a topology: one per instance announcing a metrics port. */
+export function componentTargets(t: ReturnType<ObservableRun["topology"]>): ScrapeTarget[] {
+  return t.components.flatMap((c) =>
+    c.instances
+      .filter((i) => i.metricsPort)
+      .map((i) => ({ job: "flowctl-component", instance: i.instanceId, url: `http://127.0.0.1:${i.metricsPort}/metrics`, labels: { pipeline: t.pipeline } })),
+  );
+}
+
+/** Starts observing; returns immediately. Aborting `signal` stops it (as does `stop()`). */
+export function observeRun(handle: ObservableRun, opts: ObserveRunOptions): RunObserver {
+  const logger = opts.logger ?? silentLogger;
+  const windowMs = opts.windowMs ?? 10_000;
+  const diagnoseEveryMs = opts.diagnoseEveryMs ?? 5_000;
+  const series = new SeriesStore({ capacity: opts.retentionPoints ?? 3600 });
+  const query = opts.query ?? new EmbeddedMetricsQuery(series);
+  const internal = new AbortController();
+  const signal = AbortSignal.any([opts.signal, internal.signal]);
+  const loop = new ScrapeLoop({
+    store: series,
+    intervalMs: opts.intervalMs ?? 1000,
+    logger,
+    targets: () => componentTargets(handle.topology()),
+    local: () => [{ job: "flowctl-engine", instance: "engine", collect: () => handle.metrics.registry.metrics() }],
+    ...(opts.heartbeats ? { heartbeats: opts.heartbeats } : {}),
+  });
+
+  let latest: DiagnosisReport | undefined;
+  const changes: FindingChange[] = [];
+  let active = new Map<string, Finding>();
+  let firstScrape: number | undefined;
+  let lastScrape: number | undefined;
+  let lastDiagnosis = -Infinity;
+  let nextRollup: number | undefined;
+  let lastFileSd = "";
+  // Store writes are ordered and never thrown into the loop: a failing write is logged.
+  let writes: Promise<unknown> = Promise.resolve();
+  const persist = (what: string, fn: () => Promise<unknown>) => {
+    writes = writes.then(fn).catch((err: unknown) => logger.warn(`${what} not persisted`, { runId: handle.runId, error: toFlowError(err).message }));
+  };
+
+  const recordFindings = (report: DiagnosisReport, at: Date) => {
+    const next = new Map(report.findings.map((f) => [findingKey(f), f]));
+    const raised = [...next].filter(([k]) => !active.has(k)).map(([, f]) => f);
+    const cleared = [...active].filter(([k]) => !next.has(k)).map(([, f]) => f);
+    active = next;
+    for (const [state, list] of [["raised", raised], ["cleared", cleared]] as const) {
+      for (const f of list) {
+        changes.push({ at, state, finding: f });
+        if (opts.store) {
+          const store = opts.store;
+          const data = { state, severity: f.severity, code: f.code, bottleneck: f.code.startsWith("BOTTLENECK") ? report.bottleneck : undefined };
+          persist("diagnosis finding", () =>
+            store.runs.appendEvent(handle.runId, { type: "diagnosis.finding", componentId: f.component ?? null, message: state === "cleared" ? `cleared: ${f.message}` : f.message, data, at }),
+          );
+        }
+      }
+    }
+  };
+
+  const flushRollup = (boundary: number, stamp = boundary) => {
+    if (!opts.store) return;
+    const points = rollupPoints(series, boundary, ROLLUP_RESOLUTION_MS, stamp);
+    if (points.length === 0) return;
+    const store = opts.store;
+    persist("metric rollups", () => store.metrics.saveRollups(handle.runId, points));
+  };
+
+  const onRound = async (_results: unknown, at: number) => {
+    firstScrape ??= at;
+    lastScrape = at;
+    nextRollup ??= Math.ceil(at / ROLLUP_RESOLUTION_MS) * ROLLUP_RESOLUTION_MS;
+    while (at >= nextRollup) {
+      flushRollup(nextRollup);
+      nextRollup += ROLLUP_RESOLUTION_MS;
+    }
+    if (opts.fileSdPath) {
+      const json = JSON.stringify(fileSdGroups(handle.topology()));
+      if (json !== lastFileSd) {
+        lastFileSd = json;
+        const file = opts.fileSdPath;
+        persist("file_sd targets", () => writeFileSd(file, fileSdGroups(handle.topology())));
+      }
+    }
+    // Diagnose once two scrapes exist (rates need two points), then every diagnoseEveryMs.
+    if (at > firstScrape && at - lastDiagnosis >= diagnoseEveryMs) {
+      lastDiagnosis = at;
+      const report = await diagnoseAt(at, windowMs);
+      latest = report;
+      recordFindings(report, new Date(at));
+    }
+  };
+
+  const diagnoseAt = async (atMs: number, w: number): Promise<DiagnosisReport> => {
+    const window = await collectMetricWindow(query, handle.topology(), { atMs, windowMs: w, signal });
+    return diagnose(window, opts.diagnosis);
+  };
+
+  const running = loop.run(signal, onRound);
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      internal.abort();
+      await running;
+      // The partial bucket since the last boundary, stamped at the boundary it belongs to.
+      if (lastScrape !== undefined && nextRollup !== undefined && lastScrape > nextRollup - ROLLUP_RESOLUTION_MS) flushRollup(lastScrape, nextRollup);
+      await writes;
+    })());
+  opts.signal.addEventListener("abort", () => void stop(), { once: true });
+
+  return {
+    series,
+    query,
+    loop,
+    latest: () => latest,
+    timeline: () => changes,
+    diagnoseNow: ({ windowMs: w = windowMs, atMs } = {}) => diagnoseAt(atMs ?? lastScrape ?? Date.now(), w),
+    stop,
+  };
+}
