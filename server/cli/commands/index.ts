@@ -1,9 +1,10 @@
 /** Every subcommand, in help order. Add a command by adding its register function here. */
 import type { Command } from "commander";
+import { registerComponentCommand } from "./component.command";
 import { registerSchemaCommand } from "./schema.command";
 import { registerValidateCommand } from "./validate.command";
 import { registerVersionCommand } from "./version.command";
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerValidateCommand, registerSchemaCommand, registerVersionCommand];
+export const COMMANDS: RegisterCommand[] = [registerValidateCommand, registerSchemaCommand, registerVersionCommand, registerComponentCommand];

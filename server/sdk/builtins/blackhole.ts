@@ -1,0 +1,30 @@
+/**
+ * `blackhole` sink: counts and discards. DELAY_MS waits per event, one at a time (an unbatched
+ * INSERT); BATCH_DELAY_MS waits once per flush (a slow database taking batches). The SDK flushes
+ * one batch at a time, so both cap throughput the way a real slow sink would.
+ */
+import { z } from "zod";
+import { parseComponentEnv } from "../config";
+import { defineSink } from "../define";
+import type { SinkDefinition } from "../types";
+
+const envSchema = z.object({
+  DELAY_MS: z.coerce.number({ message: "must be a number" }).min(0, "must be ≥ 0").default(0),
+  BATCH_DELAY_MS: z.coerce.number({ message: "must be a number" }).min(0, "must be ≥ 0").default(0),
+});
+
+const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export function createBlackhole(env: Record<string, string | undefined>): SinkDefinition {
+  const { DELAY_MS: perEvent, BATCH_DELAY_MS: perBatch } = parseComponentEnv(envSchema, env, "blackhole");
+  return defineSink({
+    name: "blackhole",
+    description: "Counts and discards events",
+    // Small and quick by default so end-to-end latency reflects the pipeline, not sink batching.
+    batch: { size: 100, flushIntervalMs: 1 },
+    async consume(batch) {
+      if (perEvent > 0) for (let i = 0; i < batch.length; i++) await wait(perEvent);
+      if (perBatch > 0) await wait(perBatch);
+    },
+  });
+}

@@ -1,0 +1,40 @@
+/**
+ * `passthrough` processor: forwards each event unchanged, one at a time and in order, after
+ * WORK_MICROS of busy CPU and/or DELAY_MS of asynchronous waiting — to reproduce CPU-bound and
+ * I/O-bound stages. Scale it with replicas, not hidden concurrency.
+ */
+import { z } from "zod";
+import { parseComponentEnv } from "../config";
+import { defineProcessor } from "../define";
+import type { ProcessorDefinition } from "../types";
+
+const envSchema = z.object({
+  WORK_MICROS: z.coerce.number({ message: "must be a number" }).min(0, "must be ≥ 0").default(0),
+  DELAY_MS: z.coerce.number({ message: "must be a number" }).min(0, "must be ≥ 0").default(0),
+});
+
+/** Spins the CPU for `micros` microseconds (the point is to burn CPU, like real work). */
+export function burnCpu(micros: number): number {
+  const end = performance.now() + micros / 1000;
+  let spins = 0;
+  while (performance.now() < end) spins++;
+  return spins;
+}
+
+export function createPassthrough(env: Record<string, string | undefined>): ProcessorDefinition {
+  const cfg = parseComponentEnv(envSchema, env, "passthrough");
+  const { WORK_MICROS: work, DELAY_MS: delay } = cfg;
+  if (work === 0 && delay === 0) {
+    return defineProcessor({ name: "passthrough", description: "Forwards events unchanged", process: (e) => e });
+  }
+  return defineProcessor({
+    name: "passthrough",
+    description: `Forwards events after ${work} µs CPU and ${delay} ms wait each`,
+    process: async (e) => {
+      if (work > 0) burnCpu(work);
+      // A plain timer, not ctx.sleep: this wait is the stage's work and must count as busy time.
+      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+      return e;
+    },
+  });
+}

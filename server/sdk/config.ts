@@ -1,0 +1,157 @@
+/**
+ * The environment contract the engine sets for a component process, parsed once with zod into a
+ * {@link CompiledRuntimeConfig}. Nothing else in the SDK reads `process.env`.
+ */
+import { z } from "zod";
+import { FlowError } from "../core/errors";
+import { parseDuration } from "../core/units";
+
+/** Bad component configuration (env); the message names the variable. Exits the process with 2. */
+export class ComponentConfigError extends FlowError {
+  constructor(message: string) {
+    super("INVALID_ARGUMENT", message);
+    this.name = "ComponentConfigError";
+  }
+}
+
+/** Where a server listens: `:port`, `host:port` or a bare port number. */
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+const portNumber = z.coerce.number({ message: "must be a port number" }).int("must be an integer").min(0, "must be ≥ 0").max(65535, "must be ≤ 65535");
+
+const listenAddress = z.string().transform((raw, ctx): ListenAddress => {
+  const s = raw.trim();
+  const m = /^(?:(.*):)?(\d+)$/.exec(s);
+  if (!m) {
+    ctx.addIssue({ code: "custom", message: `expected :port, host:port or a port number, got ${JSON.stringify(raw)}` });
+    return z.NEVER;
+  }
+  const port = Number(m[2]);
+  if (port > 65535) {
+    ctx.addIssue({ code: "custom", message: `port ${port} is out of range` });
+    return z.NEVER;
+  }
+  return { host: m[1] || "0.0.0.0", port };
+});
+
+const bool = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((s) => ["true", "false", "1", "0", "yes", "no", ""].includes(s), "must be true or false")
+  .transform((s) => s === "true" || s === "1" || s === "yes");
+
+const nonNegativeInt = z.coerce.number({ message: "must be a number" }).int("must be an integer").min(0, "must be ≥ 0");
+const positiveInt = z.coerce.number({ message: "must be a number" }).int("must be an integer").min(1, "must be ≥ 1");
+
+const duration = z.string().transform((raw, ctx) => {
+  const ms = parseDuration(raw);
+  if (ms === undefined) {
+    ctx.addIssue({ code: "custom", message: `invalid duration ${JSON.stringify(raw)} (use e.g. 500ms, 10s)` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const envSchema = z.object({
+  FLOWCTL_ENDPOINT: z.string().trim().optional(),
+  ENABLE_FLOWCTL: bool.optional(),
+  FLOWCTL_COMPONENT_ID: z.string().trim().optional(),
+  FLOWCTL_SERVICE_ID: z.string().trim().optional(),
+  FLOWCTL_RUN_ID: z.string().optional(),
+  FLOWCTL_HEARTBEAT_INTERVAL_MS: positiveInt.optional(),
+  FLOWCTL_HEARTBEAT_INTERVAL: duration.optional(),
+  PORT: listenAddress.default({ host: "0.0.0.0", port: 50051 }),
+  HEALTH_PORT: portNumber.optional(),
+  METRICS_PORT: portNumber.optional(),
+  ENABLE_METRICS: bool.default(true),
+  MAX_QUEUE_SIZE: positiveInt.default(1000),
+  BATCH_SIZE: positiveInt.optional(),
+  BATCH_FLUSH_INTERVAL_MS: nonNegativeInt.optional(),
+  PARTITION_ID: nonNegativeInt.optional(),
+  PARTITION_COUNT: positiveInt.optional(),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], { message: "must be debug, info, warn or error" }).optional(),
+  LOG_FORMAT: z.enum(["text", "json"], { message: "must be text or json" }).optional(),
+});
+
+/** Validated runtime configuration of one component process. */
+export interface CompiledRuntimeConfig {
+  /** FLOWCTL_COMPONENT_ID (or FLOWCTL_SERVICE_ID), else `<name>-<random>`. */
+  componentId: string;
+  /** Control-plane address; undefined = standalone (no registration). */
+  controlPlaneEndpoint: string | undefined;
+  heartbeatIntervalMs: number;
+  runId: string | undefined;
+  listen: ListenAddress;
+  /** HTTP /health, /ready, /live. @default 8088 */
+  healthPort: number;
+  /** Prometheus /metrics; undefined when ENABLE_METRICS=false. @default 9090 */
+  metricsPort: number | undefined;
+  /** Bound of events buffered inside the component before its inputs are paused. @default 1000 */
+  maxQueueSize: number;
+  /** Events per outgoing wire batch (sources, processors) or per sink flush when set. */
+  batchSize: number | undefined;
+  /** Linger before a partial batch is sent / a sink flushes, when set. */
+  batchFlushIntervalMs: number | undefined;
+  partition: { id: number; count: number } | undefined;
+  logLevel: "debug" | "info" | "warn" | "error";
+  logJson: boolean;
+}
+
+/** Formats zod issues as `VAR: message; VAR2: message`. */
+export function formatEnvIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues.map((i) => `${String(i.path[0] ?? "env")}: ${i.message}`).join("; ");
+}
+
+/**
+ * Parses the environment contract. Throws {@link ComponentConfigError} naming the variable.
+ * @example compileRuntimeConfig(process.env, "load-generator")
+ */
+export function compileRuntimeConfig(env: Record<string, string | undefined>, name: string): CompiledRuntimeConfig {
+  // Empty strings mean "unset" (shells and YAML often export VAR= ).
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const r = envSchema.safeParse(cleaned);
+  if (!r.success) throw new ComponentConfigError(`invalid environment: ${formatEnvIssues(r.error.issues)}`);
+  const e = r.data;
+  if ((e.PARTITION_ID === undefined) !== (e.PARTITION_COUNT === undefined)) {
+    throw new ComponentConfigError("invalid environment: PARTITION_ID and PARTITION_COUNT must be set together");
+  }
+  if (e.PARTITION_ID !== undefined && e.PARTITION_COUNT !== undefined && e.PARTITION_ID >= e.PARTITION_COUNT) {
+    throw new ComponentConfigError(`invalid environment: PARTITION_ID: must be < PARTITION_COUNT (${e.PARTITION_COUNT})`);
+  }
+  const registrationEnabled = e.FLOWCTL_ENDPOINT !== undefined && e.ENABLE_FLOWCTL !== false;
+  return {
+    componentId: e.FLOWCTL_COMPONENT_ID || e.FLOWCTL_SERVICE_ID || `${name}-${Math.random().toString(16).slice(2, 10)}`,
+    controlPlaneEndpoint: registrationEnabled ? e.FLOWCTL_ENDPOINT : undefined,
+    // The Go SDK multiplied FLOWCTL_HEARTBEAT_INTERVAL by a millisecond (115-day heartbeats); we
+    // prefer the _MS variant and parse the other as a duration.
+    heartbeatIntervalMs: e.FLOWCTL_HEARTBEAT_INTERVAL_MS ?? e.FLOWCTL_HEARTBEAT_INTERVAL ?? 10_000,
+    runId: e.FLOWCTL_RUN_ID,
+    listen: e.PORT,
+    healthPort: e.HEALTH_PORT ?? 8088,
+    metricsPort: e.ENABLE_METRICS ? (e.METRICS_PORT ?? 9090) : undefined,
+    maxQueueSize: e.MAX_QUEUE_SIZE,
+    batchSize: e.BATCH_SIZE,
+    batchFlushIntervalMs: e.BATCH_FLUSH_INTERVAL_MS,
+    partition: e.PARTITION_ID !== undefined && e.PARTITION_COUNT !== undefined ? { id: e.PARTITION_ID, count: e.PARTITION_COUNT } : undefined,
+    logLevel: e.LOG_LEVEL ?? "info",
+    logJson: e.LOG_FORMAT === "json",
+  };
+}
+
+/**
+ * Parses a component's own env variables with a zod object schema; errors name the variable.
+ * Built-ins use this for EVENTS_PER_SECOND, FILE_PATH, …
+ */
+export function parseComponentEnv<T extends z.ZodType>(schema: T, env: Record<string, string | undefined>, component: string): z.output<T> {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const r = schema.safeParse(cleaned);
+  if (!r.success) throw new ComponentConfigError(`${component}: invalid environment: ${formatEnvIssues(r.error.issues)}`);
+  return r.data;
+}
+
+/** Shared zod pieces for component env schemas. */
+export const envFields = { bool, nonNegativeInt, positiveInt, portNumber, duration };

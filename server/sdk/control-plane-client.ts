@@ -1,0 +1,125 @@
+/**
+ * Registration with `flowctl.v1.ControlPlaneService`: register (retrying with backoff while the
+ * control plane is not up yet), heartbeat HEALTHY with the metrics snapshot every interval
+ * (re-registering if the control plane forgot us), unregister on shutdown.
+ */
+import * as grpc from "@grpc/grpc-js";
+import { ERROR_STATUS } from "../core/errors";
+import type { Logger } from "../core/logger";
+import type { ComponentInfoObject } from "../wire/event-codec";
+import { services } from "../wire/protos";
+
+type Unary<Req, Res> = (req: Req, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: Res) => void) => void;
+
+interface ControlPlaneStub extends grpc.Client {
+  RegisterComponent: Unary<{ component: ComponentInfoObject; componentId: string }, { serviceId: string }>;
+  Heartbeat: Unary<{ serviceId: string; status: string; metrics: Record<string, string> }, unknown>;
+  UnregisterComponent: Unary<{ serviceId: string }, unknown>;
+}
+
+function call<Req, Res>(fn: Unary<Req, Res>, stub: grpc.Client, req: Req, timeoutMs: number): Promise<Res> {
+  return new Promise((resolve, reject) =>
+    fn.call(stub, req, { deadline: Date.now() + timeoutMs }, (err, res) => (err ? reject(err) : resolve(res as Res))),
+  );
+}
+
+export type RegistrationState = "idle" | "registering" | "registered" | "unregistered" | "closed";
+
+export interface ControlPlaneClientOptions {
+  endpoint: string;
+  info: () => ComponentInfoObject;
+  heartbeatIntervalMs: number;
+  status: () => string;
+  metrics: () => Record<string, string>;
+  logger: Logger;
+}
+
+export class ControlPlaneClient {
+  private readonly stub: ControlPlaneStub;
+  private serviceId: string | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  state: RegistrationState = "idle";
+
+  constructor(private readonly opts: ControlPlaneClientOptions) {
+    const Ctor = services.controlPlaneV1;
+    this.stub = new Ctor(opts.endpoint, grpc.credentials.createInsecure()) as unknown as ControlPlaneStub;
+  }
+
+  /** Registers, retrying (100 ms doubling to 2 s) until it succeeds or `signal` aborts. */
+  async register(signal: AbortSignal): Promise<string> {
+    this.state = "registering";
+    let delay = 100;
+    let attempt = 0;
+    for (;;) {
+      attempt++;
+      try {
+        const info = this.opts.info();
+        const res = await call(this.stub.RegisterComponent, this.stub, { component: info, componentId: info.id }, 5_000);
+        this.serviceId = res.serviceId || info.id;
+        this.state = "registered";
+        this.opts.logger.info("registered with control plane", { endpoint: this.opts.endpoint, serviceId: this.serviceId, attempts: attempt });
+        this.startHeartbeats();
+        return this.serviceId;
+      } catch (err) {
+        if (signal.aborted) throw new Error(`registration with ${this.opts.endpoint} aborted`, { cause: err });
+        const e = err as grpc.ServiceError;
+        // Only "not reachable yet" is worth retrying; a rejected registration is a real error.
+        if (e.code !== grpc.status.UNAVAILABLE && e.code !== grpc.status.DEADLINE_EXCEEDED) {
+          throw new Error(`control plane at ${this.opts.endpoint} rejected registration: ${e.details ?? e.message}`, { cause: err });
+        }
+        if (attempt === 1 || attempt % 10 === 0) this.opts.logger.info("control plane not reachable yet, retrying", { endpoint: this.opts.endpoint, attempt });
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, delay);
+          signal.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
+        });
+        delay = Math.min(delay * 2, 2_000);
+      }
+    }
+  }
+
+  private startHeartbeats(): void {
+    const beat = async () => {
+      if (this.state !== "registered" || !this.serviceId) return;
+      try {
+        await call(this.stub.Heartbeat, this.stub, { serviceId: this.serviceId, status: this.opts.status(), metrics: this.opts.metrics() }, 5_000);
+      } catch (err) {
+        const e = err as grpc.ServiceError;
+        if (e.code === ERROR_STATUS.NOT_FOUND.grpc && this.state === "registered") {
+          // The control plane restarted or expired us: register again.
+          this.opts.logger.warn("control plane does not know this component; re-registering", { serviceId: this.serviceId });
+          const info = this.opts.info();
+          await call(this.stub.RegisterComponent, this.stub, { component: info, componentId: info.id }, 5_000).then(
+            () => undefined,
+            (re: Error) => this.opts.logger.warn("re-registration failed", { error: re.message }),
+          );
+        } else {
+          this.opts.logger.warn("heartbeat failed", { error: e.details ?? e.message });
+        }
+      }
+    };
+    this.timer = setInterval(() => void beat(), this.opts.heartbeatIntervalMs);
+    this.timer.unref();
+    // First heartbeat right away so the control plane sees metrics and HEALTHY immediately.
+    void beat();
+  }
+
+  /** Sends one heartbeat now (status changes, e.g. STOPPING). */
+  async heartbeatNow(): Promise<void> {
+    if (this.state !== "registered" || !this.serviceId) return;
+    await call(this.stub.Heartbeat, this.stub, { serviceId: this.serviceId, status: this.opts.status(), metrics: this.opts.metrics() }, 2_000);
+  }
+
+  /** Stops heartbeats, unregisters (best effort within 2 s) and closes the channel. */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    if (this.state === "registered" && this.serviceId) {
+      this.state = "unregistered";
+      await call(this.stub.UnregisterComponent, this.stub, { serviceId: this.serviceId }, 2_000).then(
+        () => this.opts.logger.info("unregistered from control plane", { serviceId: this.serviceId }),
+        (err: grpc.ServiceError) => this.opts.logger.warn("unregister failed", { error: err.details ?? err.message }),
+      );
+    }
+    this.state = "closed";
+    this.stub.close();
+  }
+}

@@ -1,0 +1,243 @@
+/**
+ * Runs a component definition as a process: env → config, HTTP /metrics + health, gRPC server
+ * (per-event and batched wires), control-plane registration and heartbeats, and a SIGTERM drain
+ * (stop reading, finish and acknowledge in-hand work, flush sinks, unregister, exit 0).
+ */
+import type * as grpc from "@grpc/grpc-js";
+import type http from "node:http";
+import { IllegalStateError } from "../core/errors";
+import type { Logger } from "../core/logger";
+import type { ComponentInfoObject } from "../wire/event-codec";
+import { BATCH_WIRE_METADATA_KEY, BATCH_WIRE_V1, METRICS_PORT_METADATA_KEY } from "../wire/protos";
+import { compileRuntimeConfig, ComponentConfigError, type CompiledRuntimeConfig } from "./config";
+import { createContext, realClock } from "./context";
+import { ControlPlaneClient } from "./control-plane-client";
+import { closeHttpServer, startHttpEndpoints } from "./http-server";
+import { createSdkLogger } from "./logger";
+import { ComponentMetrics } from "./metrics";
+import type { ComponentDefinition } from "./types";
+import type { ActiveStream } from "./wire/deps";
+import { startComponentServer, stopComponentServer, type HealthState } from "./wire/grpc-server";
+
+/** Lifecycle of a component process. */
+export type ComponentState = "created" | "starting" | "running" | "draining" | "stopped" | "failed";
+
+const TRANSITIONS: Record<ComponentState, readonly ComponentState[]> = {
+  created: ["starting"],
+  starting: ["running", "draining", "failed"],
+  running: ["draining", "failed"],
+  draining: ["stopped", "failed"],
+  stopped: [],
+  failed: [],
+};
+
+export interface StartComponentOptions {
+  /** @default process.env */
+  env?: Record<string, string | undefined>;
+  logger?: Logger;
+  /** Total time the SIGTERM drain may take before streams are cut. @default 25_000 */
+  drainTimeoutMs?: number;
+}
+
+/** A started component (in this process). */
+export interface RunningComponent {
+  readonly componentId: string;
+  readonly state: ComponentState;
+  /** Bound gRPC port. */
+  readonly port: number;
+  readonly metricsPort: number | undefined;
+  readonly healthPort: number;
+  readonly config: CompiledRuntimeConfig;
+  readonly metrics: ComponentMetrics;
+  /** Drains and stops; idempotent. */
+  stop(reason?: string): Promise<void>;
+  /** Resolves when stopped. */
+  readonly done: Promise<void>;
+}
+
+const ROLE_TYPE = { source: "COMPONENT_TYPE_SOURCE", processor: "COMPONENT_TYPE_PROCESSOR", sink: "COMPONENT_TYPE_CONSUMER" } as const;
+
+/** Starts `def` in this process and returns once it is serving (and registered, if configured). */
+export async function startComponent(def: ComponentDefinition, opts: StartComponentOptions = {}): Promise<RunningComponent> {
+  const config = compileRuntimeConfig(opts.env ?? process.env, def.name);
+  const logger = (opts.logger ?? createSdkLogger({ level: config.logLevel, json: config.logJson })).child({ component: config.componentId });
+  const metrics = new ComponentMetrics({ componentId: config.componentId, role: def.role });
+  const shutdown = new AbortController();
+  const ctx = createContext({ componentId: config.componentId, signal: shutdown.signal, logger, metrics, partition: config.partition, clock: realClock });
+  const streams = new Set<ActiveStream>();
+  const startedAt = Date.now();
+  let state: ComponentState = "created";
+  const transition = (to: ComponentState) => {
+    if (!TRANSITIONS[state].includes(to)) throw new IllegalStateError(state, to, "component transition");
+    state = to;
+  };
+  const health = (): HealthState => (state === "running" ? "HEALTHY" : state === "draining" || state === "stopped" ? "STOPPING" : state === "failed" ? "UNHEALTHY" : "STARTING");
+  transition("starting");
+
+  const httpServers: http.Server[] = [];
+  let grpcServer: grpc.Server | undefined;
+  let controlPlane: ControlPlaneClient | undefined;
+  let grpcPort = 0;
+  let metricsPort: number | undefined;
+  let healthPort = config.healthPort;
+
+  const info = (): ComponentInfoObject => {
+    const metadata: Record<string, string> = { [BATCH_WIRE_METADATA_KEY]: BATCH_WIRE_V1, health_port: String(healthPort), sdk: "flowctl-ts" };
+    if (metricsPort !== undefined) metadata[METRICS_PORT_METADATA_KEY] = String(metricsPort);
+    if (config.partition) Object.assign(metadata, { partition_id: String(config.partition.id), partition_count: String(config.partition.count) });
+    const host = config.listen.host === "0.0.0.0" || config.listen.host === "::" ? "127.0.0.1" : config.listen.host;
+    return {
+      id: config.componentId,
+      name: def.name,
+      description: def.description ?? `flowctl ${def.role}`,
+      version: def.version ?? "1.0.0",
+      type: ROLE_TYPE[def.role],
+      inputEventTypes: def.role === "source" ? [] : (def.inputEventTypes ?? []),
+      outputEventTypes: def.role === "sink" ? [] : (def.outputEventTypes ?? []),
+      endpoint: `${host}:${grpcPort}`,
+      metadata,
+    };
+  };
+
+  const cleanup = async () => {
+    await controlPlane?.close();
+    if (grpcServer) await stopComponentServer(grpcServer, 1_000);
+    await Promise.all(httpServers.map(closeHttpServer));
+  };
+
+  try {
+    await def.setup?.(ctx);
+    if (config.metricsPort !== undefined) {
+      const s = await startHttpEndpoints({ metrics, health, startedAt }, config.metricsPort);
+      httpServers.push(s.server);
+      metricsPort = s.port;
+      if (config.healthPort === config.metricsPort) healthPort = s.port;
+    }
+    if (config.metricsPort === undefined || config.healthPort !== config.metricsPort) {
+      const s = await startHttpEndpoints({ metrics: undefined, health, startedAt }, config.healthPort);
+      httpServers.push(s.server);
+      healthPort = s.port;
+    }
+    const started = await startComponentServer(
+      {
+        deps: {
+          def,
+          ctx,
+          metrics,
+          logger,
+          clock: realClock,
+          batchSize: config.batchSize ?? 100,
+          lingerMs: config.batchFlushIntervalMs ?? 1,
+          maxQueueSize: config.maxQueueSize,
+          shutdown: shutdown.signal,
+          track: (s) => {
+            streams.add(s);
+            return () => streams.delete(s);
+          },
+        },
+        info,
+        health,
+        batchEnv: { batchSize: config.batchSize, batchFlushIntervalMs: config.batchFlushIntervalMs },
+      },
+      config.listen.host,
+      config.listen.port,
+    );
+    grpcServer = started.server;
+    grpcPort = started.port;
+    if (config.controlPlaneEndpoint) {
+      controlPlane = new ControlPlaneClient({
+        endpoint: config.controlPlaneEndpoint,
+        info,
+        heartbeatIntervalMs: config.heartbeatIntervalMs,
+        status: () => `HEALTH_STATUS_${health()}`,
+        metrics: () => metrics.snapshot(),
+        logger,
+      });
+      await controlPlane.register(shutdown.signal);
+    }
+  } catch (err) {
+    transition("failed");
+    await cleanup();
+    throw err;
+  }
+  transition("running");
+  logger.info("component ready", { role: def.role, port: grpcPort, metricsPort, healthPort, controlPlane: config.controlPlaneEndpoint ?? "standalone" });
+
+  let resolveDone!: () => void;
+  const done = new Promise<void>((r) => (resolveDone = r));
+  let stopping: Promise<void> | undefined;
+  const drainTimeoutMs = opts.drainTimeoutMs ?? 25_000;
+
+  const stop = (reason = "stop requested"): Promise<void> => {
+    stopping ??= (async () => {
+      transition("draining");
+      logger.info("draining", { reason, streams: streams.size });
+      await controlPlane?.heartbeatNow().catch((err: Error) => logger.debug("STOPPING heartbeat failed", { error: err.message }));
+      shutdown.abort();
+      let timer: NodeJS.Timeout | undefined;
+      const drained = await Promise.race([
+        Promise.allSettled([...streams].map((s) => s.drain())).then(() => true),
+        new Promise<boolean>((r) => (timer = setTimeout(() => r(false), drainTimeoutMs))),
+      ]);
+      clearTimeout(timer);
+      if (!drained) logger.warn("drain timed out; cutting remaining streams", { timeoutMs: drainTimeoutMs });
+      try {
+        await def.teardown?.(ctx);
+      } catch (err) {
+        logger.error("teardown failed", { error: (err as Error).message });
+      }
+      await cleanup();
+      transition("stopped");
+      logger.info("stopped", { eventsProcessed: metrics.eventsProcessed, errors: metrics.errors });
+      resolveDone();
+    })();
+    return stopping;
+  };
+
+  return {
+    componentId: config.componentId,
+    get state() {
+      return state;
+    },
+    port: grpcPort,
+    metricsPort,
+    healthPort,
+    config,
+    metrics,
+    stop,
+    done,
+  };
+}
+
+/**
+ * Runs `def` as this process's component until SIGTERM/SIGINT, then drains and exits 0. Bad
+ * configuration prints `Error: …` naming the variable and exits 2.
+ * @example await runComponent(defineProcessor({ name: "upper", process: (e) => e }))
+ */
+export async function runComponent(def: ComponentDefinition, opts: StartComponentOptions = {}): Promise<void> {
+  let running: RunningComponent;
+  try {
+    running = await startComponent(def, opts);
+  } catch (err) {
+    process.stderr.write(`Error: ${(err as Error).message}\n`);
+    process.exit(err instanceof ComponentConfigError ? 2 : 1);
+  }
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) {
+      process.stderr.write(`received ${signal} again; exiting without draining\n`);
+      process.exit(1);
+    }
+    void running.stop(`received ${signal}`).then(
+      () => process.exit(0),
+      (err: Error) => {
+        process.stderr.write(`Error: shutdown failed: ${err.message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  await running.done;
+}

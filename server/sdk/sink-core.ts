@@ -1,0 +1,168 @@
+/**
+ * The seed's AsyncSink, built in: events buffer until `size` or `flushIntervalMs` after the first
+ * buffered event, one flush at a time, each write awaited before the events it carried are
+ * acknowledged (tickets resolve in order). Bounded: `add` waits while `maxBuffered` events are
+ * pending (overflow policy: block the caller, which pauses the gRPC stream).
+ */
+import type { Logger } from "../core/logger";
+import { timestampToMs } from "../wire/event-codec";
+import type { Clock } from "./context";
+import type { ComponentMetrics } from "./metrics";
+import type { ComponentContext, FlowEvent, SinkBatchOptions, SinkDefinition } from "./types";
+
+/** Outcome reported for one `add` call once all its events were written (or failed). */
+export interface TicketResult {
+  consumed: number;
+  failed: number;
+  errors: string[];
+}
+
+interface Ticket {
+  end: number;
+  start: number;
+  failed: number;
+  errors: string[];
+  done: (r: TicketResult) => void;
+}
+
+export interface SinkBatcherOptions {
+  batch: SinkBatchOptions;
+  maxBuffered: number;
+  clock: Clock;
+}
+
+export class SinkBatcher {
+  private buffer: FlowEvent[] = [];
+  /** Offsets in the stream of all events ever added / flushed. */
+  private added = 0;
+  private flushed = 0;
+  private readonly tickets: Ticket[] = [];
+  private flushing: Promise<void> | undefined;
+  private timer: unknown;
+  private spaceWaiters: (() => void)[] = [];
+  /** Number of flushes that have completed (observable by tests). */
+  flushCount = 0;
+
+  constructor(
+    private readonly def: SinkDefinition,
+    private readonly ctx: ComponentContext,
+    private readonly metrics: ComponentMetrics,
+    private readonly logger: Logger,
+    private readonly opts: SinkBatcherOptions,
+  ) {}
+
+  /** Events buffered or being written. */
+  get pending(): number {
+    return this.added - this.flushed;
+  }
+
+  /**
+   * Adds events; resolves once they are buffered (waits while the buffer is full). `onWritten`
+   * fires after the write that carried the last of them has been awaited.
+   */
+  async add(events: FlowEvent[], onWritten?: (r: TicketResult) => void): Promise<void> {
+    while (this.pending >= this.opts.maxBuffered) {
+      await this.metrics.time.blocked(new Promise<void>((r) => this.spaceWaiters.push(r)));
+    }
+    const start = this.added;
+    for (const e of events) this.buffer.push(e);
+    this.added += events.length;
+    this.metrics.queueDepth = this.pending;
+    if (onWritten) {
+      if (events.length === 0) onWritten({ consumed: 0, failed: 0, errors: [] });
+      else this.tickets.push({ start, end: this.added, failed: 0, errors: [], done: onWritten });
+    }
+    this.schedule();
+  }
+
+  /** Flushes everything buffered (shutdown, end of stream) and waits for the writes. */
+  async drain(): Promise<void> {
+    while (this.buffer.length > 0 || this.flushing) {
+      if (this.flushing) await this.flushing;
+      else this.startFlush(this.buffer.length);
+    }
+  }
+
+  private schedule(): void {
+    if (this.buffer.length === 0 || this.flushing) return;
+    if (this.buffer.length >= this.opts.batch.size) {
+      this.startFlush(this.opts.batch.size);
+      return;
+    }
+    if (this.timer === undefined) {
+      this.timer = this.opts.clock.setTimeout(() => {
+        this.timer = undefined;
+        if (!this.flushing && this.buffer.length > 0) this.startFlush(this.opts.batch.size);
+      }, this.opts.batch.flushIntervalMs);
+    }
+  }
+
+  private startFlush(max: number): void {
+    if (this.timer !== undefined) {
+      this.opts.clock.clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    const batch = this.buffer.length <= max ? this.buffer : this.buffer.slice(0, max);
+    this.buffer = batch === this.buffer ? [] : this.buffer.slice(max);
+    this.flushing = this.write(batch).finally(() => {
+      this.flushing = undefined;
+      this.schedule();
+    });
+  }
+
+  private async write(batch: FlowEvent[]): Promise<void> {
+    const m = this.metrics;
+    const t0 = performance.now();
+    let error: string | undefined;
+    m.time.beginBusy();
+    try {
+      await this.def.consume(batch, this.ctx);
+      m.eventsProcessed += batch.length;
+      const now = this.opts.clock.now();
+      for (const e of batch) {
+        const sent = timestampToMs(e.timestamp);
+        if (sent !== undefined) m.endToEndLatency.observe(Math.max(0, now - sent) / 1000);
+      }
+    } catch (err) {
+      error = `write of ${batch.length} events failed: ${(err as Error).message ?? String(err)}`;
+      m.errors += batch.length;
+      this.logger.error("sink write failed", { events: batch.length, error: (err as Error).message ?? String(err) });
+    } finally {
+      m.time.endBusy();
+      m.processingDuration.observe((performance.now() - t0) / 1000);
+    }
+    this.flushCount++;
+    this.settle(batch.length, error);
+  }
+
+  private settle(n: number, error: string | undefined): void {
+    const from = this.flushed;
+    this.flushed += n;
+    while (this.tickets.length > 0) {
+      const t = this.tickets[0]!;
+      if (error) {
+        const overlap = Math.min(t.end, this.flushed) - Math.max(t.start, from);
+        if (overlap > 0) {
+          t.failed += overlap;
+          if (t.errors.length < 5) t.errors.push(error);
+        }
+      }
+      if (t.end > this.flushed) break;
+      this.tickets.shift();
+      const size = t.end - t.start;
+      t.done({ consumed: size - t.failed, failed: t.failed, errors: t.errors });
+    }
+    this.metrics.queueDepth = this.pending;
+    const waiters = this.spaceWaiters;
+    this.spaceWaiters = [];
+    for (const w of waiters) w();
+  }
+}
+
+/** Sink batch options: definition defaults overridden by BATCH_SIZE / BATCH_FLUSH_INTERVAL_MS. */
+export function resolveSinkBatch(def: SinkDefinition, env: { batchSize?: number | undefined; batchFlushIntervalMs?: number | undefined }): SinkBatchOptions {
+  return {
+    size: env.batchSize ?? def.batch?.size ?? 100,
+    flushIntervalMs: env.batchFlushIntervalMs ?? def.batch?.flushIntervalMs ?? 100,
+  };
+}
