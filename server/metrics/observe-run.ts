@@ -167,8 +167,9 @@ export function observeRun(handle: ObservableRun, opts: ObserveRunOptions): RunO
         persist("file_sd targets", () => writeFileSd(file, fileSdGroups(handle.topology())));
       }
     }
-    // Diagnose once two scrapes exist (rates need two points), then every diagnoseEveryMs.
-    if (at > firstScrape && at - lastDiagnosis >= diagnoseEveryMs) {
+    // Diagnose once a whole window of data exists (a partial window under-reads every rate, as
+    // Prometheus' extrapolation only extends half a scrape interval), then every diagnoseEveryMs.
+    if (at - firstScrape >= windowMs && at - lastDiagnosis >= diagnoseEveryMs) {
       lastDiagnosis = at;
       const report = await diagnoseAt(at, windowMs);
       latest = report;
