@@ -90,8 +90,8 @@ describe("control-plane restart", () => {
     try {
       const names = await new Promise<string[]>((resolve, reject) => {
         const call = (client as unknown as { ServerReflectionInfo: () => grpc.ClientDuplexStream<unknown, { list_services_response?: { service: { name: string }[] } }> }).ServerReflectionInfo();
-        call.on("data", (res) => {
-          resolve((res.list_services_response?.service ?? []).map((s) => s.name));
+        call.on("data", (res: { list_services_response?: { service: { name: string }[] } }) => {
+          resolve((res.list_services_response?.service ?? []).map((s: { name: string }) => s.name));
           call.end();
         });
         call.on("error", reject);
