@@ -167,7 +167,7 @@ export class Supervisor {
     inst.logFile = handle.logFile;
     inst.endpoint = undefined;
     this.transition(inst, "registering");
-    this.opts.events.record("component.started", inst.instanceId, `started ${inst.instanceId} (pid ${handle.pid ?? "?"}, attempt ${inst.attempt})`, {
+    this.opts.events.record("component.started", inst.instanceId, `${inst.instanceId} started (pid ${handle.pid ?? "?"}, attempt ${inst.attempt})`, {
       pid: handle.pid ?? null,
       attempt: inst.attempt,
       logFile: handle.logFile,
@@ -257,7 +257,7 @@ export class Supervisor {
         if (this.stopping) return;
         inst.restarts++;
         this.opts.events.restarted(inst);
-        this.opts.events.record("component.restarted", inst.instanceId, `restarting ${inst.instanceId} after ${delay} ms (restart ${inst.restarts}, policy ${policy})`, {
+        this.opts.events.record("component.restarted", inst.instanceId, `${inst.instanceId} restarting after ${delay} ms (restart ${inst.restarts}, policy ${policy})`, {
           restarts: inst.restarts,
           delayMs: delay,
         });

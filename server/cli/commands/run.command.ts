@@ -1,0 +1,220 @@
+/**
+ * `flowctl run [file]`: validate, then run a pipeline in the foreground — preflight block, progress
+ * lines, the aggregated component output, live status, and a final summary. Exit 0 on COMPLETED or
+ * STOPPED, 1 on FAILED. Ctrl-C stops gracefully; Ctrl-C twice forces.
+ */
+import path from "node:path";
+import type { Command } from "commander";
+import pc from "picocolors";
+import { z } from "zod";
+import { FlowError } from "../../core/errors";
+import type { Logger } from "../../core/logger";
+import { formatDuration, parseDuration } from "../../core/units";
+import { createConsoleSink } from "../../drivers/process/log-stream";
+import { runPipeline, type ComponentSummary, type EngineEvent, type RunHandle, type RunSummary } from "../../engine/run-pipeline";
+import { handleSignals } from "../../lifecycle/signals";
+import { openStore, type Store } from "../../storage/store";
+import { cliContext, parseFlags } from "../context";
+import { formatTable } from "../output";
+import { DEFAULT_PIPELINE_FILE, loadPipelineFile } from "../pipeline-file";
+
+const duration = (flag: string) =>
+  z
+    .string()
+    .transform((s, ctx) => {
+      const ms = parseDuration(s);
+      if (ms === undefined) ctx.addIssue({ code: "custom", message: `invalid duration ${JSON.stringify(s)} (use e.g. 500ms, 30s, 2m) for ${flag}` });
+      return ms ?? 0;
+    });
+
+export const runFlagsSchema = z.object({
+  controlPlanePort: z.coerce.number().int().min(0).max(65535).default(8080),
+  controlPlaneAddress: z.string().min(1).default("127.0.0.1"),
+  useExternalControlPlane: z.boolean().default(false),
+  dbPath: z.string().min(1).optional(),
+  persistence: z.boolean().default(true),
+  logDir: z.string().min(1).optional(),
+  showStatus: z.boolean().default(false),
+  statusInterval: duration("--status-interval").default(5_000),
+  heartbeatTtl: duration("--heartbeat-ttl").default(30_000),
+  for: duration("--for").optional(),
+  registrationTimeout: duration("--registration-timeout").default(30_000),
+  gracePeriod: duration("--grace-period").default(10_000),
+  componentLogs: z.boolean().default(true),
+});
+export type RunFlags = z.output<typeof runFlagsSchema>;
+
+/** Adds the run flags (shared with `flowctl start`). */
+export function addRunOptions(cmd: Command): Command {
+  return cmd
+    .option("--control-plane-port <port>", "embedded control plane port (0 = any free port)", "8080")
+    .option("--control-plane-address <address>", "control plane listen address (or the external one)", "127.0.0.1")
+    .option("--use-external-control-plane", "components register with a control plane already running at address:port", false)
+    .option("--db-path <path>", "SQLite database file (default .flowctl/flowctl.db)")
+    .option("--no-persistence", "keep runs in a temporary database deleted at exit")
+    .option("--log-dir <dir>", "component log directory (default .flowctl/logs)")
+    .option("--show-status", "print a status line with per-component rates periodically", false)
+    .option("--status-interval <duration>", "how often --show-status prints", "5s")
+    .option("--heartbeat-ttl <duration>", "heartbeat TTL before a component is UNHEALTHY", "30s")
+    .option("--for <duration>", "stop the run after this long, then report")
+    .option("--registration-timeout <duration>", "how long each component may take to register", "30s")
+    .option("--grace-period <duration>", "drain/terminate budget of a stop before SIGKILL", "10s")
+    .option("--no-component-logs", "do not echo component output to the console (log files only)");
+}
+
+/** Registers `flowctl run`. */
+export function registerRunCommand(program: Command): void {
+  addRunOptions(
+    program
+      .command("run")
+      .description("run a pipeline: start its components, wire them by `inputs`, supervise them, report")
+      .argument("[file]", "pipeline YAML file", DEFAULT_PIPELINE_FILE),
+  ).action(async (file: string, rawFlags: unknown, cmd: Command) => {
+    const { logger, logLevel } = cliContext(cmd);
+    const flags = parseFlags(runFlagsSchema, rawFlags);
+    const summary = await executeRun(file, flags, { logger, debug: logLevel === "debug" });
+    if (summary.status === "FAILED") process.exitCode = 1;
+  });
+}
+
+const out = (line = "") => process.stdout.write(line + "\n");
+
+/** Validates and runs `file` with the flags; prints everything; resolves with the summary. */
+export async function executeRun(file: string, flags: RunFlags, ctx: { logger: Logger; debug: boolean }): Promise<RunSummary> {
+  // Bad pipelines fail here, before anything is started.
+  assertRunFlags(flags);
+  const loaded = await loadPipelineFile(file);
+  const pipeline = loaded.pipeline!;
+  for (const d of loaded.diagnostics.filter((x) => x.severity === "warning")) ctx.logger.warn(d.message, { path: d.path });
+
+  const store: Store = await openStore(flags.persistence ? (flags.dbPath ? { databaseUrl: `file:${path.resolve(flags.dbPath)}` } : {}) : { databaseUrl: "file::memory:" });
+  let handle: RunHandle | undefined;
+  let stopSignals: (() => void) | undefined;
+  try {
+    const edges = pipeline.components.reduce((a, c) => a + c.inputs.length, 0);
+    handle = await runPipeline({
+      pipeline,
+      configYaml: loaded.source.text,
+      file: loaded.source.absolutePath,
+      store,
+      controlPlane: flags.useExternalControlPlane
+        ? { mode: "external", endpoint: `${flags.controlPlaneAddress}:${flags.controlPlanePort}`, ...(process.env.FLOWCTL_TOKEN ? { token: process.env.FLOWCTL_TOKEN } : {}) }
+        : { mode: "embedded", address: flags.controlPlaneAddress, port: flags.controlPlanePort, heartbeatTtlMs: flags.heartbeatTtl, ...(process.env.FLOWCTL_TOKEN ? { token: process.env.FLOWCTL_TOKEN } : {}) },
+      ...(flags.logDir ? { logDir: flags.logDir } : {}),
+      registrationTimeoutMs: flags.registrationTimeout,
+      gracePeriodMs: flags.gracePeriod,
+      ...(flags.for !== undefined ? { runForMs: flags.for } : {}),
+      console: flags.componentLogs ? createConsoleSink(out) : false,
+      logger: ctx.logger,
+      debug: ctx.debug,
+    });
+    const h = handle;
+    const topo = h.topology();
+    out(pc.bold(`flowctl run ${loaded.source.file}`));
+    out(`  pipeline      ${pipeline.name} (${pipeline.components.length} components, ${edges} edges)`);
+    out(`  run id        ${h.runId}`);
+    out(`  control plane ${topo.controlPlaneEndpoint} (${flags.useExternalControlPlane ? "external" : "embedded"})`);
+    out(`  database      ${store.ephemeral ? "(no persistence)" : store.file}`);
+    out(`  logs          ${path.join(flags.logDir ?? path.join(path.dirname(loaded.source.absolutePath), ".flowctl", "logs"), h.runId)}`);
+    if (flags.for !== undefined) out(`  stops after   ${formatDuration(flags.for)}`);
+    out();
+    h.onEvent((e) => out(formatEvent(e)));
+    stopSignals = handleSignals({
+      onGraceful: (sig) => {
+        out(pc.yellow(`\n${sig}: stopping (draining for up to ${formatDuration(flags.gracePeriod)}; press Ctrl-C again to force)`));
+        void h.stop(`${sig}`);
+      },
+      onForce: () => {
+        out(pc.red("forcing stop"));
+        h.forceStop();
+      },
+    });
+    const status = flags.showStatus ? startStatusLines(h, flags.statusInterval) : undefined;
+    const summary = await h.done;
+    clearInterval(status);
+    out();
+    out(renderSummary(summary));
+    return summary;
+  } finally {
+    stopSignals?.();
+    await store.close();
+  }
+}
+
+function formatEvent(e: EngineEvent): string {
+  const t = pc.dim(e.at.toTimeString().slice(0, 8));
+  const who = e.componentId ? pc.bold(e.componentId) + " " : "";
+  const mark =
+    e.type === "component.registered" || e.type === "component.healthy"
+      ? pc.green("✓")
+      : e.type === "component.exited" || e.type === "component.unhealthy" || e.type === "edge.reconnected"
+        ? pc.yellow("!")
+        : e.type === "component.crash_loop"
+          ? pc.red("✗")
+          : pc.cyan("•");
+  return `${t} ${mark} ${who}${e.message.startsWith(e.componentId ?? "\u0000") ? e.message.slice((e.componentId ?? "").length).trimStart() : e.message}`;
+}
+
+/** Periodic status: per component in/out rates since the previous line. */
+function startStatusLines(h: RunHandle, everyMs: number): NodeJS.Timeout {
+  let prev = new Map<string, ComponentSummary>();
+  let prevAt = Date.now();
+  const timer = setInterval(() => {
+    if (h.state !== "running") return;
+    const now = Date.now();
+    const secs = Math.max(0.001, (now - prevAt) / 1000);
+    const current = h.snapshot();
+    const parts = current.map((c) => {
+      const p = prev.get(c.id);
+      const inRate = (c.eventsIn - (p?.eventsIn ?? 0)) / secs;
+      const outRate = (c.eventsOut - (p?.eventsOut ?? 0)) / secs;
+      const rate = c.role === "source" ? `out ${fmtRate(outRate)}` : c.role === "sink" ? `in ${fmtRate(inRate)}` : `in ${fmtRate(inRate)} out ${fmtRate(outRate)}`;
+      const extra = [c.restarts ? `restarts ${c.restarts}` : "", c.dropped ? `dropped ${c.dropped}` : ""].filter(Boolean).join(" ");
+      return `${c.id} ${rate}${extra ? " " + extra : ""}`;
+    });
+    out(`${pc.dim(new Date().toTimeString().slice(0, 8))} ${pc.cyan("status")} ${parts.join(pc.dim(" | "))}`);
+    prev = new Map(current.map((c) => [c.id, c]));
+    prevAt = now;
+  }, everyMs);
+  timer.unref();
+  return timer;
+}
+
+function fmtRate(r: number): string {
+  if (r >= 1_000_000) return `${(r / 1_000_000).toFixed(1)}M/s`;
+  if (r >= 1_000) return `${(r / 1_000).toFixed(1)}k/s`;
+  return `${Math.round(r)}/s`;
+}
+
+/** The final report: one row per component, then the status line. */
+export function renderSummary(s: RunSummary): string {
+  const rows = s.components.map((c) => [
+    c.id,
+    c.role,
+    String(c.eventsIn),
+    String(c.eventsOut),
+    String(c.errors),
+    String(c.restarts),
+    String(c.lost),
+    String(c.redelivered),
+    String(c.dropped),
+  ]);
+  const table = formatTable(["COMPONENT", "ROLE", "IN", "OUT", "ERRORS", "RESTARTS", "LOST", "REDELIVERED", "DROPPED"], rows);
+  const colour = s.status === "FAILED" ? pc.red : s.status === "COMPLETED" ? pc.green : pc.yellow;
+  const lines = [
+    pc.bold("Summary"),
+    table,
+    "",
+    `${colour(`run ${s.status}`)} after ${formatDuration(s.durationMs)} — ${s.eventsProcessed} events at the sinks (${Math.round(s.eventsPerSecond)}/s)`,
+  ];
+  if (s.error) lines.push(pc.red(`reason: ${s.error}`));
+  lines.push(pc.dim(`logs: ${s.logDir}`));
+  return lines.join("\n");
+}
+
+/** Thrown for flags that cannot be combined. */
+export function assertRunFlags(flags: RunFlags): void {
+  if (flags.useExternalControlPlane && flags.controlPlanePort === 0) {
+    throw new FlowError("INVALID_ARGUMENT", "--control-plane-port: an external control plane needs its real port, not 0");
+  }
+}
