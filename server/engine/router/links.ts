@@ -40,6 +40,13 @@ const PATHS = {
 export const MAX_INFLIGHT_BATCHES = 4;
 /** Events (per-event wire) whose write has not completed yet. */
 export const MAX_PENDING_WRITES = 256;
+/**
+ * Per-event processors: events sent and not yet answered by an output. Bounds what a crash can
+ * lose on a wire without acknowledgements; a processor that filters (answers less) gets more room
+ * after {@link UNRETURNED_STALL_MS} without any output, so it cannot deadlock.
+ */
+export const MAX_UNRETURNED = 512;
+export const UNRETURNED_STALL_MS = 100;
 /** Batches a batched source may send ahead. */
 export const SOURCE_CREDITS = 4;
 
@@ -369,6 +376,9 @@ export class EventDownLink extends DownLink {
   private pendingHead = 0;
   private written = 0;
   private received = 0;
+  private sent = 0;
+  private slack = 0;
+  private stallTimer: NodeJS.Timeout | undefined;
   private outputPaused = false;
   constructor(nodeId: string, instanceId: string, endpoint: string, host: LinkHost, private readonly role: "processor" | "sink") {
     super(nodeId, instanceId, "event", endpoint, host);
@@ -378,6 +388,8 @@ export class EventDownLink extends DownLink {
     this.pendingHead = 0;
     this.written = 0;
     this.received = 0;
+    this.sent = 0;
+    this.slack = 0;
     this.outputPaused = false;
     if (this.role === "processor") {
       const call = client.makeBidiStreamRequest(PATHS.processEvents, identitySerialize, identityDeserialize);
@@ -387,6 +399,7 @@ export class EventDownLink extends DownLink {
         this.received++;
         this.eventsOut++;
         this.host.output(this, [ev]);
+        if (this.sent - this.received - this.slack === MAX_UNRETURNED / 2) this.host.idle(this);
         if (!this.outputPaused && this.host.outputBlocked(this.nodeId)) {
           this.outputPaused = true;
           call.pause();
@@ -415,6 +428,8 @@ export class EventDownLink extends DownLink {
     call?.cancel();
   }
   private crash(reason: string): void {
+    clearTimeout(this.stallTimer);
+    this.stallTimer = undefined;
     const retry = this.pending.slice(this.pendingHead);
     const lost = this.role === "processor" ? Math.max(0, this.written - this.received) : 0;
     this.pending = [];
@@ -423,14 +438,27 @@ export class EventDownLink extends DownLink {
     this.fail(retry, lost, reason);
   }
   canSend(): boolean {
-    return (
-      this.state === "up" &&
-      this.pending.length - this.pendingHead < MAX_PENDING_WRITES &&
-      !(this.role === "processor" && this.host.outputBlocked(this.nodeId))
-    );
+    if (this.state !== "up" || this.pending.length - this.pendingHead >= MAX_PENDING_WRITES) return false;
+    if (this.role !== "processor") return true;
+    if (this.host.outputBlocked(this.nodeId)) return false;
+    if (this.sent - this.received - this.slack < MAX_UNRETURNED) return true;
+    this.watchStall();
+    return false;
+  }
+  /** No output for a while with the window full: the processor filters; widen its window. */
+  private watchStall(): void {
+    if (this.stallTimer) return;
+    const seen = this.received;
+    this.stallTimer = setTimeout(() => {
+      this.stallTimer = undefined;
+      if (this.state !== "up") return;
+      if (this.received === seen) this.slack += MAX_UNRETURNED / 2;
+      this.host.idle(this);
+    }, UNRETURNED_STALL_MS);
   }
   send(events: Buffer[]): void {
     const call = this.call!;
+    this.sent += events.length;
     for (const ev of events) {
       this.pending.push(ev);
       call.write(ev, () => this.onWritten(call));
@@ -468,6 +496,8 @@ export class EventDownLink extends DownLink {
     if (this.canSend()) this.host.idle(this);
   }
   cancel(): void {
+    clearTimeout(this.stallTimer);
+    this.stallTimer = undefined;
     const call = this.call;
     this.call = undefined;
     if (this.state === "up" || this.state === "closing") this.host.streamsDelta(-1);
