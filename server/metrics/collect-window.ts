@@ -84,7 +84,8 @@ export async function collectMetricWindow(query: MetricsQuery, topology: WindowT
     q(sumRate("component_idle_seconds_total")),
     q(sumRate("component_backpressured_seconds_total")),
     q({ kind: "sum", by: ["component_id", "le"], expr: { kind: "rate", name: "component_processing_duration_seconds_bucket", windowMs: w } }),
-    q({ kind: "selector", name: "up", matchers: { job: "flowctl-component" } }),
+    // One slow scrape under load is not an outage: down means unreachable most of the window.
+    q({ kind: "avg_over_time", name: "up", matchers: { job: "flowctl-component" }, windowMs: w }),
     q({ kind: "selector", name: "flowctl_component_up", matchers: pipe }),
     q(edgeSum({ kind: "rate", name: "flowctl_edge_events_total", matchers: pipe, windowMs: w })),
     q(edgeSum({ kind: "rate", name: "flowctl_edge_blocked_seconds_total", matchers: pipe, windowMs: w })),
@@ -116,7 +117,7 @@ export async function collectMetricWindow(query: MetricsQuery, topology: WindowT
   const down = new Set<string>();
   for (const s of [...up, ...compUp]) {
     const id = resolve(s.labels.instance) ?? resolve(s.labels.component_id);
-    if (id && s.value === 0) down.add(id);
+    if (id && s.value < 0.5) down.add(id);
   }
   const seenUp = new Set([...up, ...compUp].map((s) => resolve(s.labels.instance) ?? resolve(s.labels.component_id)).filter(Boolean));
 
@@ -149,7 +150,8 @@ export async function collectMetricWindow(query: MetricsQuery, topology: WindowT
       blocked: blocked.has(k) ? Math.min(1, blocked.get(k)!) : null,
       queueDepth: depth.get(k) ?? null,
       queueCapacity: capacity,
-      avgFill: avgDepth !== undefined && capacity ? avgDepth / capacity : null,
+      // The router's depth can briefly exceed capacity (events in flight count): a fill is ≤ 1.
+      avgFill: avgDepth !== undefined && capacity ? Math.min(1, avgDepth / capacity) : null,
       dropped: dropped.get(k) ?? null,
       ...(samples ? { depthSamples: samples.points } : {}),
     };

@@ -17,6 +17,7 @@ describe("parseExposition", () => {
       "# TYPE g gauge",
       "g NaN",
       "u +Inf",
+      "prom_client_nan Nan",
       "",
     ].join("\n");
     const samples = parseExposition(text);
@@ -26,6 +27,7 @@ describe("parseExposition", () => {
     expect(samples).toContainEqual({ name: "s", labels: { quantile: "0.5" }, value: 0.2 });
     expect(samples.find((s) => s.name === "g")!.value).toBeNaN();
     expect(samples.find((s) => s.name === "u")!.value).toBe(Infinity);
+    expect(samples.find((s) => s.name === "prom_client_nan")!.value).toBeNaN();
   });
 
   it("rejects text that is not the exposition format", () => {

@@ -18,9 +18,11 @@ const LABEL_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /** Parses a sample value as Prometheus does (`NaN`, `+Inf`, `-Inf` included); throws on garbage. */
 export function parseSampleValue(s: string, name = "sample"): number {
-  if (s === "+Inf" || s === "Inf") return Infinity;
-  if (s === "-Inf") return -Infinity;
-  if (s === "NaN") return NaN;
+  // Go's ParseFloat (Prometheus) is case-insensitive here, and prom-client writes NaN as "Nan".
+  const lower = s.toLowerCase();
+  if (lower === "+inf" || lower === "inf") return Infinity;
+  if (lower === "-inf") return -Infinity;
+  if (lower === "nan") return NaN;
   const v = s.trim() === "" ? NaN : Number(s);
   // The library accepts any token as a value; Prometheus does not.
   if (Number.isNaN(v)) throw new Error(`invalid exposition: ${name} has non-numeric value ${JSON.stringify(s)}`);

@@ -1,12 +1,16 @@
 /** Every subcommand, in help order. Add a command by adding its register function here. */
 import type { Command } from "commander";
+import { registerDiagnoseCommand } from "./diagnose.command";
 import { registerComponentCommand } from "./component.command";
+import { registerPipelinesCommand } from "./pipelines.command";
 import { registerRunCommand } from "./run.command";
 import { registerSchemaCommand } from "./schema.command";
+import { registerServerCommand } from "./server.command";
 import { registerStartCommand } from "./start.command";
+import { registerStatusCommand } from "./status.command";
 import { registerValidateCommand } from "./validate.command";
 import { registerVersionCommand } from "./version.command";
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerRunCommand, registerStartCommand, registerValidateCommand, registerSchemaCommand, registerVersionCommand, registerComponentCommand];
+export const COMMANDS: RegisterCommand[] = [registerRunCommand, registerStartCommand, registerStatusCommand, registerPipelinesCommand, registerServerCommand, registerValidateCommand, registerSchemaCommand, registerVersionCommand, registerDiagnoseCommand, registerComponentCommand];

@@ -1,0 +1,202 @@
+/**
+ * The use cases behind `flowctl diagnose`: run a pipeline file for a while and diagnose it, or
+ * diagnose a recorded run from its stored rollups and findings. The command file only parses
+ * flags and renders; everything that starts, observes and stops lives here.
+ */
+import path from "node:path";
+import { ComponentRegistry } from "../control-plane/registry";
+import { FlowError, NotFoundError } from "../core/errors";
+import type { Logger } from "../core/logger";
+import { loadPipeline } from "../core/spec/index";
+import type { DiagnosisReport, Finding } from "../diagnosis/diagnosis-types";
+import { diagnose } from "../diagnosis/diagnose";
+import { runPipeline, type RunHandle, type RunSummary } from "../engine/run-pipeline";
+import { collectMetricWindow, type WindowTopology } from "../metrics/collect-window";
+import { observeRun, type RunObserver } from "../metrics/observe-run";
+import { createMetricsQuery } from "../metrics/query/index";
+import { loadRollups } from "../metrics/rollups";
+import { SeriesStore } from "../metrics/series-store";
+import { openStore, type Store } from "../storage/store";
+import { loadPipelineFile } from "./pipeline-file";
+
+export interface DiagnoseFileOptions {
+  file: string;
+  forMs: number;
+  windowMs: number;
+  dbPath?: string | undefined;
+  logger: Logger;
+  /** Aborting ends the observation early (Ctrl-C); the diagnosis still prints. */
+  signal: AbortSignal;
+  /** @default 1000 */
+  scrapeIntervalMs?: number;
+}
+
+export interface DiagnoseOutcome {
+  report: DiagnosisReport;
+  runId: string;
+  /** The findings timeline stored with the run (oldest first). */
+  timeline: Array<{ at: Date; message: string; state: string }>;
+  summary?: RunSummary;
+}
+
+function openDiagnoseStore(dbPath: string | undefined, temporary: boolean): Promise<Store> {
+  if (dbPath) return openStore({ databaseUrl: `file:${path.resolve(dbPath)}` });
+  return temporary ? openStore({ databaseUrl: "file::memory:" }) : openStore({});
+}
+
+/** Runs `file`, observes it for `forMs`, diagnoses the last `windowMs`, stops it (no orphans). */
+export async function diagnosePipelineFile(opts: DiagnoseFileOptions): Promise<DiagnoseOutcome> {
+  const loaded = await loadPipelineFile(opts.file);
+  const pipeline = loaded.pipeline!;
+  for (const d of loaded.diagnostics.filter((x) => x.severity === "warning")) opts.logger.warn(d.message, { path: d.path });
+  const store = await openDiagnoseStore(opts.dbPath, true);
+  const registry = new ComponentRegistry();
+  let handle: RunHandle | undefined;
+  let observer: RunObserver | undefined;
+  const observing = new AbortController();
+  try {
+    handle = await runPipeline({
+      pipeline,
+      configYaml: loaded.source.text,
+      file: loaded.source.absolutePath,
+      store,
+      registry,
+      controlPlane: { mode: "embedded", port: 0 },
+      console: false,
+      logger: opts.logger,
+      signal: opts.signal,
+    });
+    opts.logger.info("observing pipeline", { pipeline: pipeline.name, runId: handle.runId, for: `${opts.forMs}ms`, window: `${opts.windowMs}ms` });
+    observer = observeRun(handle, {
+      signal: observing.signal,
+      store,
+      windowMs: opts.windowMs,
+      intervalMs: opts.scrapeIntervalMs ?? 1000,
+      logger: opts.logger,
+      heartbeats: () =>
+        registry.list({ includeUnhealthy: true }).map((c) => ({
+          componentId: c.serviceId,
+          healthy: c.status === "HEALTHY",
+          lastHeartbeatMs: c.lastHeartbeat.getTime(),
+          metrics: c.metrics,
+        })),
+    });
+    await waitForObservation(handle, opts.forMs, opts.signal);
+    const report = await observer.diagnoseNow({ windowMs: opts.windowMs });
+    observing.abort();
+    await observer.stop();
+    const summary = await handle.stop("diagnosis finished");
+    const timeline = observer.timeline().map((c) => ({ at: c.at, state: c.state, message: c.finding.message }));
+    return { report, runId: handle.runId, timeline, summary };
+  } finally {
+    observing.abort();
+    await observer?.stop();
+    if (handle) await handle.stop("diagnose exiting").catch((err: unknown) => opts.logger.warn("stopping the run failed", { error: String(err) }));
+    await store.close();
+  }
+}
+
+/** Resolves after `forMs`, when the run ends on its own, or when `signal` aborts. */
+async function waitForObservation(handle: RunHandle, forMs: number, signal: AbortSignal): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  try {
+    await Promise.race([
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, forMs))),
+      handle.done.then(() => undefined),
+      new Promise<void>((resolve) => {
+        onAbort = resolve;
+        if (signal.aborted) resolve();
+        else signal.addEventListener("abort", onAbort, { once: true });
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal.removeEventListener("abort", onAbort);
+  }
+}
+
+export interface DiagnoseRunOptions {
+  runId: string;
+  windowMs: number;
+  dbPath?: string | undefined;
+  /** `PROMETHEUS_URL`: query Prometheus instead of the stored rollups. */
+  prometheusUrl?: string | undefined;
+  logger: Logger;
+}
+
+/** Rollups are 10 s apart: a window needs at least three of them for a rate. */
+const MIN_ROLLUP_WINDOW_MS = 30_000;
+
+/** Diagnoses a recorded (live or finished) run from the store, or from Prometheus when configured. */
+export async function diagnoseStoredRun(opts: DiagnoseRunOptions): Promise<DiagnoseOutcome> {
+  const store = await openDiagnoseStore(opts.dbPath, false);
+  try {
+    const run = await store.runs.findByPrefix(opts.runId);
+    const loaded = loadPipeline(run.configYaml, { file: `run ${run.runId}` });
+    if (!loaded.pipeline) throw new FlowError("FAILED_PRECONDITION", `run ${run.runId}: its stored pipeline YAML no longer compiles`);
+    const topology: WindowTopology = {
+      pipeline: run.pipelineName,
+      components: loaded.pipeline.components.map((c) => ({ id: c.id, role: c.role, replicas: c.replicas })),
+      edges: loaded.pipeline.components.flatMap((c) => c.inputs.map((from) => ({ from, to: c.id, capacity: c.queue.capacity }))),
+    };
+    const events = await store.runs.listEvents(run.runId);
+    const timeline = events
+      .filter((e) => e.type === "diagnosis.finding")
+      .map((e) => ({ at: e.at, message: e.message, state: String(e.data?.state ?? "raised") }));
+
+    let report: DiagnosisReport;
+    if (opts.prometheusUrl) {
+      const query = createMetricsQuery({ store: new SeriesStore(), prometheusUrl: opts.prometheusUrl });
+      const at = (run.endedAt ?? new Date()).getTime();
+      report = diagnose(await collectMetricWindow(query, topology, { atMs: at, windowMs: opts.windowMs }));
+    } else {
+      const points = await store.metrics.listRollups(run.runId);
+      if (points.length === 0) {
+        report = reportFromStoredFindings(run.pipelineName, events.filter((e) => e.type === "diagnosis.finding"), run.startedAt, run.endedAt ?? new Date());
+      } else {
+        const series = new SeriesStore({ capacity: Math.max(3600, points.length) });
+        loadRollups(series, points);
+        const at = Math.max(...points.map((p) => p.t.getTime()));
+        const windowMs = Math.max(opts.windowMs, MIN_ROLLUP_WINDOW_MS);
+        if (windowMs !== opts.windowMs) opts.logger.info("stored rollups are 10 s apart: widening the window", { windowMs });
+        report = diagnose(await collectMetricWindow(createMetricsQuery({ store: series }), topology, { atMs: at, windowMs }));
+      }
+    }
+    return { report, runId: run.runId, timeline };
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Without rollups (a run observed by an older engine) the last stored findings are all we have:
+ * replay raised/cleared events, and take the bottleneck a BOTTLENECK finding recorded.
+ */
+function reportFromStoredFindings(
+  pipeline: string,
+  events: ReadonlyArray<{ at: Date; componentId: string | null; message: string; data: Record<string, unknown> | null }>,
+  from: Date,
+  to: Date,
+): DiagnosisReport {
+  if (events.length === 0) throw new NotFoundError("metrics of run", pipeline);
+  const active = new Map<string, { finding: Finding; bottleneck: unknown }>();
+  for (const e of events) {
+    const code = String(e.data?.code ?? "");
+    const key = `${code}|${e.componentId ?? ""}`;
+    if (e.data?.state === "cleared") active.delete(key);
+    else
+      active.set(key, {
+        finding: { severity: (e.data?.severity as Finding["severity"]) ?? "info", code: code as Finding["code"], ...(e.componentId ? { component: e.componentId } : {}), message: e.message },
+        bottleneck: e.data?.bottleneck,
+      });
+  }
+  const b = [...active.values()].find((a) => a.finding.code.startsWith("BOTTLENECK"));
+  return {
+    pipeline,
+    window: { from: from.toISOString(), to: to.toISOString() },
+    bottleneck: (b?.bottleneck as DiagnosisReport["bottleneck"]) ?? null,
+    components: [],
+    findings: [...active.values()].map((a) => a.finding),
+  };
+}
