@@ -58,7 +58,6 @@ export class ControlPlaneClient {
         this.serviceId = res.serviceId || info.id;
         this.state = "registered";
         this.opts.logger.info("registered with control plane", { endpoint: this.opts.endpoint, serviceId: this.serviceId, attempts: attempt });
-        this.startHeartbeats();
         return this.serviceId;
       } catch (err) {
         if (signal.aborted) throw new Error(`registration with ${this.opts.endpoint} aborted`, { cause: err });
@@ -77,7 +76,9 @@ export class ControlPlaneClient {
     }
   }
 
-  private startHeartbeats(): void {
+  /** Starts the heartbeat loop (call once the component is serving, so the first one says HEALTHY). */
+  startHeartbeats(): void {
+    if (this.timer) return;
     const beat = async () => {
       if (this.state !== "registered" || !this.serviceId) return;
       try {

@@ -161,6 +161,7 @@ export async function startComponent(def: ComponentDefinition, opts: StartCompon
     throw err;
   }
   transition("running");
+  controlPlane?.startHeartbeats();
   logger.info("component ready", { role: def.role, port: grpcPort, metricsPort, healthPort, controlPlane: config.controlPlaneEndpoint ?? "standalone" });
 
   let resolveDone!: () => void;

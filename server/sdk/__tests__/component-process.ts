@@ -40,7 +40,11 @@ export async function killAll(): Promise<void> {
 }
 
 /** Spawns a built-in and waits until it serves (ready line with its ports). */
-export async function startBuiltin(name: string, env: Record<string, string>, opts: { timeoutMs?: number; cwd?: string } = {}): Promise<ComponentProcess> {
+export async function startBuiltin(
+  name: string,
+  env: Record<string, string>,
+  opts: { timeoutMs?: number; cwd?: string; readyPattern?: RegExp } = {},
+): Promise<ComponentProcess> {
   const child = spawn(process.execPath, [FLOWCTL_BIN, "component", name], {
     cwd: opts.cwd ?? ROOT,
     env: { PATH: process.env.PATH ?? "", PORT: "127.0.0.1:0", METRICS_PORT: "0", HEALTH_PORT: "0", ...env },
@@ -51,14 +55,15 @@ export async function startBuiltin(name: string, env: Record<string, string>, op
   let out = "";
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | string>((resolve) => child.once("exit", (code, sig) => resolve(code ?? sig ?? "unknown")));
+  const readyRe = /component ready .*port=(\d+) metricsPort=(\d+) healthPort=(\d+)/;
   const ready = await new Promise<RegExpExecArray>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} did not become ready in time; stderr:\n${err}`)), opts.timeoutMs ?? 30_000);
     child.stderr!.on("data", (d: Buffer) => {
       err += d.toString();
-      const m = /component ready .*port=(\d+) metricsPort=(\d+) healthPort=(\d+)/.exec(err);
+      const m = (opts.readyPattern ?? readyRe).exec(err);
       if (m) {
         clearTimeout(timer);
-        resolve(m);
+        resolve(readyRe.exec(err) ?? m);
       }
     });
     void exited.then((code) => {
@@ -68,6 +73,7 @@ export async function startBuiltin(name: string, env: Record<string, string>, op
   });
   return {
     child,
+    // With a custom readyPattern the ports may not be known yet (NaN); read them from stderr().
     port: Number(ready[1]),
     metricsPort: Number(ready[2]),
     healthPort: Number(ready[3]),

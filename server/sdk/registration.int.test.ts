@@ -1,0 +1,63 @@
+/**
+ * A built-in process against the real control plane (ComponentRegistry behind the gRPC server):
+ * registration (retried until the control plane is up), metadata offering the batched wire,
+ * heartbeats with metrics, and Unregister on SIGTERM.
+ */
+import net from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { startControlPlane, type ControlPlaneHandle } from "../control-plane/control-plane.server";
+import { ComponentRegistry, type RegistryChange } from "../control-plane/registry";
+import { BATCH_WIRE_METADATA_KEY, BATCH_WIRE_V1, METRICS_PORT_METADATA_KEY } from "../wire/protos";
+import { closeClients, httpGet, killAll, startBuiltin, waitFor } from "./__tests__/component-process";
+
+let cp: ControlPlaneHandle | undefined;
+afterEach(async () => {
+  closeClients();
+  await killAll();
+  await cp?.close({ graceMs: 500 });
+  cp = undefined;
+});
+
+/** A port that was free a moment ago (the control plane starts on it later). */
+async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", () => r()));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+describe("registration with the control plane", () => {
+  it("retries until the control plane is up, registers with wire metadata, heartbeats metrics, unregisters on SIGTERM", async () => {
+    const registry = new ComponentRegistry();
+    const changes: RegistryChange["type"][] = [];
+    registry.subscribe((c) => changes.push(c.type));
+    const port = await freePort();
+    const child = startBuiltin(
+      "load-generator",
+      { FLOWCTL_ENDPOINT: `127.0.0.1:${port}`, ENABLE_FLOWCTL: "true", FLOWCTL_COMPONENT_ID: "gen-7", FLOWCTL_HEARTBEAT_INTERVAL_MS: "200", EVENTS_PER_SECOND: "10" },
+      { readyPattern: /control plane not reachable yet/ },
+    );
+    // The component is up but the control plane is not: it must keep retrying.
+    const early = await child;
+    cp = await startControlPlane({ registry, port, janitorIntervalMs: 60_000 });
+    const registered = await waitFor(() => registry.findByComponentId("gen-7"), "registration");
+    expect(registered.info.type).toBe("SOURCE");
+    expect(registered.info.metadata[BATCH_WIRE_METADATA_KEY]).toBe(BATCH_WIRE_V1);
+    expect(registered.info.outputEventTypes).toEqual(["flowctl.load.v1"]);
+    const ready = await waitFor(() => /component ready .*port=(\d+) metricsPort=(\d+)/.exec(early.stderr()), "ready line");
+    expect(registered.info.endpoint).toBe(`127.0.0.1:${ready[1]}`);
+    expect(registered.info.metadata[METRICS_PORT_METADATA_KEY]).toBe(ready[2]);
+    expect((await httpGet(Number(ready[2]), "/metrics")).body).toContain('component_id="gen-7"');
+
+    await waitFor(() => registry.get("gen-7")?.metrics.events_processed !== undefined, "a heartbeat with metrics");
+    expect(registry.get("gen-7")!.status).toBe("HEALTHY");
+
+    early.kill("SIGTERM");
+    expect(await early.exited).toBe(0);
+    expect(registry.get("gen-7")).toBeUndefined();
+    expect(changes).toContain("registered");
+    expect(changes).toContain("heartbeat");
+    expect(changes.at(-1)).toBe("unregistered");
+  });
+});
