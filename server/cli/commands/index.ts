@@ -1,6 +1,5 @@
 /** Every subcommand, in help order. Add a command by adding its register function here. */
 import type { Command } from "commander";
-import { registerDiagnoseCommand } from "./diagnose.command";
 import { registerComponentCommand } from "./component.command";
 import { registerPipelinesCommand } from "./pipelines.command";
 import { registerRunCommand } from "./run.command";
@@ -13,4 +12,4 @@ import { registerVersionCommand } from "./version.command";
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerRunCommand, registerStartCommand, registerStatusCommand, registerPipelinesCommand, registerServerCommand, registerValidateCommand, registerSchemaCommand, registerVersionCommand, registerDiagnoseCommand, registerComponentCommand];
+export const COMMANDS: RegisterCommand[] = [registerRunCommand, registerStartCommand, registerStatusCommand, registerPipelinesCommand, registerServerCommand, registerValidateCommand, registerSchemaCommand, registerVersionCommand, registerComponentCommand];
