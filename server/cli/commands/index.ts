@@ -1,5 +1,6 @@
 /** Every subcommand, in help order. Add a command by adding its register function here. */
 import type { Command } from "commander";
+import { registerDiagnoseCommand } from "./diagnose.command";
 import { registerComponentCommand } from "./component.command";
 import { registerPipelinesCommand } from "./pipelines.command";
 import { registerRunCommand } from "./run.command";
@@ -12,4 +13,4 @@ import { registerVersionCommand } from "./version.command";
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerRunCommand, registerStartCommand, registerStatusCommand, registerPipelinesCommand, registerServerCommand, registerValidateCommand, registerSchemaCommand, registerVersionCommand, registerComponentCommand];
+export const COMMANDS: RegisterCommand[] = [registerRunCommand, registerStartCommand, registerStatusCommand, registerPipelinesCommand, registerServerCommand, registerValidateCommand, registerSchemaCommand, registerVersionCommand, registerDiagnoseCommand, registerComponentCommand];
