@@ -192,7 +192,12 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
       if (drainFirst && state === "running") {
         setState("draining");
         router.send({ type: "drain" });
-        await Promise.race([routerCompleted, delay(gracePeriodMs / 2, forceAbort.signal)]);
+        const drainBudget = new AbortController();
+        const onForce = () => drainBudget.abort();
+        forceAbort.signal.addEventListener("abort", onForce, { once: true });
+        await Promise.race([routerCompleted, delay(gracePeriodMs / 2, drainBudget.signal)]);
+        drainBudget.abort();
+        forceAbort.signal.removeEventListener("abort", onForce);
       }
       setState(final === "completed" ? "draining" : "stopping");
       router.send({ type: "abort" });

@@ -1,0 +1,116 @@
+/**
+ * `flowctl run` as a user runs it (a real CLI process): Ctrl-C → STOPPED with no orphan processes
+ * left in the process table; bad pipelines fail before anything starts; --for stops and reports.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { processesMatching, tempDir, waitFor, writePipeline } from "./engine-harness";
+
+const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../bin/flowctl.mjs");
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+});
+
+interface CliRun {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function flowctl(args: string[], cwd: string): CliRun {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  let out = "";
+  child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
+  child.stderr!.on("data", (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+/** Marks every component's argv with the test dir so the process table can be searched for it. */
+function markCommands(file: string, marker: string): void {
+  const yaml = fs.readFileSync(file, "utf8").replace(/(\n\s+)- (\S*component\.mjs)\n/g, `$1- $2$1- --marker=${marker}\n`);
+  fs.writeFileSync(file, yaml);
+}
+
+describe("flowctl run", () => {
+  it("Ctrl-C stops the run (STOPPED, exit 0) and leaves no process behind", async () => {
+    const dir = tempDir();
+    const { file } = writePipeline(dir, {
+      name: "sigint",
+      sources: [{ id: "src", env: { EVENTS_PER_SECOND: 2000 } }],
+      processors: [{ id: "proc", inputs: ["src"], replicas: 2 }],
+      sinks: [{ id: "sink", inputs: ["proc"] }],
+    });
+    markCommands(file, dir);
+    const run = flowctl(["run", file, "--control-plane-port", "0", "--no-persistence", "--grace-period", "5s"], dir);
+    await waitFor("the run to be RUNNING", () => run.output().includes("run RUNNING"), 60_000);
+    expect(processesMatching(`--marker=${dir}`)).toHaveLength(4);
+    run.child.kill("SIGINT");
+    const code = await run.exited;
+    expect(run.output()).toContain("run STOPPED");
+    expect(code).toBe(0);
+    expect(processesMatching(`--marker=${dir}`)).toEqual([]);
+    expect(run.output()).toMatch(/proc\s+processor\s+\d+/);
+  });
+
+  it("a bad pipeline fails before anything is started, printing the diagnostics", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, "bad.yaml");
+    fs.writeFileSync(
+      file,
+      [
+        "apiVersion: flowctl/v1",
+        "kind: Pipeline",
+        "metadata: { name: bad }",
+        "spec:",
+        "  sources:",
+        "    - id: src",
+        `      command: ["${process.execPath}", "--marker=${dir}"]`,
+        "  sinks:",
+        "    - id: sink",
+        `      command: ["${process.execPath}", "--marker=${dir}"]`,
+        "      inputs: [nope]",
+        "",
+      ].join("\n"),
+    );
+    const run = flowctl(["run", file, "--control-plane-port", "0", "--no-persistence"], dir);
+    const code = await run.exited;
+    expect(code).toBe(1);
+    expect(run.output()).toContain("bad.yaml");
+    expect(run.output()).toMatch(/nope/);
+    expect(run.output()).not.toContain("run id");
+    expect(fs.existsSync(path.join(dir, ".flowctl", "logs"))).toBe(false);
+    expect(processesMatching(`--marker=${dir}`)).toEqual([]);
+  });
+
+  it("--for stops the run after the duration and prints the summary", async () => {
+    const dir = tempDir();
+    const { file } = writePipeline(dir, { name: "for", sources: [{ id: "src", env: { EVENTS_PER_SECOND: 500 } }], sinks: [{ id: "sink", inputs: ["src"] }] });
+    markCommands(file, dir);
+    const run = flowctl(["run", file, "--control-plane-port", "0", "--db-path", path.join(dir, "runs.db"), "--for", "1500ms", "--show-status", "--status-interval", "500ms"], dir);
+    const code = await run.exited;
+    expect(code).toBe(0);
+    expect(run.output()).toContain("run STOPPED");
+    expect(run.output()).toMatch(/status src out/);
+    expect(run.output()).toMatch(/sink\s+sink\s+[1-9]\d*/);
+    expect(fs.existsSync(path.join(dir, "runs.db"))).toBe(true);
+    expect(processesMatching(`--marker=${dir}`)).toEqual([]);
+  });
+
+  it("a run that fails exits non-zero with the reason", async () => {
+    const dir = tempDir();
+    const { file } = writePipeline(dir, { name: "fails", sources: [{ id: "src", env: { EVENT_COUNT: 5 } }], sinks: [{ id: "sink", inputs: ["src"], env: { NO_REGISTER: 1 } }] });
+    markCommands(file, dir);
+    const run = flowctl(["run", file, "--control-plane-port", "0", "--no-persistence", "--registration-timeout", "1s"], dir);
+    const code = await run.exited;
+    expect(code).toBe(1);
+    expect(run.output()).toContain("run FAILED");
+    expect(run.output()).toContain("component sink did not register within 1000 ms");
+    expect(processesMatching(`--marker=${dir}`)).toEqual([]);
+  });
+});
