@@ -48,7 +48,10 @@ export const BUILTIN_COMPONENTS: readonly BuiltinComponent[] = [
     name: "transform",
     role: "processor",
     description: "Applies a JSONata expression to JSON payloads; undefined filters the event out, an array fans out.",
-    env: [{ name: "EXPRESSION", description: "JSONata expression evaluated against the decoded JSON payload.", required: true }],
+    env: [
+      { name: "EXPRESSION", description: "JSONata expression evaluated against the decoded JSON payload.", required: true },
+      { name: "OUTPUT_TYPE", description: "Event type of the outputs; default keeps the input's type." },
+    ],
   },
   {
     name: "blackhole",
