@@ -49,7 +49,7 @@ export function schemaAt(schema: z.ZodType, path: DocPath): z.ZodType | undefine
   for (const seg of path) {
     if (!cur) return undefined;
     const def: ZodDefLike = unwrap(cur)._zod.def;
-    if (def.type === "object") cur = typeof seg === "string" ? def.shape?.[seg] : undefined;
+    if (def.type === "object") cur = typeof seg === "string" && def.shape && Object.hasOwn(def.shape, seg) ? def.shape[seg] : undefined;
     else if (def.type === "record") cur = def.valueType;
     else if (def.type === "array") cur = typeof seg === "number" ? def.element : undefined;
     else return undefined;
@@ -73,7 +73,8 @@ function walk(src: YamlSource, node: Node | null | undefined, schema: ZodLike, p
     for (const pair of node.items) {
       if (!isScalar(pair.key)) continue;
       const key = String(pair.key.value);
-      const child = shape[key];
+      // hasOwn: keys like "__proto__" or "constructor" must not resolve to Object.prototype members.
+      const child = Object.hasOwn(shape, key) ? shape[key] : undefined;
       if (child) {
         walk(src, pair.value as Node | null, child, [...path, key], out);
         continue;

@@ -15,7 +15,7 @@ const ROLE_LISTS = new Set(["sources", "processors", "sinks", "pipelines"]);
 export function valueAt(root: unknown, path: DocPath): unknown {
   let cur: unknown = root;
   for (const seg of path) {
-    if (cur === null || typeof cur !== "object") return undefined;
+    if (cur === null || typeof cur !== "object" || !Object.hasOwn(cur, seg)) return undefined;
     cur = (cur as Record<string | number, unknown>)[seg];
   }
   return cur;

@@ -126,7 +126,7 @@ export const builtinEnvRule: Rule = (ctx) => {
     const config = isRecord(c.value.config) ? c.value.config : {};
     const configKeys = new Set(Object.keys(config).map((k) => k.toUpperCase().replace(/[^A-Z0-9_]/g, "_")));
     for (const v of builtin.env) {
-      if (!v.required || v.name in env || configKeys.has(v.name)) continue;
+      if (!v.required || Object.hasOwn(env, v.name) || configKeys.has(v.name)) continue;
       ctx.report({
         severity: "error",
         code: "component.builtin-missing-env",
