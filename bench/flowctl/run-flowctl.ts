@@ -1,0 +1,103 @@
+/** Runs a pipeline through the engine library and measures it from the outside. */
+import os from "node:os";
+import path from "node:path";
+import { mkdtempSync, rmSync } from "node:fs";
+import { loadPipeline } from "../../server/core/spec";
+import { runPipeline, type RunHandle } from "../../server/engine/run-pipeline";
+import { parseExposition } from "../../server/metrics/exposition";
+import { bucketQuantile, type Bucket } from "../../server/metrics/query/prom-functions";
+import { cpuShare, sampleProc, type ProcSample } from "../lib/proc-stats";
+import { waitFor } from "../lib/spawn-role";
+
+export interface FlowctlMeasurement {
+  /** Events per second received by the named sinks (summed). */
+  eventsPerSec: number;
+  /** CPU share per process (1.0 = one core); `engine` is this process (router worker included). */
+  cpu: Record<string, number>;
+  peakRssMb: Record<string, number>;
+  engineRssStartMb: number;
+  engineRssEndMb: number;
+  dropped: number;
+  latencyMs?: { p50: number; p95: number; p99: number };
+}
+
+interface MeasureOptions {
+  yaml: string;
+  sinks: string[];
+  warmupSeconds: number;
+  seconds: number;
+  /** Read the sinks' end-to-end latency histogram at the end. */
+  latency?: boolean;
+  /** Measure until the sinks received this many events at least once (stalled sink: none). */
+  requireEvents?: boolean;
+}
+
+function sinkEvents(handle: RunHandle, sinks: string[]): number {
+  return handle
+    .snapshot()
+    .filter((c) => sinks.includes(c.id))
+    .reduce((n, c) => n + c.eventsIn, 0);
+}
+
+function pids(handle: RunHandle): Record<string, number> {
+  const out: Record<string, number> = { engine: process.pid };
+  for (const c of handle.topology().components) for (const i of c.instances) if (i.pid) out[i.instanceId] = i.pid;
+  return out;
+}
+
+function sampleAll(p: Record<string, number>): Record<string, ProcSample | undefined> {
+  return Object.fromEntries(Object.entries(p).map(([k, pid]) => [k, sampleProc(pid)]));
+}
+
+async function sinkLatency(handle: RunHandle, sinks: string[]): Promise<{ p50: number; p95: number; p99: number }> {
+  const buckets = new Map<number, number>();
+  for (const c of handle.topology().components.filter((x) => sinks.includes(x.id))) {
+    for (const i of c.instances) {
+      if (!i.metricsPort) continue;
+      const text = await (await fetch(`http://127.0.0.1:${i.metricsPort}/metrics`)).text();
+      for (const s of parseExposition(text)) {
+        if (s.name !== "component_end_to_end_latency_seconds_bucket") continue;
+        const le = s.labels.le === "+Inf" ? Infinity : Number(s.labels.le);
+        buckets.set(le, (buckets.get(le) ?? 0) + s.value);
+      }
+    }
+  }
+  const list: Bucket[] = [...buckets.entries()].sort((a, b) => a[0] - b[0]).map(([upperBound, count]) => ({ upperBound, count }));
+  return { p50: bucketQuantile(0.5, list) * 1000, p95: bucketQuantile(0.95, list) * 1000, p99: bucketQuantile(0.99, list) * 1000 };
+}
+
+/** Starts the pipeline, waits for data, measures for `seconds` after `warmupSeconds`, stops it. */
+export async function measureFlowctl(o: MeasureOptions): Promise<FlowctlMeasurement> {
+  const loaded = loadPipeline(o.yaml, { file: "bench.yaml" });
+  if (!loaded.pipeline) throw new Error(`bench pipeline invalid: ${JSON.stringify(loaded.diagnostics)}`);
+  const dir = mkdtempSync(path.join(os.tmpdir(), "flowctl-bench-"));
+  const handle = await runPipeline({ pipeline: loaded.pipeline, configYaml: o.yaml, cwd: dir, logDir: path.join(dir, "logs"), gracePeriodMs: 5_000 });
+  try {
+    await waitFor(() => handle.state === "running" || handle.state === "failed", 60_000, "the run to start");
+    if (handle.state === "failed") throw new Error("bench run failed to start");
+    if (o.requireEvents !== false) await waitFor(() => sinkEvents(handle, o.sinks) > 0, 60_000, "first events at the sinks");
+    await new Promise((r) => setTimeout(r, o.warmupSeconds * 1000));
+    const p = pids(handle);
+    const rssStart = process.memoryUsage().rss / 2 ** 20;
+    const s0 = sampleAll(p);
+    const e0 = sinkEvents(handle, o.sinks);
+    const t0 = Date.now();
+    await new Promise((r) => setTimeout(r, o.seconds * 1000));
+    const elapsed = (Date.now() - t0) / 1000;
+    const e1 = sinkEvents(handle, o.sinks);
+    const s1 = sampleAll(p);
+    const result: FlowctlMeasurement = {
+      eventsPerSec: (e1 - e0) / elapsed,
+      cpu: Object.fromEntries(Object.keys(p).map((k) => [k, cpuShare(s0[k], s1[k], elapsed)])),
+      peakRssMb: Object.fromEntries(Object.keys(p).map((k) => [k, s1[k]?.peakRssMb ?? 0])),
+      engineRssStartMb: rssStart,
+      engineRssEndMb: process.memoryUsage().rss / 2 ** 20,
+      dropped: handle.snapshot().reduce((n, c) => n + c.dropped, 0),
+    };
+    if (o.latency) result.latencyMs = await sinkLatency(handle, o.sinks);
+    return result;
+  } finally {
+    await handle.stop("benchmark done");
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

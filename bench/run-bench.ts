@@ -1,0 +1,141 @@
+/**
+ * `npm run bench`: throughput and latency of flowctl on this machine, side by side with what plain
+ * grpc-js can do with the same hops, in one invocation (the machine is shared and noisy, so only
+ * ratios measured together mean anything). Prints a table and writes bench/results/latest.json
+ * (stable keys, read by other tools) and appends the figures to docs/benchmarks.md.
+ *
+ *   npm run bench                 full run (~10 minutes)
+ *   npm run bench -- --quick      shorter windows, one run each (smoke check, not for reporting)
+ */
+import { execSync } from "node:child_process";
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { measureChainLimit, measureSingleHopLimit } from "./limit/run-limit";
+import { measureFlowctl, type FlowctlMeasurement } from "./flowctl/run-flowctl";
+import { benchPipelines, type Wire } from "./flowctl/pipelines";
+import { median } from "./lib/proc-stats";
+import { REPO_ROOT } from "./lib/spawn-role";
+
+const EVENT_SIZE = 1024;
+const BATCH = 100;
+
+function fmt(n: number): string {
+  return n >= 1000 ? `${(n / 1000).toFixed(1)}k` : n.toFixed(1);
+}
+
+function cpuLine(m: { cpu: Record<string, number>; peakRssMb: Record<string, number> }): string {
+  return Object.keys(m.cpu)
+    .map((k) => `${k} ${(m.cpu[k]! * 100).toFixed(0)}% ${m.peakRssMb[k]!.toFixed(0)}MB`)
+    .join(", ");
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const quick = argv.includes("--quick");
+  const runs = quick ? 1 : 3;
+  const w = quick ? 1 : 3;
+  const s = quick ? 3 : 8;
+  const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+  const lines: string[] = [];
+
+  log("1/5 physical limit (plain grpc-js, same hops, same event and batch size)");
+  const chain = [];
+  for (let i = 0; i < runs; i++) chain.push(await measureChainLimit({ batchSize: BATCH, eventSize: EVENT_SIZE, warmupSeconds: w, seconds: s }));
+  const hop = await measureSingleHopLimit({ batchSize: BATCH, eventSize: EVENT_SIZE, warmupSeconds: w, seconds: s });
+  const chainEps = median(chain.map((c) => c.eventsPerSec));
+  lines.push(`limit chain (4 processes)     ${fmt(chainEps)} ev/s   [${cpuLine(chain[0]!)}]`);
+  lines.push(`limit single hop              ${fmt(hop.eventsPerSec)} ev/s   [${cpuLine(hop)}]`);
+
+  const linear: Record<Wire, FlowctlMeasurement[]> = { batch: [], event: [] };
+  for (const wire of ["batch", "event"] as const) {
+    log(`2/5 flowctl linear, ${wire} wire (${runs} runs)`);
+    for (let i = 0; i < runs; i++) {
+      linear[wire].push(
+        await measureFlowctl({ yaml: benchPipelines.linear({ wire, rate: 0, eventSize: EVENT_SIZE, batchSize: BATCH }), sinks: ["out"], warmupSeconds: w, seconds: s }),
+      );
+    }
+  }
+  const batchedEps = median(linear.batch.map((m) => m.eventsPerSec));
+  const perEventEps = median(linear.event.map((m) => m.eventsPerSec));
+  lines.push(`flowctl linear, batched wire  ${fmt(batchedEps)} ev/s   ratio ${(batchedEps / chainEps).toFixed(2)}   [${cpuLine(linear.batch[0]!)}]`);
+  lines.push(`flowctl linear, per-event     ${fmt(perEventEps)} ev/s   ratio ${(perEventEps / chainEps).toFixed(2)}   [${cpuLine(linear.event[0]!)}]`);
+
+  log("3/5 fan-out, fan-in, diamond (batched wire)");
+  const opts = { wire: "batch" as const, rate: 0, eventSize: EVENT_SIZE, batchSize: BATCH };
+  const fanOut = await measureFlowctl({ yaml: benchPipelines.fanOut(opts), sinks: ["out-a", "out-b", "out-c"], warmupSeconds: w, seconds: s });
+  const fanIn = await measureFlowctl({ yaml: benchPipelines.fanIn(opts), sinks: ["out"], warmupSeconds: w, seconds: s });
+  const diamond = await measureFlowctl({ yaml: benchPipelines.diamond(opts), sinks: ["out"], warmupSeconds: w, seconds: s });
+  // Fan-out: every sink receives every event, so the pipeline's rate is the per-sink rate.
+  const fanOutEps = fanOut.eventsPerSec / 3;
+  lines.push(`fan-out to 3 sinks            ${fmt(fanOutEps)} ev/s per sink (${fmt(fanOut.eventsPerSec)} deliveries/s)`);
+  lines.push(`fan-in of 3 sources           ${fmt(fanIn.eventsPerSec)} ev/s at the sink`);
+  lines.push(`diamond                       ${fmt(diamond.eventsPerSec)} ev/s at the sink (2 per source event)`);
+
+  log("4/5 latency at a fixed 10,000 ev/s");
+  const lat = await measureFlowctl({
+    yaml: benchPipelines.linear({ wire: "batch", rate: 10_000, eventSize: EVENT_SIZE, batchSize: BATCH }),
+    sinks: ["out"],
+    warmupSeconds: w,
+    seconds: quick ? 5 : 30,
+    latency: true,
+  });
+  lines.push(`latency @10k ev/s             p50 ${lat.latencyMs!.p50.toFixed(2)} ms  p95 ${lat.latencyMs!.p95.toFixed(2)} ms  p99 ${lat.latencyMs!.p99.toFixed(2)} ms  (${fmt(lat.eventsPerSec)} ev/s)`);
+
+  log("5/5 stalled sink");
+  const stalled = await measureFlowctl({
+    yaml: benchPipelines.stalled({ wire: "batch", rate: 0, eventSize: EVENT_SIZE, batchSize: BATCH }),
+    sinks: ["out"],
+    warmupSeconds: w,
+    seconds: quick ? 10 : 60,
+    requireEvents: false,
+  });
+  lines.push(`stalled sink                  engine RSS ${stalled.engineRssStartMb.toFixed(0)} → ${stalled.engineRssEndMb.toFixed(0)} MB, dropped ${stalled.dropped}`);
+
+  const result = {
+    linear: {
+      batched: { eventsPerSec: Math.round(batchedEps), ratioToLimit: round(batchedEps / chainEps) },
+      perEvent: { eventsPerSec: Math.round(perEventEps), ratioToLimit: round(perEventEps / chainEps) },
+    },
+    limit: { chainEventsPerSec: Math.round(chainEps), singleHopEventsPerSec: Math.round(hop.eventsPerSec) },
+    fanOut: { eventsPerSec: Math.round(fanOutEps) },
+    fanIn: { eventsPerSec: Math.round(fanIn.eventsPerSec) },
+    diamond: { eventsPerSec: Math.round(diamond.eventsPerSec) },
+    latency10k: { p50Ms: round(lat.latencyMs!.p50), p95Ms: round(lat.latencyMs!.p95), p99Ms: round(lat.latencyMs!.p99) },
+    stalledSink: { rssStartMb: round(stalled.engineRssStartMb), rssEndMb: round(stalled.engineRssEndMb), dropped: stalled.dropped },
+    meta: {
+      commit: gitCommit(),
+      date: new Date().toISOString(),
+      quick,
+      runs,
+      eventSizeBytes: EVENT_SIZE,
+      batchSize: BATCH,
+      cpus: os.cpus().length,
+      node: process.version,
+      loadAverage: os.loadavg().map((x) => round(x)),
+      perProcess: { limitChain: chain[0], linearBatched: linear.batch[0], linearPerEvent: linear.event[0] },
+    },
+  };
+  const table = lines.join("\n");
+  process.stdout.write(table + "\n");
+  const outDir = path.join(REPO_ROOT, "bench", "results");
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(path.join(outDir, "latest.json"), JSON.stringify(result, null, 2) + "\n");
+  if (!quick) {
+    appendFileSync(
+      path.join(REPO_ROOT, "docs", "benchmarks.md"),
+      `\n## ${result.meta.date.slice(0, 16)}Z — commit ${result.meta.commit}\n\nload average at the end: ${result.meta.loadAverage.join(" ")}\n\n\`\`\`\n${table}\n\`\`\`\n`,
+    );
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+function gitCommit(): string {
+  try {
+    return execSync("git rev-parse --short HEAD", { cwd: REPO_ROOT }).toString().trim();
+  } catch {
+    return "unknown";
+  }
+}
