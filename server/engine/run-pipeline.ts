@@ -38,7 +38,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
   const logger = opts.logger ?? silentLogger;
   const pipeline = opts.pipeline;
   const cwd = opts.file ? path.dirname(path.resolve(opts.file)) : path.resolve(opts.cwd ?? process.cwd());
-  const logDir = path.resolve(opts.logDir ?? path.join(cwd, ".flowctl", "logs"));
+  const logDir = path.resolve(opts.logDir ?? path.join(process.cwd(), ".flowctl", "logs"));
   const gracePeriodMs = opts.gracePeriodMs ?? 10_000;
   const metrics = opts.metrics ?? createEngineMetrics();
   const store = opts.store;

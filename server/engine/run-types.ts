@@ -30,7 +30,7 @@ export interface RunPipelineOptions {
   controlPlane?: ControlPlaneMode;
   /** Registry of the embedded control plane. @default a new one */
   registry?: ComponentRegistry;
-  /** @default <cwd>/.flowctl/logs */
+  /** @default <process cwd>/.flowctl/logs (next to the default database) */
   logDir?: string;
   /** @default 30_000 */
   registrationTimeoutMs?: number;

@@ -81,6 +81,7 @@ export async function startRun(file: string, extra: Partial<RunPipelineOptions> 
     gracePeriodMs: 5_000,
     heartbeatIntervalMs: 1_000,
     console: false,
+    logDir: path.join(path.dirname(file), ".flowctl", "logs"),
     ...extra,
   });
 }

@@ -115,7 +115,7 @@ export async function executeRun(file: string, flags: RunFlags, ctx: { logger: L
     out(`  run id        ${h.runId}`);
     out(`  control plane ${topo.controlPlaneEndpoint} (${flags.useExternalControlPlane ? "external" : "embedded"})`);
     out(`  database      ${store.ephemeral ? "(no persistence)" : store.file}`);
-    out(`  logs          ${path.join(flags.logDir ?? path.join(path.dirname(loaded.source.absolutePath), ".flowctl", "logs"), h.runId)}`);
+    out(`  logs          ${path.resolve(flags.logDir ?? path.join(".flowctl", "logs"), h.runId)}`);
     if (flags.for !== undefined) out(`  stops after   ${formatDuration(flags.for)}`);
     out();
     h.onEvent((e) => out(formatEvent(e)));
