@@ -4,6 +4,8 @@
  */
 export * from "./pipeline-spec.schema";
 export * from "./diagnostics";
+export * from "./diagnostic-codes";
+export { pipelineJsonSchema, PIPELINE_SCHEMA_ID } from "./spec.json-schema";
 export * from "./compile";
 export * from "./builtins";
 export { validate, analyzePipeline, sortDiagnostics, type ValidateOptions, type PipelineAnalysis } from "./validate";

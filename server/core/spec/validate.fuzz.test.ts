@@ -8,7 +8,7 @@ import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { loadPipeline, validate, type Diagnostic } from "./index";
+import { DIAGNOSTIC_CODES, isDiagnosticCode, loadPipeline, validate, type Diagnostic } from "./index";
 
 // FLOWCTL_FUZZ_RUNS raises the run count for a deeper local search; the default keeps CI fast.
 const RUNS = Number(process.env.FLOWCTL_FUZZ_RUNS ?? 700);
@@ -119,7 +119,8 @@ function assertWellFormed(text: string, diags: Diagnostic[]): void {
   const lineCount = text.split("\n").length;
   for (const d of diags) {
     expect(["error", "warning", "hint"]).toContain(d.severity);
-    expect(d.code).toMatch(/^[a-z][a-z0-9-]*(\.[a-z0-9-]+)+$/);
+    expect(isDiagnosticCode(d.code), d.code).toBe(true);
+    if (isDiagnosticCode(d.code)) expect(d.severity).toBe(DIAGNOSTIC_CODES[d.code].severity);
     expect(d.message.length).toBeGreaterThan(0);
     expect(d.message).not.toMatch(/\n\s+at /); // never a stack trace
     expect(Number.isInteger(d.line) && d.line >= 1 && d.line <= lineCount + 1).toBe(true);

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { hasErrors, loadPipeline, validate, type Diagnostic } from "./index";
+import { DIAGNOSTIC_CODES, hasErrors, isDiagnosticCode, loadPipeline, validate, type Diagnostic } from "./index";
 
 const FIXTURES = path.join(import.meta.dirname, "__fixtures__");
 const read = (dir: string, file: string) => readFileSync(path.join(FIXTURES, dir, file), "utf8");
@@ -177,5 +177,22 @@ describe("loadPipeline", () => {
     expect(sink.batch).toEqual({ size: 50, flushIntervalMs: 100 });
     expect(sink.partitionKey).toBe("id");
     expect(sink.replicas).toBe(2);
+  });
+});
+
+describe("diagnostic code catalogue", () => {
+  const doc = readFileSync(path.join(import.meta.dirname, "../../../docs/validation.md"), "utf8");
+
+  it.each(Object.keys(DIAGNOSTIC_CODES))("documents %s in docs/validation.md", (code) => {
+    expect(doc).toContain(`### \`${code}\``);
+  });
+
+  it("emits only catalogued codes, each with its catalogued severity", () => {
+    for (const file of yamlFiles("invalid")) {
+      for (const d of validate(read("invalid", file))) {
+        expect(isDiagnosticCode(d.code), `${file}: ${d.code}`).toBe(true);
+        if (isDiagnosticCode(d.code)) expect(d.severity, `${file}: ${d.code}`).toBe(DIAGNOSTIC_CODES[d.code].severity);
+      }
+    }
   });
 });

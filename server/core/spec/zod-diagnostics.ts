@@ -3,6 +3,7 @@
  * wrong; this file picks the stable code, a sentence a user understands and a fix.
  */
 import type { z } from "zod";
+import type { DiagnosticCode } from "./diagnostic-codes";
 import type { Diagnostic } from "./diagnostics";
 import { closestMatch } from "./suggest";
 import { formatPath, type DocPath, type YamlSource } from "./yaml-source";
@@ -55,7 +56,7 @@ function isMissing(issue: Issue, raw: unknown): boolean {
 }
 
 interface Mapped {
-  code: string;
+  code: DiagnosticCode;
   message: string;
   fix?: string;
 }

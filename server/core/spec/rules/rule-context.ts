@@ -3,6 +3,7 @@
  * extracted tolerantly — rules run even when the schema found errors, so the user gets every
  * problem at once; each rule checks the shapes it relies on itself.
  */
+import type { DiagnosticCode } from "../diagnostic-codes";
 import type { Diagnostic, Severity } from "../diagnostics";
 import type { ComponentRole } from "../pipeline-spec.schema";
 import { formatPath, type DocPath, type YamlSource } from "../yaml-source";
@@ -20,7 +21,7 @@ export interface RawComponent {
 
 export interface ReportInput {
   severity: Severity;
-  code: string;
+  code: DiagnosticCode;
   message: string;
   path: DocPath;
   /** Point at the key rather than its value (e.g. "remove this key"). */
