@@ -12,6 +12,7 @@ import { services } from "../wire/protos";
 export interface RegistrationPort {
   waitForRegistration(id: string, opts: { signal?: AbortSignal; timeoutMs: number; since: Date }): Promise<RegisteredComponent>;
   findByComponentId(id: string): RegisteredComponent | undefined;
+  /** May return a promise (remote registries); the supervisor awaits it. */
   unregister(serviceId: string): unknown;
 }
 
@@ -88,11 +89,14 @@ export class ExternalRegistry implements RegistrationPort {
     return this.known.get(id);
   }
 
-  unregister(serviceId: string): void {
+  /** Rejects when the control plane refuses; the caller logs it (the janitor expires the entry anyway). */
+  unregister(serviceId: string): Promise<void> {
     this.known.delete(serviceId);
-    // Best effort at run end: if the call fails the component stops heartbeating and the
-    // control plane's janitor marks it UNHEALTHY.
-    this.client.UnregisterComponent({ serviceId }, this.metadata, { deadline: Date.now() + 5_000 }, () => undefined);
+    return new Promise((resolve, reject) =>
+      this.client.UnregisterComponent({ serviceId }, this.metadata, { deadline: Date.now() + 5_000 }, (err: grpc.ServiceError | null) =>
+        err && err.code !== grpc.status.NOT_FOUND ? reject(new OperationalError(`unregister ${serviceId} at ${this.endpoint}: ${err.details}`, { cause: err })) : resolve(),
+      ),
+    );
   }
 
   close(): void {

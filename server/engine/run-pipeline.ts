@@ -72,7 +72,18 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
   let registration: RegistrationPort;
   let embeddedRegistry: ComponentRegistry | undefined;
   let controlPlaneEndpoint: string;
-  const runController = { stopRun: async (id: string) => (id === runId ? (await handle.stop("StopPipelineRun"), true) : false) };
+  // Resolves once the terminal status is in the store: StopPipelineRun answers from the record,
+  // and the control plane (which carries that very call) closes only after it.
+  let resolveRecorded!: () => void;
+  const recorded = new Promise<void>((r) => (resolveRecorded = r));
+  const runController = {
+    stopRun: async (id: string) => {
+      if (id !== runId) return false;
+      void handle.stop("StopPipelineRun");
+      await recorded;
+      return true;
+    },
+  };
   if (cp.mode === "embedded") {
     embeddedRegistry = opts.registry ?? new ComponentRegistry({ heartbeatTtlMs: cp.heartbeatTtlMs ?? 30_000 });
     controlPlane = await startControlPlane({
@@ -204,13 +215,8 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
       lifetime.abort(new FlowError("CANCELLED", "run ended"));
       await supervisor.stop(Math.max(500, gracePeriodMs - (Date.now() - graceStart)), forceAbort.signal);
       await router.close();
-      try {
-        supervisor.unregisterAll();
-      } catch (err) {
-        logger.warn("unregistering components failed", { error: String(err) });
-      }
+      await supervisor.unregisterAll().catch((err: unknown) => logger.warn("unregistering components failed", { error: String(err) }));
       unsubscribeRegistry?.();
-      await controlPlane?.close({ graceMs: 1_000 });
       if (registration instanceof ExternalRegistry) registration.close();
       setState(final);
       const summary = buildSummary(final);
@@ -225,6 +231,8 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
           })
           .catch((err: unknown) => logger.error("run record not updated", { runId, error: String(err) }));
       }
+      resolveRecorded();
+      await controlPlane?.close({ graceMs: 2_000 });
       ownedRuns.delete(runId);
       opts.signal?.removeEventListener("abort", onAbort);
       resolveDone(summary);

@@ -301,12 +301,16 @@ export class Supervisor {
     for (const inst of this.instances) if (!isInstanceTerminal(inst.state)) this.transition(inst, "stopped");
   }
 
-  /** Removes this run's instances from the registry (the run is over). */
-  unregisterAll(): void {
+  /** Removes this run's instances that are still registered (the run is over). */
+  async unregisterAll(): Promise<void> {
+    const pending: unknown[] = [];
     for (const inst of this.instances) {
       const reg = this.opts.registry.findByComponentId(inst.instanceId);
-      if (reg) this.opts.registry.unregister(reg.serviceId);
+      if (reg) pending.push(this.opts.registry.unregister(reg.serviceId));
     }
+    const results = await Promise.allSettled(pending);
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed.length > 0) throw new AggregateError(failed.map((f) => f.reason), failed.map((f) => String(f.reason)).join("; "));
   }
 }
 

@@ -1,0 +1,104 @@
+/**
+ * The engine against the other modules as they are: the SDK's built-in components (batched wire),
+ * StopPipelineRun through the embedded control plane (RunController), an external control plane,
+ * and the run record / RunEvents in the store.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import { afterEach, describe, expect, it } from "vitest";
+import { ComponentRegistry } from "../../server/control-plane/registry";
+import { startControlPlane, type ControlPlaneHandle } from "../../server/control-plane/control-plane.server";
+import type { RunHandle } from "../../server/engine/run-pipeline";
+import { openStore, type Store } from "../../server/storage/store";
+import { services } from "../../server/wire/protos";
+import { readCount, startRun, tempDir, waitFor, writePipeline } from "./engine-harness";
+
+const runs: RunHandle[] = [];
+const stores: Store[] = [];
+const planes: ControlPlaneHandle[] = [];
+afterEach(async () => {
+  await Promise.all(runs.splice(0).map((r) => r.stop("test cleanup")));
+  await Promise.all(planes.splice(0).map((p) => p.close()));
+  await Promise.all(stores.splice(0).map((s) => s.close()));
+});
+
+describe("engine contracts", () => {
+  it("runs the SDK's built-in components on the batched wire to completion", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, "builtins.yaml");
+    fs.writeFileSync(
+      file,
+      [
+        "apiVersion: flowctl/v1",
+        "kind: Pipeline",
+        "metadata: { name: builtins }",
+        "spec:",
+        "  sources:",
+        "    - id: gen",
+        "      type: load-generator",
+        "      env: { EVENTS_PER_SECOND: 0, EVENT_COUNT: 3000, EVENT_SIZE_BYTES: 128 }",
+        "  processors:",
+        "    - id: pass",
+        "      type: passthrough",
+        "      inputs: [gen]",
+        "  sinks:",
+        "    - id: out",
+        "      type: file",
+        "      inputs: [pass]",
+        "      env: { FILE_PATH: out.jsonl }",
+        "",
+      ].join("\n"),
+    );
+    const handle = await startRun(file, { registrationTimeoutMs: 60_000 });
+    runs.push(handle);
+    const summary = await handle.done;
+    expect(summary.error).toBeNull();
+    expect(summary.status).toBe("COMPLETED");
+    const lines = fs.readFileSync(path.join(dir, "out.jsonl"), "utf8").split("\n").filter(Boolean);
+    expect(lines).toHaveLength(3000);
+    expect(handle.topology().components.flatMap((c) => c.instances.map((i) => i.wire))).toEqual(["batch", "batch", "batch"]);
+  });
+
+  it("StopPipelineRun on the embedded control plane stops the run it owns", async () => {
+    const dir = tempDir();
+    const store = await openStore({ databaseUrl: `file:${path.join(dir, "flowctl.db")}` });
+    stores.push(store);
+    const { file, yaml } = writePipeline(dir, { name: "stoppable", sources: [{ id: "src", env: { EVENTS_PER_SECOND: 200 } }], sinks: [{ id: "sink", inputs: ["src"] }] });
+    const handle = await startRun(file, { store });
+    runs.push(handle);
+    await waitFor("RUNNING", () => handle.state === "running");
+    const record = await store.runs.get(handle.runId);
+    expect(record).toMatchObject({ status: "RUNNING", pipelineName: "stoppable", configYaml: yaml, componentIds: ["src", "sink"] });
+    const Legacy = services.legacyControlPlane;
+    const client = new Legacy(handle.topology().controlPlaneEndpoint!, grpc.credentials.createInsecure()) as unknown as grpc.Client & {
+      StopPipelineRun(req: { runId: string }, cb: (err: grpc.ServiceError | null, res: { status: string }) => void): void;
+    };
+    const res = await new Promise<{ status: string }>((resolve, reject) => client.StopPipelineRun({ runId: handle.runId }, (err, r) => (err ? reject(err) : resolve(r))));
+    client.close();
+    expect(res.status).toBe("RUN_STATUS_STOPPED");
+    const summary = await handle.done;
+    expect(summary.status).toBe("STOPPED");
+    const stored = await store.runs.get(handle.runId);
+    expect(stored!.status).toBe("STOPPED");
+    expect(stored!.endedAt).not.toBeNull();
+    const types = (await store.runs.listEvents(handle.runId)).map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(["run.status", "component.started", "component.registered", "component.exited"]));
+  });
+
+  it("runs against an external control plane (--use-external-control-plane)", async () => {
+    const dir = tempDir();
+    const registry = new ComponentRegistry();
+    const plane = await startControlPlane({ address: "127.0.0.1", port: 0, registry });
+    planes.push(plane);
+    const sinkCount = path.join(dir, "sink.count");
+    const { file } = writePipeline(dir, { name: "external", sources: [{ id: "src", env: { EVENT_COUNT: 700 } }], sinks: [{ id: "sink", inputs: ["src"], env: { COUNT_FILE: sinkCount } }] });
+    const handle = await startRun(file, { controlPlane: { mode: "external", endpoint: plane.endpoint } });
+    runs.push(handle);
+    const summary = await handle.done;
+    expect(summary.status).toBe("COMPLETED");
+    expect(readCount(sinkCount)).toBe(700);
+    // The run's components are unregistered from the external registry at the end.
+    await waitFor("components unregistered", () => registry.list({ includeUnhealthy: true }).length === 0, 10_000);
+  });
+});
