@@ -3,7 +3,7 @@ import { parseCpu, parseMemory } from "../../units";
 import { BUILTIN_COMPONENTS, findBuiltin, isRegistryRef } from "../builtins";
 import { DNS_LABEL_MAX, DNS_LABEL_RE } from "../pipeline-spec.schema";
 import { closestMatch } from "../suggest";
-import { describeComponent, isRecord, type RawComponent, type Rule } from "./rule-context";
+import { describeComponent, isRecord, type RawComponent, type Rule, type RuleContext } from "./rule-context";
 
 const REGISTRY_REF_RE = /^([a-z0-9][a-z0-9._-]*\/)*[a-z0-9][a-z0-9._-]*@[A-Za-z0-9][A-Za-z0-9._+-]*$/;
 const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -68,7 +68,11 @@ export const runnableRule: Rule = (ctx) => {
       ctx.report({ severity: "error", code: "component.empty-command", message: `${describeComponent(c)} has an empty command`, path: [...c.path, "command"], fix: 'give the program and its arguments, e.g. command: ["node", "dist/main.js"]' });
       continue;
     }
-    if (command !== undefined || image !== undefined) continue;
+    if (command !== undefined) continue;
+    if (image !== undefined) {
+      warnIfProcessDriver(ctx, c, "an image");
+      continue;
+    }
     if (type === undefined) {
       ctx.report({
         severity: "error",
@@ -93,7 +97,8 @@ export const runnableRule: Rule = (ctx) => {
         });
       }
     } else if (isRegistryRef(type)) {
-      if (!REGISTRY_REF_RE.test(type)) {
+      if (REGISTRY_REF_RE.test(type)) warnIfProcessDriver(ctx, c, `the registry reference "${type}"`);
+      else {
         ctx.report({
           severity: "error",
           code: "component.invalid-registry-ref",
@@ -115,6 +120,22 @@ export const runnableRule: Rule = (ctx) => {
     }
   }
 };
+
+const CONTAINER_DRIVERS = new Set(["container", "docker", "kubernetes", "k8s", "nomad"]);
+
+/** The process driver (flowctl run's default) starts `command` or a built-in, nothing else. */
+function warnIfProcessDriver(ctx: RuleContext, c: RawComponent, what: string): void {
+  const spec = ctx.raw.spec;
+  const driver = isRecord(spec) && typeof spec.driver === "string" ? spec.driver : "process";
+  if (CONTAINER_DRIVERS.has(driver)) return;
+  ctx.report({
+    severity: "warning",
+    code: "component.needs-container-driver",
+    message: `${describeComponent(c)} has only ${what} and no command; the process driver (driver: ${driver}) cannot start it, so \`flowctl run\` will fail`,
+    path: [...c.path, c.value.image !== undefined ? "image" : "type"],
+    fix: "add command: [...] to run it as a process, or set spec.driver: docker / kubernetes and deploy with `flowctl translate`",
+  });
+}
 
 /** Built-ins with required settings (e.g. transform's EXPRESSION) must get them via env or config. */
 export const builtinEnvRule: Rule = (ctx) => {
