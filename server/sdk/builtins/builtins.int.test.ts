@@ -132,6 +132,23 @@ describe("processors", () => {
     expect(metricValue(m, "component_bytes_received_total")).toBeGreaterThan(30 * 10);
   });
 
+  it("passthrough drains on SIGTERM: every batch it read is answered before it exits 0", async () => {
+    const p = await startBuiltin("passthrough", { DELAY_MS: "20" });
+    const call = (dial("batchProcessor", p.port).ProcessBatches as () => Duplex)();
+    const { items, ended } = collect(call);
+    for (let s = 1; s <= 3; s++) call.write({ sequence: s, events: Array.from({ length: 5 }, (_, i) => mkEvent(s * 10 + i)) });
+    // 15 events × 20 ms: the signal arrives while batches are still being processed.
+    await waitFor(async () => metricValue((await httpGet(p.metricsPort, "/metrics")).body, "component_events_received_total") === 15, "15 events read");
+    p.kill("SIGTERM");
+    await ended;
+    expect(await p.exited).toBe(0);
+    expect(items.map((b) => [b.sequence, (b.events as Ev[]).length])).toEqual([
+      [1, 5],
+      [2, 5],
+      [3, 5],
+    ]);
+  });
+
   it("transform filters and fans out over the batched wire", async () => {
     const p = await startBuiltin("transform", { EXPRESSION: "i % 2 = 0 ? [{'i': i}, {'i': i + 1000}] : undefined" });
     const call = (dial("batchProcessor", p.port).ProcessBatches as () => Duplex)();

@@ -28,20 +28,37 @@ export interface ComponentServerOptions {
   batchEnv: { batchSize?: number; batchFlushIntervalMs?: number };
 }
 
-/** Wraps a definition's request deserializer to count received wire bytes. */
-function countingBytes<D extends object>(def: D, metrics: ComponentMetrics): D {
+/**
+ * Wraps a definition's (de)serializers: received wire bytes are counted, and decode/encode time is
+ * booked as busy (for a light handler the codec is most of a component's work, and bottleneck
+ * diagnosis reads busy time).
+ */
+function instrumented<D extends object>(def: D, metrics: ComponentMetrics): D {
   const out: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
+  const time = metrics.time;
   for (const [name, md] of Object.entries(def as Record<string, grpc.MethodDefinition<unknown, unknown>>)) {
-    const inner = md.requestDeserialize;
-    out[name] = md.requestStream
-      ? {
-          ...md,
-          requestDeserialize: (b: Buffer) => {
-            metrics.bytesReceived += b.length;
-            return inner(b);
-          },
+    const decode = md.requestDeserialize;
+    const encode = md.responseSerialize;
+    out[name] = {
+      ...md,
+      requestDeserialize: (b: Buffer) => {
+        metrics.bytesReceived += b.length;
+        time.beginBusy();
+        try {
+          return decode(b);
+        } finally {
+          time.endBusy();
         }
-      : md;
+      },
+      responseSerialize: (v: unknown) => {
+        time.beginBusy();
+        try {
+          return encode(v);
+        } finally {
+          time.endBusy();
+        }
+      },
+    };
   }
   return out as D;
 }
@@ -85,7 +102,7 @@ export async function startComponentServer(opts: ComponentServerOptions, host: s
     const h = createSourceHandlers(deps as ServiceDeps<SourceDefinition>);
     const state = new Map<string, Record<string, string>>();
     let lastUpdated = 0;
-    server.addService(dataPlaneServices.source, {
+    server.addService(instrumented(dataPlaneServices.source, m), {
       GetInfo: getInfo,
       HealthCheck: healthCheck,
       StreamEvents: h.streamEvents,
@@ -99,15 +116,15 @@ export async function startComponentServer(opts: ComponentServerOptions, host: s
         cb(null, {});
       }) as grpc.handleUnaryCall<{ key: string; state: Record<string, string> }, Record<string, never>>,
     });
-    server.addService(dataPlaneServices.batchSource, { StreamBatches: h.streamBatches });
+    server.addService(instrumented(dataPlaneServices.batchSource, m), { StreamBatches: h.streamBatches });
   } else if (role === "processor") {
     const h = createProcessorHandlers(deps as ServiceDeps<ProcessorDefinition>);
-    server.addService(countingBytes(dataPlaneServices.processor, m), { GetInfo: getInfo, HealthCheck: healthCheck, Process: h.processEvents });
-    server.addService(countingBytes(dataPlaneServices.batchProcessor, m), { ProcessBatches: h.processBatches });
+    server.addService(instrumented(dataPlaneServices.processor, m), { GetInfo: getInfo, HealthCheck: healthCheck, Process: h.processEvents });
+    server.addService(instrumented(dataPlaneServices.batchProcessor, m), { ProcessBatches: h.processBatches });
   } else {
     const h = createSinkHandlers(deps as ServiceDeps<SinkDefinition>, opts.batchEnv);
-    server.addService(countingBytes(dataPlaneServices.consumer, m), { GetInfo: getInfo, HealthCheck: healthCheck, Consume: h.consume });
-    server.addService(countingBytes(dataPlaneServices.batchConsumer, m), { ConsumeBatches: h.consumeBatches });
+    server.addService(instrumented(dataPlaneServices.consumer, m), { GetInfo: getInfo, HealthCheck: healthCheck, Consume: h.consume });
+    server.addService(instrumented(dataPlaneServices.batchConsumer, m), { ConsumeBatches: h.consumeBatches });
   }
 
   const bound = await new Promise<number>((resolve, reject) =>
