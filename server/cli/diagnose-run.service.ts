@@ -24,6 +24,8 @@ export interface DiagnoseFileOptions {
   forMs: number;
   windowMs: number;
   dbPath?: string | undefined;
+  /** Drain/terminate budget of the final stop. @default 10_000 */
+  gracePeriodMs?: number;
   logger: Logger;
   /** Aborting ends the observation early (Ctrl-C); the diagnosis still prints. */
   signal: AbortSignal;
@@ -63,6 +65,7 @@ export async function diagnosePipelineFile(opts: DiagnoseFileOptions): Promise<D
       registry,
       controlPlane: { mode: "embedded", port: 0 },
       console: false,
+      gracePeriodMs: opts.gracePeriodMs ?? 10_000,
       logger: opts.logger,
       signal: opts.signal,
     });

@@ -35,10 +35,13 @@ export function computeLoads(components: readonly ComponentWindow[], edges: read
     const blocked = outs.map((e) => e.blocked).filter((b): b is number => b !== null);
     // Fan-out blocks on one queue at a time; the sum over edges is the sender's blocked share.
     const edgeBp = blocked.length ? clamp01(blocked.reduce((a, b) => a + b, 0)) : null;
-    const bp = clamp01(Math.max(c.backpressured ?? 0, edgeBp ?? 0));
+    // A component whose /metrics mostly timed out (a blocked event loop) reports stale time
+    // counters: fall back to what the engine sees.
+    const trustSdk = (c.metricsAvailability ?? 1) >= 0.5;
+    const bp = clamp01(Math.max(trustSdk ? (c.backpressured ?? 0) : 0, edgeBp ?? 0));
     const fills = ins.map((e) => e.avgFill).filter((f): f is number => f !== null);
     const inputFill = fills.length ? Math.max(...fills) : null;
-    let busy = c.busy;
+    let busy = trustSdk ? c.busy : null;
     let inferred = false;
     if (busy === null && inputFill !== null && inputFill >= fullQueueFill) {
       // A foreign component with a full input queue is working all the time it is not blocked.

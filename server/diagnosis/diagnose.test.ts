@@ -23,6 +23,7 @@ describe("diagnose on recorded metric windows", () => {
     expect(Object.keys(fixtures).sort()).toEqual(
       [
         "cpu-bound-processor",
+        "cpu-bound-blocked-metrics",
         "diamond-slow-branch",
         "diamond-slow-join",
         "edge-transport",
@@ -95,6 +96,12 @@ describe("diagnose on recorded metric windows", () => {
     expect(b.recommendations.join("\n")).toMatch(/batched wire/);
     expect(b.recommendations.join("\n")).toMatch(/queue capacity/);
     expect(b.evidence[0]).toBe("gen blocked on gen → sink 88 % of the time");
+  });
+
+  it("warns that a component's metrics are unavailable instead of calling it down", () => {
+    const r = diagnose(fixtures["cpu-bound-blocked-metrics"]!.window);
+    expect(r.findings.map((f) => `${f.code}:${f.component ?? ""}`)).toContain("METRICS_UNAVAILABLE:work");
+    expect(r.findings.some((f) => f.code === "COMPONENT_DOWN")).toBe(false);
   });
 
   it("predicts time-to-full from a well-fitting queue growth trend", () => {

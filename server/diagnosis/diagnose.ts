@@ -120,6 +120,14 @@ function componentFindings(w: MetricWindow, loads: ReadonlyMap<string, Component
   for (const c of w.components) {
     const l = loads.get(c.id)!;
     if (c.up === false) out.push({ severity: "critical", code: "COMPONENT_DOWN", component: c.id, message: `${c.id} is down or unhealthy` });
+    else if (c.metricsAvailability != null && c.metricsAvailability < 0.5) {
+      out.push({
+        severity: "warning",
+        code: "METRICS_UNAVAILABLE",
+        component: c.id,
+        message: `${c.id}'s /metrics answered ${pct(c.metricsAvailability)} of scrapes in the window (a handler blocking the event loop?); its load is inferred from edge metrics`,
+      });
+    }
     if (l.backpressured > t.backpressureThreshold && c.id !== b?.component) {
       const cause = b ? ` by ${b.component ?? `${b.edge?.from} → ${b.edge?.to}`}` : "";
       out.push({ severity: "warning", code: "BACKPRESSURED", component: c.id, message: `${c.id} is back-pressured ${pct(l.backpressured)} of the time${cause}` });

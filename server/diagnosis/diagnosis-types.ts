@@ -12,8 +12,13 @@ export interface ComponentWindow {
   role: DiagnosisRole;
   /** Running instances. @default 1 */
   replicas?: number;
-  /** False when some instance was down (up = 0 / unhealthy) at the end of the window. */
+  /** False when the engine reports an instance down or unhealthy at the end of the window. */
   up?: boolean | null;
+  /**
+   * Share of the window's scrapes of the component's `/metrics` that succeeded (0..1); null when it
+   * announces no metrics endpoint. Below 0.5 the SDK numbers are too sparse to trust.
+   */
+  metricsAvailability?: number | null;
   /** Events/s received (sum over replicas). */
   inRate: number | null;
   /** Events/s emitted (sources, processors) or completed (sinks). */
@@ -72,6 +77,7 @@ export type FindingCode =
   | "COMPONENT_DOWN"
   | "EVENTS_DROPPED"
   | "NO_METRICS"
+  | "METRICS_UNAVAILABLE"
   | "KEEPS_UP";
 
 export interface Finding {

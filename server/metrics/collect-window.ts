@@ -84,7 +84,6 @@ export async function collectMetricWindow(query: MetricsQuery, topology: WindowT
     q(sumRate("component_idle_seconds_total")),
     q(sumRate("component_backpressured_seconds_total")),
     q({ kind: "sum", by: ["component_id", "le"], expr: { kind: "rate", name: "component_processing_duration_seconds_bucket", windowMs: w } }),
-    // One slow scrape under load is not an outage: down means unreachable most of the window.
     q({ kind: "avg_over_time", name: "up", matchers: { job: "flowctl-component" }, windowMs: w }),
     q({ kind: "selector", name: "flowctl_component_up", matchers: pipe }),
     q(edgeSum({ kind: "rate", name: "flowctl_edge_events_total", matchers: pipe, windowMs: w })),
@@ -114,12 +113,17 @@ export async function collectMetricWindow(query: MetricsQuery, topology: WindowT
   const avg = byEdge(eAvg, resolve);
   const dropped = byEdge(eDropped, resolve);
 
+  // Down/up is the engine's view (process and registry health); scrape success is availability.
   const down = new Set<string>();
-  for (const s of [...up, ...compUp]) {
-    const id = resolve(s.labels.instance) ?? resolve(s.labels.component_id);
-    if (id && s.value < 0.5) down.add(id);
+  for (const s of compUp) {
+    const id = resolve(s.labels.component_id);
+    if (id && s.value === 0) down.add(id);
   }
-  const seenUp = new Set([...up, ...compUp].map((s) => resolve(s.labels.instance) ?? resolve(s.labels.component_id)).filter(Boolean));
+  const seenUp = new Set(compUp.map((s) => resolve(s.labels.component_id)).filter(Boolean));
+  const availability = byComponent(
+    up.map((s) => ({ labels: { component_id: s.labels.instance ?? "" }, value: s.value })),
+    resolve,
+  );
 
   const bucketsBy = new Map<string, Map<number, number>>();
   for (const s of buckets) {
@@ -173,6 +177,7 @@ export async function collectMetricWindow(query: MetricsQuery, topology: WindowT
       role: c.role,
       replicas: c.replicas ?? c.instances?.length ?? 1,
       up: down.has(c.id) ? false : seenUp.has(c.id) ? true : null,
+      metricsAvailability: availability.has(c.id) ? availability.get(c.id)!.sum / availability.get(c.id)!.n : null,
       inRate,
       outRate,
       p50Ms: quantileMs(c.id, 0.5),

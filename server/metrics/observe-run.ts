@@ -188,8 +188,9 @@ export function observeRun(handle: ObservableRun, opts: ObserveRunOptions): RunO
     (stopped ??= (async () => {
       internal.abort();
       await running;
-      // The partial bucket since the last boundary, stamped at the boundary it belongs to.
-      if (lastScrape !== undefined && nextRollup !== undefined && lastScrape > nextRollup - ROLLUP_RESOLUTION_MS) flushRollup(lastScrape, nextRollup);
+      // The partial bucket since the last boundary, stamped when it was scraped: stamping it at the
+      // next boundary would stretch its increase over time that never happened and under-read rates.
+      if (lastScrape !== undefined && nextRollup !== undefined && lastScrape > nextRollup - ROLLUP_RESOLUTION_MS) flushRollup(lastScrape);
       await writes;
     })());
   opts.signal.addEventListener("abort", () => void stop(), { once: true });

@@ -27,6 +27,7 @@ export const diagnoseFlagsSchema = z
   .object({
     for: duration("--for", 2_000).default(20_000),
     window: duration("--window", 2_000).default(10_000),
+    gracePeriod: duration("--grace-period", 0).default(10_000),
     json: z.boolean().default(false),
     dbPath: z.string().min(1).optional(),
   })
@@ -40,6 +41,7 @@ export function registerDiagnoseCommand(program: Command): void {
     .argument("<target>", "pipeline YAML file, or a run id (prefix) from the store")
     .option("--for <duration>", "how long to run and observe a pipeline file", "20s")
     .option("--window <duration>", "metric window the diagnosis reads", "10s")
+    .option("--grace-period <duration>", "drain/terminate budget when stopping the observed pipeline", "10s")
     .option("--json", "print one JSON object on stdout (logs on stderr)", false)
     .option("--db-path <path>", "SQLite database (default: a temporary one for files, .flowctl/flowctl.db for run ids)")
     .action(async (target: string, rawFlags: unknown, cmd: Command) => {
@@ -57,7 +59,7 @@ export function registerDiagnoseCommand(program: Command): void {
           onForce: () => process.exit(130),
         });
         try {
-          outcome = await diagnosePipelineFile({ file: target, forMs: flags.for, windowMs: flags.window, dbPath: flags.dbPath, logger, signal: ac.signal });
+          outcome = await diagnosePipelineFile({ file: target, forMs: flags.for, windowMs: flags.window, dbPath: flags.dbPath, gracePeriodMs: flags.gracePeriod, logger, signal: ac.signal });
         } finally {
           stopSignals();
         }
