@@ -105,43 +105,54 @@ describe("flowctl server / status / pipelines", () => {
   });
 
   it("status -o json, and scoped to a pipeline file", async () => {
-    const json = await cli(["status", "--control-plane-port", String(server.port), "-o", "json"]);
+    const file = path.join(dir, "p.yaml");
+    writeFileSync(file, "apiVersion: flowctl/v1\nkind: Pipeline\nmetadata:\n  name: ledger-demo\nspec:\n  sources:\n    - id: src\n      type: x\n  sinks:\n    - id: db-sink\n      type: y\n      inputs: [src]\n");
+    // Independent invocations run concurrently to keep the suite short.
+    const [json, scoped, missing] = await Promise.all([
+      cli(["status", "--control-plane-port", String(server.port), "-o", "json"]),
+      cli(["status", file, "--control-plane-port", String(server.port)]),
+      cli(["status", path.join(dir, "nope.yaml"), "--control-plane-port", String(server.port)]),
+    ]);
     const view = JSON.parse(json.stdout);
     expect(view).toMatchObject({ status: "DEGRADED", counts: { total: 3, healthy: 2, degraded: 1 } });
     expect(view.components.map((c: { id: string }) => c.id).sort()).toEqual(["db-sink", "enrich", "src"]);
 
-    const file = path.join(dir, "p.yaml");
-    writeFileSync(file, "apiVersion: flowctl/v1\nkind: Pipeline\nmetadata:\n  name: ledger-demo\nspec:\n  sources:\n    - id: src\n      type: x\n  sinks:\n    - id: db-sink\n      type: y\n      inputs: [src]\n");
-    const scoped = await cli(["status", file, "--control-plane-port", String(server.port)]);
     expect(scoped.stdout).toContain("Pipeline: ledger-demo");
     expect(scoped.stdout).toContain("Status: RUNNING");
     expect(scoped.stdout).not.toContain("enrich");
-    const missing = await cli(["status", path.join(dir, "nope.yaml"), "--control-plane-port", String(server.port)]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/cannot read pipeline file .*nope\.yaml/);
   });
 
   it("pipelines list, runs, run-info by prefix, active, stop — table, json and yaml", async () => {
     const port = ["--control-plane-port", String(server.port)];
-    const list = await cli(["pipelines", "list", ...port]);
+    for (const id of ["amb-1", "amb-2"]) await callUnary(legacy, "CreatePipelineRun", { run_id: id, pipeline_name: "amb" });
+    const [list, listJson, runs, info, active, empty, ambiguous, unknown] = await Promise.all([
+      cli(["pipelines", "list", ...port]),
+      cli(["pipelines", "list", ...port, "-o", "json"]),
+      cli(["pipelines", "runs", "orders", "--limit", "1", ...port, "-o", "json"]),
+      cli(["pipelines", "run-info", runIds[1]!.slice(0, 8), ...port]),
+      cli(["pipelines", "active", ...port, "-o", "yaml"]),
+      cli(["pipelines", "run-info", "", ...port]),
+      cli(["pipelines", "run-info", "amb-", ...port]),
+      cli(["pipelines", "run-info", "zzzz", ...port]),
+    ]);
     expect(list.stdout).toMatch(/NAME\s+LAST RUN\s+STATUS\s+RUNS/);
     expect(list.stdout).toMatch(/orders\s+(just now|\d+s ago)\s+\w+\s+2/);
-    expect(list.stdout).toContain("2 pipeline(s) found");
-    expect(JSON.parse((await cli(["pipelines", "list", ...port, "-o", "json"])).stdout)).toEqual([
+    expect(list.stdout).toContain("3 pipeline(s) found");
+    expect(JSON.parse(listJson.stdout)).toEqual([
+      expect.objectContaining({ name: "amb", runs: 2 }),
       expect.objectContaining({ name: "payments", runs: 1 }),
       expect.objectContaining({ name: "orders", runs: 2 }),
     ]);
 
-    const runs = await cli(["pipelines", "runs", "orders", "--limit", "1", ...port, "-o", "json"]);
     expect(JSON.parse(runs.stdout).map((r: { runId: string }) => r.runId)).toEqual([runIds[1]]);
 
-    const info = await cli(["pipelines", "run-info", runIds[1]!.slice(0, 8), ...port]);
     expect(info.stdout).toContain(`Run ID:     ${runIds[1]}`);
     expect(info.stdout).toContain("Status:     running");
     expect(info.stdout).toContain("Events:     12.3k");
     expect(info.stdout).toContain("Throughput: 41.5 events/s");
 
-    const active = await cli(["pipelines", "active", ...port, "-o", "yaml"]);
     expect(active.stdout).toContain(`runId: ${runIds[1]}`);
 
     const stop = await cli(["pipelines", "stop", runIds[1]!.slice(0, 10), ...port]);
@@ -149,14 +160,10 @@ describe("flowctl server / status / pipelines", () => {
     const none = await cli(["pipelines", "active", ...port]);
     expect(none.stdout).toContain("No active pipeline runs");
 
-    const empty = await cli(["pipelines", "run-info", "", ...port]);
     expect(empty.code).toBe(1);
     expect(empty.stderr).toContain("run-id: is required");
-    for (const id of ["amb-1", "amb-2"]) await callUnary(legacy, "CreatePipelineRun", { run_id: id, pipeline_name: "amb" });
-    const ambiguous = await cli(["pipelines", "run-info", "amb-", ...port]);
     expect(ambiguous.code).toBe(1);
     expect(ambiguous.stderr).toMatch(/prefix "amb-" is ambiguous: amb-\d, amb-\d/);
-    const unknown = await cli(["pipelines", "run-info", "zzzz", ...port]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('run "zzzz" not found');
   });
@@ -193,13 +200,15 @@ describe("flowctl server security", () => {
 
   it("with FLOWCTL_TOKEN off-loopback, CLI calls need --token", async () => {
     const server = await startServer(["--address", "0.0.0.0", "--no-persistence"], { FLOWCTL_TOKEN: TOKEN });
-    const denied = await cli(["pipelines", "list", "--control-plane-port", String(server.port)]);
+    const [denied, ok, viaEnv] = await Promise.all([
+      cli(["pipelines", "list", "--control-plane-port", String(server.port)]),
+      cli(["pipelines", "list", "--control-plane-port", String(server.port), "--token", TOKEN]),
+      cli(["status", "--control-plane-port", String(server.port), "-o", "json"], { FLOWCTL_TOKEN: TOKEN }),
+    ]);
     expect(denied.code).toBe(1);
     expect(denied.stderr).toMatch(/bearer token.*--token/);
-    const ok = await cli(["pipelines", "list", "--control-plane-port", String(server.port), "--token", TOKEN]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain("No pipelines found");
-    const viaEnv = await cli(["status", "--control-plane-port", String(server.port), "-o", "json"], { FLOWCTL_TOKEN: TOKEN });
     expect(JSON.parse(viaEnv.stdout).counts.total).toBe(0);
     const { v1 } = clientsFor(server.port);
     await expect(callUnary(v1, "ListComponents", {}, bearer(TOKEN))).resolves.toEqual({ components: [] });
