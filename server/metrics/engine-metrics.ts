@@ -29,9 +29,25 @@ export interface EngineMetrics {
 const EDGE_LABELS = ["pipeline", "from", "to"] as const;
 const COMPONENT_LABELS = ["pipeline", "component_id"] as const;
 
+/**
+ * prom-client's default metrics include three gauges named `*_total`, which `promtool check metrics`
+ * rejects (only counters may end in `_total`). Each is the sum of its per-type sibling gauge
+ * (`nodejs_active_handles{type}` …), so dropping them loses nothing.
+ */
+export const NON_COMPLIANT_DEFAULT_METRICS = ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"] as const;
+
+/** Removes {@link NON_COMPLIANT_DEFAULT_METRICS} (with `prefix`) from a registry. */
+export function removeNonCompliantDefaults(registry: Registry, prefix = ""): void {
+  for (const name of NON_COMPLIANT_DEFAULT_METRICS) registry.removeSingleMetric(prefix + name);
+}
+
+/** The engine's registry with every family above (and Node defaults prefixed `flowctl_engine_`). */
 export function createEngineMetrics(opts: { defaultMetrics?: boolean } = {}): EngineMetrics {
   const registry = new Registry();
-  if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: "flowctl_engine_" });
+  if (opts.defaultMetrics ?? true) {
+    collectDefaultMetrics({ register: registry, prefix: "flowctl_engine_" });
+    removeNonCompliantDefaults(registry, "flowctl_engine_");
+  }
   const reg = [registry];
   return {
     registry,
