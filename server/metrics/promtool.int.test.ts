@@ -47,7 +47,7 @@ describe.skipIf(!available)("promtool check metrics", () => {
   // Fails while server/sdk/metrics.ts keeps prom-client's three `nodejs_active_*_total` gauges:
   // the fix is to drop them after collectDefaultMetrics, as createEngineMetrics does.
   it("accepts an SDK component's registry", async () => {
-    const m = new ComponentMetrics({ componentId: "sink-1" });
+    const m = new ComponentMetrics({ componentId: "sink-1", role: "sink" });
     m.eventsProcessed = 10;
     m.processingDuration.observe(0.002);
     m.endToEndLatency.observe(0.05);
