@@ -108,13 +108,13 @@ export async function startComponent(def: ComponentDefinition, opts: StartCompon
   try {
     await def.setup?.(ctx);
     if (config.metricsPort !== undefined) {
-      const s = await startHttpEndpoints({ metrics, health, startedAt }, config.metricsPort);
+      const s = await startHttpEndpoints({ metrics, health, startedAt }, config.metricsPort, config.healthPort === config.metricsPort ? "METRICS_PORT/HEALTH_PORT" : "METRICS_PORT");
       httpServers.push(s.server);
       metricsPort = s.port;
       if (config.healthPort === config.metricsPort) healthPort = s.port;
     }
     if (config.metricsPort === undefined || config.healthPort !== config.metricsPort) {
-      const s = await startHttpEndpoints({ metrics: undefined, health, startedAt }, config.healthPort);
+      const s = await startHttpEndpoints({ metrics: undefined, health, startedAt }, config.healthPort, "HEALTH_PORT");
       httpServers.push(s.server);
       healthPort = s.port;
     }

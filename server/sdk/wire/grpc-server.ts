@@ -128,7 +128,9 @@ export async function startComponentServer(opts: ComponentServerOptions, host: s
   }
 
   const bound = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(new Error(`PORT: gRPC server cannot listen on ${host}:${port}: ${err.message}`, { cause: err })) : resolve(p),
+    ),
   );
   widenSessionWindows(server);
   return { server, port: bound };
