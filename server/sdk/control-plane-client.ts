@@ -68,8 +68,15 @@ export class ControlPlaneClient {
         }
         if (attempt === 1 || attempt % 10 === 0) this.opts.logger.info("control plane not reachable yet, retrying", { endpoint: this.opts.endpoint, attempt });
         await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, delay);
-          signal.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
+          const onAbort = () => {
+            clearTimeout(t);
+            resolve();
+          };
+          const t = setTimeout(() => {
+            signal.removeEventListener("abort", onAbort);
+            resolve();
+          }, delay);
+          signal.addEventListener("abort", onAbort, { once: true });
         });
         delay = Math.min(delay * 2, 2_000);
       }

@@ -197,3 +197,17 @@ describe("harness", () => {
     expect(events[0]!.sourceComponentId).toBe("test-component");
   });
 });
+
+describe("sink acknowledgements", () => {
+  it("acknowledges an empty batch in its turn, after earlier pending batches", async () => {
+    const s = await testSink(defineSink({ name: "s", consume: () => undefined }), { batch: { size: 10, flushIntervalMs: 5 } });
+    await s.send([createEvent({ type: "a", payload: 1 })]);
+    await s.send([]);
+    expect(s.acks).toEqual([]);
+    await s.advance(5);
+    expect(s.acks).toEqual([
+      { consumed: 1, failed: 0, errors: [] },
+      { consumed: 0, failed: 0, errors: [] },
+    ]);
+  });
+});

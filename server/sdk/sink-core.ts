@@ -69,7 +69,8 @@ export class SinkBatcher {
     this.added += events.length;
     this.metrics.queueDepth = this.pending;
     if (onWritten) {
-      if (events.length === 0) onWritten({ consumed: 0, failed: 0, errors: [] });
+      // An empty add is acknowledged in its turn (after earlier tickets), never ahead of them.
+      if (events.length === 0 && this.tickets.length === 0) onWritten({ consumed: 0, failed: 0, errors: [] });
       else this.tickets.push({ start, end: this.added, failed: 0, errors: [], done: onWritten });
     }
     this.schedule();

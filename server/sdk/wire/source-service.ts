@@ -11,14 +11,17 @@ import type { ComponentContext, FlowEvent, SourceDefinition, SourceRequest } fro
 import { statusError, waitForDrain, type ServiceDeps } from "./deps";
 
 /** A per-stream context whose signal aborts on shutdown or when the engine cancels the call. */
-function streamContext(deps: ServiceDeps, call: { on(event: "cancelled", fn: () => void): unknown }): { ctx: ComponentContext; abort: AbortController } {
+function streamContext(
+  deps: ServiceDeps,
+  call: { on(event: "cancelled", fn: () => void): unknown },
+): { ctx: ComponentContext; abort: AbortController; dispose: () => void } {
   const abort = new AbortController();
   const onShutdown = () => abort.abort();
   if (deps.shutdown.aborted) abort.abort();
   else deps.shutdown.addEventListener("abort", onShutdown, { once: true });
   call.on("cancelled", () => abort.abort());
-  abort.signal.addEventListener("abort", () => deps.shutdown.removeEventListener("abort", onShutdown), { once: true });
-  return { ctx: { ...deps.ctx, signal: abort.signal }, abort };
+  const dispose = () => deps.shutdown.removeEventListener("abort", onShutdown);
+  return { ctx: { ...deps.ctx, signal: abort.signal }, abort, dispose };
 }
 
 function toRequest(r: Partial<StreamRequestObject> | null | undefined): SourceRequest {
@@ -43,7 +46,7 @@ export function createSourceHandlers(deps: ServiceDeps<SourceDefinition>) {
       call.emit("error", statusError(ERROR_STATUS.ALREADY_EXISTS.grpc, "source is already streaming"));
       return;
     }
-    const { ctx } = streamContext(deps, call);
+    const { ctx, dispose } = streamContext(deps, call);
     const finished = (async () => {
       try {
         for await (const events of iterateSource(deps.def, ctx, toRequest(call.request), m)) {
@@ -63,6 +66,7 @@ export function createSourceHandlers(deps: ServiceDeps<SourceDefinition>) {
     })();
     const untrack = deps.track({ drain: () => finished });
     void finished.finally(() => {
+      dispose();
       untrack();
       guard.release();
     });
@@ -73,7 +77,7 @@ export function createSourceHandlers(deps: ServiceDeps<SourceDefinition>) {
       call.emit("error", statusError(ERROR_STATUS.ALREADY_EXISTS.grpc, "source is already streaming"));
       return;
     }
-    const { ctx, abort } = streamContext(deps, call);
+    const { ctx, abort, dispose } = streamContext(deps, call);
     let credits = 0;
     let wake: (() => void) | undefined;
     let started: ((r: SourceRequest) => void) | undefined;
@@ -131,6 +135,7 @@ export function createSourceHandlers(deps: ServiceDeps<SourceDefinition>) {
     })();
     const untrack = deps.track({ drain: () => finished });
     void finished.finally(() => {
+      dispose();
       untrack();
       guard.release();
     });
