@@ -168,6 +168,23 @@ describe("flowctl server / status / pipelines", () => {
     expect(unknown.stderr).toContain('run "zzzz" not found');
   });
 
+  it("status --watch re-renders until SIGINT, then exits 0", async () => {
+    const child = spawn(process.execPath, [BIN, "status", "--watch", "--interval", "0.2", "-o", "json", "--control-plane-port", String(server.port)], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: "1", FLOWCTL_TOKEN: "" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    children.add(child);
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => (children.delete(child), resolve(code))));
+    // Each refresh prints one JSON document starting with `{` at column 0.
+    await waitFor("two status refreshes", () => ((out.match(/^\{/gm) ?? []).length >= 2 ? true : undefined), 30_000);
+    child.kill("SIGINT");
+    expect(await exited).toBe(0);
+    expect(JSON.parse(out.slice(0, out.indexOf("\n}\n") + 2)).counts.total).toBe(3);
+  });
+
   it("unreachable control plane: friendly message, exit 1", async () => {
     const r = await cli(["pipelines", "list", "--control-plane-port", "1"]);
     expect(r.code).toBe(1);

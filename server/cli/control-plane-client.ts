@@ -102,8 +102,10 @@ export class ControlPlaneClient {
           opts.tlsCert ? readFileSync(opts.tlsCert) : null,
         )
       : grpc.credentials.createInsecure();
-    this.v1 = new services.controlPlaneV1(this.target, creds);
-    this.legacy = new services.legacyControlPlane(this.target, creds);
+    // Same limit the server uses by default: a large registry or run list must still fit.
+    const channelOptions = { "grpc.max_receive_message_length": 16 * 1024 * 1024 };
+    this.v1 = new services.controlPlaneV1(this.target, creds, channelOptions);
+    this.legacy = new services.legacyControlPlane(this.target, creds, channelOptions);
   }
 
   /** `host:port` this client talks to. */
