@@ -100,6 +100,22 @@ describe("load-generator process", () => {
       expect(m, name).toMatch(new RegExp(`^${name}\\{[^}]*component_id="load-generator-`, "m"));
     }
     expect(m).toContain('le="0.00005"');
+    // Busy + idle + backpressured is the wall time since start (they drive bottleneck diagnosis).
+    const split = ["busy", "idle", "backpressured"].reduce((sum, k) => sum + metricValue(m, `component_${k}_seconds_total`), 0);
+    expect(Math.abs(split - metricValue(m, "component_uptime_seconds"))).toBeLessThan(0.05);
+
+    const info = await new Promise<Record<string, unknown>>((resolve, reject) =>
+      (dial("source", p.port).GetInfo as (r: unknown, cb: (e: Error | null, v: Record<string, unknown>) => void) => void)({}, (e, v) => (e ? reject(e) : resolve(v))),
+    );
+    expect(info).toMatchObject({ name: "load-generator", type: "COMPONENT_TYPE_SOURCE", endpoint: `127.0.0.1:${p.port}`, outputEventTypes: ["flowctl.load.v1"] });
+    expect((info.metadata as Record<string, string>)["flowctl.wire"]).toBe("batch/v1");
+    expect((info.metadata as Record<string, string>)["flowctl.metrics_port"]).toBe(String(p.metricsPort));
+    const hc = await new Promise<Record<string, unknown>>((resolve, reject) =>
+      (dial("source", p.port).HealthCheck as (r: unknown, cb: (e: Error | null, v: Record<string, unknown>) => void) => void)({ includeDetails: true }, (e, v) =>
+        e ? reject(e) : resolve(v),
+      ),
+    );
+    expect(hc).toMatchObject({ status: "HEALTH_STATUS_HEALTHY", metrics: { events_processed: expect.any(String) } });
     const health = await httpGet(p.healthPort, "/health");
     expect(JSON.parse(health.body)).toMatchObject({ status: "HEALTHY", uptime: expect.any(String), timestamp: expect.any(String) });
     expect((await httpGet(p.healthPort, "/ready")).status).toBe(200);
