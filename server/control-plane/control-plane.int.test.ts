@@ -174,6 +174,13 @@ describe("flowctl.ControlPlane (legacy)", () => {
     expect(list.services.find((s) => s.service_id === "leg-1")).toMatchObject({ is_healthy: true });
     await expect(callUnary(legacy, "GetServiceStatus", { service_id: "nope" })).rejects.toMatchObject({ code: grpc.status.NOT_FOUND });
     await callUnary(v1, "UnregisterComponent", { service_id: "leg-1" });
+
+    // service_id ≠ component_id: heartbeats keyed by service_id, lookups by component id work too.
+    await callUnary(legacy, "Register", { service_id: "svc-9", component_id: "comp-9", service_type: "SERVICE_TYPE_SOURCE" });
+    await callUnary(legacy, "Heartbeat", { service_id: "svc-9", metrics: { n: 1 } });
+    expect(await callUnary(legacy, "GetServiceStatus", { component_id: "comp-9" })).toMatchObject({ service_id: "svc-9", component_id: "comp-9", metrics: { n: 1 } });
+    expect(await callUnary(v1, "GetComponentStatus", { service_id: "comp-9" })).toMatchObject({ component: { id: "comp-9" } });
+    await callUnary(v1, "UnregisterComponent", { service_id: "svc-9" });
   });
 
   it("run lifecycle: create, update, get, list newest first with the limit after ordering, stop", async () => {

@@ -51,7 +51,10 @@ export function createLegacyControlPlaneHandlers({ registry, runs, logger, endpo
   return {
     Register: unary("Register", logger, (req) => {
       const r = parseRequest(serviceInfoSchema, req);
+      // ComponentInfo.id (what runs match on) prefers component_id; heartbeats arrive keyed by
+      // service_id, so that stays the registry key when given.
       const id = r.componentId.trim() || r.serviceId.trim();
+      const serviceId = r.serviceId.trim() || id;
       const metadata = { ...r.metadata, ...(r.serviceType === "SERVICE_TYPE_PIPELINE" ? { [LEGACY_SERVICE_TYPE_KEY]: "PIPELINE" } : {}) };
       const info: ComponentInfo = {
         id,
@@ -64,7 +67,7 @@ export function createLegacyControlPlaneHandlers({ registry, runs, logger, endpo
         endpoint: r.healthEndpoint ? normalizeEndpoint(r.healthEndpoint) : "",
         metadata,
       };
-      const registered = registry.register(info, id);
+      const registered = registry.register(info, serviceId);
       logger.info("service registered (legacy)", { serviceId: registered.serviceId });
       return { serviceId: registered.serviceId, topicNames: info.outputEventTypes, connectionInfo: { control_plane_endpoint: endpoint() } };
     }),
