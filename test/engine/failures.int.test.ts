@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { MAX_INFLIGHT_BATCHES, SOURCE_CREDITS } from "../../server/engine/router/links";
 import type { RunHandle } from "../../server/engine/run-pipeline";
 import { openStore, type Store } from "../../server/storage/store";
 import { readCount, startRun, tempDir, waitFor, writePipeline } from "./engine-harness";
@@ -141,8 +142,9 @@ describe("stalled sink", () => {
     const stalledAt = readCount(srcCount);
     const sink = handle.snapshot().find((c) => c.id === "sink")!;
     expect(sink.dropped).toBe(0);
-    // Bounded: the queue holds at most its capacity plus the source's credits (4 batches of 100).
-    expect(stalledAt).toBeLessThanOrEqual(200 + 4 * 100 + 4 * 100);
+    // Bounded: the queue's capacity, plus what the sink holds unacknowledged, plus the source's
+    // credits (batches of at most 100 events).
+    expect(stalledAt).toBeLessThanOrEqual(200 + MAX_INFLIGHT_BATCHES * 100 + SOURCE_CREDITS * 100);
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(256 * 1024 * 1024);
     const summary = await handle.stop("test");
     expect(summary.status).toBe("STOPPED");
@@ -168,7 +170,7 @@ describe("stalled sink", () => {
     const summary = await handle.stop("test");
     expect(summary.status).toBe("STOPPED");
     const sink = summary.components.find((c) => c.id === "sink")!;
-    expect(sink.dropped).toBeGreaterThanOrEqual(5000 - 100 - 4 * 100);
+    expect(sink.dropped).toBeGreaterThanOrEqual(5000 - 100 - MAX_INFLIGHT_BATCHES * 100);
     const dropped = await handle.metrics.registry.getSingleMetricAsString("flowctl_edge_dropped_total");
     expect(dropped).toMatch(/from="src",to="sink"\} [1-9]/);
   });

@@ -37,7 +37,7 @@ const PATHS = {
 } as const;
 
 /** Batches (batched wire) a downstream instance may hold unacknowledged. */
-export const MAX_INFLIGHT_BATCHES = 4;
+export const MAX_INFLIGHT_BATCHES = 16;
 /** Events (per-event wire) whose write has not completed yet. */
 export const MAX_PENDING_WRITES = 256;
 /**
@@ -48,7 +48,7 @@ export const MAX_PENDING_WRITES = 256;
 export const MAX_UNRETURNED = 512;
 export const UNRETURNED_STALL_MS = 100;
 /** Batches a batched source may send ahead. */
-export const SOURCE_CREDITS = 4;
+export const SOURCE_CREDITS = 16;
 
 export type LinkState = "idle" | "up" | "down" | "closing" | "closed";
 
