@@ -8,9 +8,10 @@ import { registerSchemaCommand } from "./schema.command";
 import { registerServerCommand } from "./server.command";
 import { registerStartCommand } from "./start.command";
 import { registerStatusCommand } from "./status.command";
+import { registerTranslateCommand } from "./translate.command";
 import { registerValidateCommand } from "./validate.command";
 import { registerVersionCommand } from "./version.command";
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerRunCommand, registerStartCommand, registerStatusCommand, registerPipelinesCommand, registerServerCommand, registerValidateCommand, registerSchemaCommand, registerVersionCommand, registerDiagnoseCommand, registerComponentCommand];
+export const COMMANDS: RegisterCommand[] = [registerRunCommand, registerStartCommand, registerStatusCommand, registerPipelinesCommand, registerServerCommand, registerValidateCommand, registerSchemaCommand, registerTranslateCommand, registerVersionCommand, registerDiagnoseCommand, registerComponentCommand];

@@ -1,0 +1,53 @@
+/** Runs the real `flowctl translate` as a child process and parses what it writes. */
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse, parseAllDocuments } from "yaml";
+
+const ROOT = path.resolve(import.meta.dirname, "../../..");
+const BIN = path.join(ROOT, "bin/flowctl.mjs");
+const VALID = path.join(ROOT, "server/core/spec/__fixtures__/valid");
+
+function flowctl(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" }, timeout: 60_000 }, (err, stdout, stderr) => {
+      if (err && typeof err.code !== "number") return reject(err);
+      resolve({ code: child.exitCode, stdout, stderr });
+    });
+    child.stdin!.end();
+  });
+}
+
+describe("flowctl translate (real binary)", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "flowctl-translate-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("writes Kubernetes manifests to --to-file and docker-compose to stdout", async () => {
+    const out = path.join(dir, "k8s.yaml");
+    const k8s = await flowctl(["translate", "-f", path.join(VALID, "builtins-demo.yaml"), "-o", "kubernetes", "--to-file", out, "--prefix", "demo"]);
+    expect(k8s.code).toBe(0);
+    expect(k8s.stderr).toContain(`✓ Wrote kubernetes manifests (12 documents) to ${out}`);
+    const docs = parseAllDocuments(await readFile(out, "utf8")).map((d) => d.toJS() as { kind: string; metadata: { name: string } });
+    expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toContain("StatefulSet/demo-work");
+
+    const compose = await flowctl(["translate", "-f", path.join(VALID, "go-spec-c-container.yaml"), "-o", "docker-compose"]);
+    expect(compose.code).toBe(0);
+    const doc = parse(compose.stdout) as { services: Record<string, unknown> };
+    expect(Object.keys(doc.services)).toEqual(["flowctl-control-plane", "stellar-live-source", "ttp-processor-0", "ttp-processor-1", "consumer-app"]);
+    expect(compose.stderr).toContain("spec.pipelines-not-run"); // warnings go to stderr, YAML stays clean
+  });
+
+  it("fails with exit 1 naming the components that have no image", async () => {
+    const r = await flowctl(["translate", "-f", path.join(VALID, "flowctl-linear.yaml"), "-o", "docker-compose"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^Error: component "ledger-source" \(source\) has a command but no image/);
+  });
+});
