@@ -58,6 +58,27 @@ describe("flowctl run", () => {
     expect(run.output()).toMatch(/proc\s+processor\s+\d+/);
   });
 
+  it("Ctrl-C twice skips the drain and the grace period", async () => {
+    const dir = tempDir();
+    const { file } = writePipeline(
+      dir,
+      { name: "force", sources: [{ id: "src" }], sinks: [{ id: "sink", inputs: ["src"], env: { STALL: 1 }, queue: { capacity: 50 } }] },
+      "batch",
+    );
+    markCommands(file, dir);
+    // A stalled sink never drains: without the second Ctrl-C this stop would take the full 10 minutes.
+    const run = flowctl(["run", file, "--control-plane-port", "0", "--no-persistence", "--grace-period", "10m"], dir);
+    await waitFor("the run to be RUNNING", () => run.output().includes("run RUNNING"), 60_000);
+    run.child.kill("SIGINT");
+    await waitFor("the graceful stop to begin", () => run.output().includes("press Ctrl-C again to force"));
+    run.child.kill("SIGINT");
+    const code = await run.exited;
+    expect(run.output()).toContain("forcing stop");
+    expect(run.output()).toContain("run STOPPED");
+    expect(code).toBe(0);
+    expect(processesMatching(`--marker=${dir}`)).toEqual([]);
+  });
+
   it("a bad pipeline fails before anything is started, printing the diagnostics", async () => {
     const dir = tempDir();
     const file = path.join(dir, "bad.yaml");
