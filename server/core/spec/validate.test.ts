@@ -128,6 +128,12 @@ describe("validate", () => {
     expect(diags.find((d) => d.code === "graph.missing-inputs")!.fix).toBe('rename "inptus" to "inputs"');
   });
 
+  it("points a missing required field at its mistyped key and says which key to rename", () => {
+    const diags = validate(BASE.replace("metadata:", "metdata:").replace("    - id: src", "    - idd: src"));
+    expect(diags.find((d) => d.code === "metadata.name-missing")).toMatchObject({ line: 3, column: 1, fix: 'rename "metdata" to "metadata"' });
+    expect(diags.find((d) => d.code === "id.missing")).toMatchObject({ line: 7, column: 7, fix: 'rename "idd" to "id"' });
+  });
+
   it("derives allowed keys from the schema, so additions like queue and batch are known", () => {
     const text = BASE.replace("inputs: [src]", "inputs: [src]\n      queue: { capacity: 10, policy: drop_oldest }\n      batch: { size: 5, flush_interval_ms: 10 }");
     expect(validate(text)).toEqual([]);

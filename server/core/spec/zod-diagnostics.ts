@@ -59,6 +59,8 @@ interface Mapped {
   code: DiagnosticCode;
   message: string;
   fix?: string;
+  /** Where to point instead of the issue's path (the mistyped key of a missing field). */
+  at?: DocPath;
 }
 
 function mapIssue(issue: Issue, raw: unknown): Mapped {
@@ -149,12 +151,22 @@ function enumValues(issue: Issue): string {
   return v.length > 0 ? v.map((x) => JSON.stringify(x)).join(", ") : "the allowed values";
 }
 
+/** A missing field next to a near-miss key (`metdata`, `comand`) is a typo: say which key to rename. */
+function withTypoFix(m: Mapped, path: DocPath, raw: unknown): Mapped {
+  const name = path[path.length - 1];
+  if (typeof name !== "string" || valueAt(raw, path) !== undefined) return m;
+  const parent = path.length === 1 ? raw : valueAt(raw, path.slice(0, -1));
+  if (parent === null || typeof parent !== "object" || Array.isArray(parent)) return m;
+  const typo = Object.keys(parent).find((k) => k !== name && closestMatch(k, [name]) === name);
+  return typo === undefined ? m : { ...m, fix: `rename "${typo}" to "${name}"`, at: [...path.slice(0, -1), typo] };
+}
+
 /** One diagnostic per zod issue, positioned on the node (or nearest ancestor) it concerns. */
 export function zodDiagnostics(issues: readonly Issue[], raw: unknown, src: YamlSource): Diagnostic[] {
   return issues.map((issue) => {
     const path = issue.path.filter((s): s is string | number => typeof s !== "symbol");
-    const m = mapIssue({ ...issue, path } as Issue, raw);
-    const pos = src.positionOf(path);
-    return { severity: "error", code: m.code, message: m.message, path: formatPath(path), line: pos.line, column: pos.column, ...(m.fix ? { fix: m.fix } : {}) };
+    const m = withTypoFix(mapIssue({ ...issue, path } as Issue, raw), path, raw);
+    const pos = m.at ? src.positionOf(m.at, { preferKey: true }) : src.positionOf(path);
+    return { severity: "error", code: m.code, message: m.message, path: formatPath(path), line: pos.line, column: pos.column, ...(m.fix !== undefined ? { fix: m.fix } : {}) };
   });
 }

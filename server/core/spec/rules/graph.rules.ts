@@ -85,7 +85,7 @@ export const graphRules: Rule = (ctx) => {
             ? `input "${item}" is a spec.pipelines entry; pipeline containers are not wired into the data flow`
             : `input "${item}" does not name any source or processor${guess ? `; did you mean "${guess}"?` : ""}`,
           path: at,
-          fix: guess ? `use "${guess}"` : `use one of: ${[...byId.values()].filter((o) => o.role !== "sink").map((o) => o.id).join(", ") || "(no components yet)"}`,
+          fix: guess ? `use "${guess}"` : `use one of: ${[...byId.values()].filter((o) => o.role !== "sink").map((o) => o.id).join(", ") || "(none has an id yet: give the component this one reads from an id and list it here)"}`,
         });
       } else if (target.role === "sink") {
         ctx.report({
