@@ -75,7 +75,7 @@ describe("flowctl server / status / pipelines", () => {
   const db = () => path.join(dir, "state", "flowctl.db");
 
   beforeAll(async () => {
-    server = await startServer(["--db-path", db()]);
+    server = await startServer(["--db-path", db(), "--metrics-port", "0"]);
     ({ v1, legacy } = clientsFor(server.port));
     const comp = (id: string, type: string, extra: Record<string, unknown> = {}) => ({ component: { id, type, endpoint: `:${5000 + id.length}`, ...extra } });
     await callUnary(v1, "RegisterComponent", comp("src", "COMPONENT_TYPE_SOURCE", { output_event_types: ["ledger.v1"] }));
@@ -102,6 +102,14 @@ describe("flowctl server / status / pipelines", () => {
     expect(r.stdout).toMatch(/Last heartbeat: (just now|\d+s ago)/);
     expect(r.stdout).toContain("Output types: ledger.v1");
     expect(r.stdout).toMatch(/Metrics:\n {6}processed: 1200\n {6}queue_depth: 17/);
+  });
+
+  it("flowctl server --metrics-port serves the control-plane gauges", async () => {
+    const url = /metrics: (http:\S+)/.exec(server.stdout())?.[1];
+    expect(url).toBeDefined();
+    const body = await (await fetch(url!)).text();
+    expect(body).toMatch(/^flowctl_registered_components 3$/m);
+    expect(body).toMatch(/^flowctl_healthy_components 2$/m);
   });
 
   it("status -o json, and scoped to a pipeline file", async () => {

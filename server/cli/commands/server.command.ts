@@ -11,6 +11,7 @@ import { handleSignals } from "../../lifecycle/signals";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "../../control-plane/control-plane.server";
 import { startStandaloneControlPlane } from "../../control-plane/standalone.service";
 import { cliContext, parseFlags } from "../context";
+import { serveControlPlaneMetrics } from "../control-plane-metrics";
 
 const duration = z.string().transform((s, ctx) => {
   const ms = parseDuration(s);
@@ -30,6 +31,7 @@ const serverFlagsSchema = z
     heartbeatTtl: duration.default(30_000),
     janitorInterval: duration.default(10_000),
     token: z.string().min(1).optional(),
+    metricsPort: z.coerce.number().int("must be an integer").min(0, "must be 0-65535").max(65535, "must be 0-65535").optional(),
     maxMessageSize: z
       .string()
       .transform((s, ctx) => {
@@ -68,6 +70,7 @@ export function registerServerCommand(program: Command): void {
     .option("--janitor-interval <duration>", "how often expired components are marked", "10s")
     .option("--token <token>", "bearer token required on every RPC (default: $FLOWCTL_TOKEN)")
     .option("--max-message-size <size>", "max gRPC message size", "16Mi")
+    .option("--metrics-port <port>", "serve flowctl_registered_components / flowctl_healthy_components at /metrics (0 = any free port)")
     .action(async (raw: Record<string, unknown>, command: Command) => {
       const { logger } = cliContext(command);
       const flags = parseFlags(serverFlagsSchema, raw);
@@ -86,13 +89,21 @@ export function registerServerCommand(program: Command): void {
         maxMessageBytes: flags.maxMessageSize ?? DEFAULT_MAX_MESSAGE_BYTES,
         logger,
       });
+      let metricsServer: Awaited<ReturnType<typeof serveControlPlaneMetrics>> | undefined;
+      try {
+        if (flags.metricsPort !== undefined) metricsServer = await serveControlPlaneMetrics(cp.registry, { port: flags.metricsPort, host: flags.address, logger });
+      } catch (err) {
+        await cp.stop();
+        throw err;
+      }
       process.stdout.write(`✓ Control plane ready at ${cp.handle.endpoint}\n`);
       process.stdout.write(`  database: ${cp.store.ephemeral ? "temporary (--no-persistence)" : cp.store.file}\n`);
+      if (metricsServer) process.stdout.write(`  metrics: ${metricsServer.url}\n`);
       await new Promise<void>((resolve) => {
         const unhandle = handleSignals({
           onGraceful: (signal) => {
             logger.info("stopping control plane", { signal });
-            void cp.stop().finally(() => {
+            void Promise.allSettled([metricsServer?.close(), cp.stop()]).finally(() => {
               unhandle();
               resolve();
             });
