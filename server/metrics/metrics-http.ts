@@ -4,12 +4,12 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Registry } from "prom-client";
 import { OperationalError } from "../core/errors";
 import type { Logger } from "../core/logger";
 
 export interface MetricsHttpOptions {
-  registry: Pick<Registry, "metrics" | "contentType">;
+  /** A prom-client Registry, or anything that renders exposition text. */
+  registry: { metrics(): Promise<string>; readonly contentType: string };
   /** 0 = an OS-assigned port. @default 0 */
   port?: number;
   /** @default "127.0.0.1" */
