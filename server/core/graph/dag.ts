@@ -2,16 +2,19 @@
  * The pipeline graph: nodes are component ids, an edge `from → to` exists for every entry of
  * `to.inputs`. Pure functions used by validation, the engine's router and the console's layout.
  */
+/** A node as declared: its id and the ids it reads from. */
 export interface GraphNode {
   id: string;
   inputs: readonly string[];
 }
 
+/** A data-flow edge: events go from `from` to `to`. */
 export interface Edge {
   from: string;
   to: string;
 }
 
+/** The graph with adjacency in both directions; ids in declaration order. */
 export interface Dag {
   ids: string[];
   edges: Edge[];

@@ -5,6 +5,7 @@
  */
 import type { ComponentRole } from "./pipeline-spec.schema";
 
+/** A setting a built-in reads from its environment. */
 export interface BuiltinEnvVar {
   name: string;
   description: string;
@@ -13,6 +14,7 @@ export interface BuiltinEnvVar {
   required?: boolean;
 }
 
+/** One built-in component: its `type` name, role, settings. */
 export interface BuiltinComponent {
   name: string;
   role: ComponentRole;
@@ -22,6 +24,7 @@ export interface BuiltinComponent {
   writesToDatabase?: boolean;
 }
 
+/** Every built-in, in documentation order. */
 export const BUILTIN_COMPONENTS: readonly BuiltinComponent[] = [
   {
     name: "load-generator",

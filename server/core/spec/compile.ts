@@ -13,6 +13,7 @@ import {
   type RestartPolicy,
 } from "./pipeline-spec.schema";
 
+/** A component after compilation: defaults applied, role attached, built-in resolved. */
 export interface CompiledComponent {
   id: string;
   role: ComponentRole;
@@ -41,6 +42,7 @@ export interface CompiledComponent {
   secrets: NonNullable<ComponentSpec["secrets"]>;
 }
 
+/** The validated, defaulted pipeline the engine runs; nothing downstream re-parses YAML. */
 export interface CompiledPipeline {
   name: string;
   description?: string;
@@ -93,6 +95,7 @@ export function configToEnv(config: Record<string, unknown> | undefined): Record
   return env;
 }
 
+/** Compiles a parsed spec; call only when validation found no errors (see `loadPipeline`). */
 export function compilePipeline(spec: PipelineSpec): CompiledPipeline {
   const s = spec.spec;
   const compiled: CompiledPipeline = {

@@ -1,6 +1,7 @@
 /** Diagnostics: what `validate` returns, every problem at once. */
 export type Severity = "error" | "warning" | "hint";
 
+/** One problem found by validation, positioned in the YAML source. */
 export interface Diagnostic {
   severity: Severity;
   /** Stable machine code, e.g. `graph.cycle`, `id.duplicate` (catalogue in docs/validation.md). */
@@ -17,6 +18,7 @@ export interface Diagnostic {
   file?: string;
 }
 
+/** Whether any diagnostic is an error (warnings and hints never block). */
 export function hasErrors(diags: readonly Diagnostic[]): boolean {
   return diags.some((d) => d.severity === "error");
 }

@@ -9,25 +9,37 @@
 import { z } from "zod";
 import { CPU_QUANTITY_RE, MEMORY_QUANTITY_RE } from "../units";
 
+/** The only `apiVersion` accepted. */
 export const API_VERSION = "flowctl/v1";
+/** The only `kind` accepted. */
 export const KIND = "Pipeline";
 
 /** DNS-label: ids become process names, Kubernetes names and metric labels. */
 export const DNS_LABEL_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** Maximum id length (a DNS label). */
 export const DNS_LABEL_MAX = 63;
 
+/** Roles of data-flow components, in start order. */
 export const COMPONENT_ROLES = ["source", "processor", "sink"] as const;
+/** A data-flow role. */
 export type ComponentRole = (typeof COMPONENT_ROLES)[number];
 
+/** `restart_policy` values (flowctl's). */
 export const RESTART_POLICIES = ["no", "on-failure", "always", "unless-stopped"] as const;
+/** A restart policy. */
 export type RestartPolicy = (typeof RESTART_POLICIES)[number];
 
+/** `queue.policy` values: overflow behaviour of an input edge. */
 export const QUEUE_POLICIES = ["block", "drop_oldest"] as const;
+/** An overflow policy. */
 export type QueuePolicy = (typeof QUEUE_POLICIES)[number];
 
+/** `spec.driver` values flowctl's validate accepted. */
 export const DRIVERS = ["process", "container", "docker", "kubernetes", "k8s", "nomad", "local"] as const;
+/** A driver name. */
 export type Driver = (typeof DRIVERS)[number];
 
+/** Default `queue.capacity` (events per input edge). */
 export const DEFAULT_QUEUE_CAPACITY = 1000;
 
 const stringMap = z.record(z.string(), z.string());
@@ -84,6 +96,7 @@ const resourceQuantities = z
   })
   .meta({ title: "Resource quantities" });
 
+/** `queue`: the bounded queue on each edge into a component. */
 export const queueSchema = z
   .object({
     capacity: z
@@ -99,6 +112,7 @@ export const queueSchema = z
   })
   .meta({ title: "Input queue", description: "Bounded queue on each edge into this component." });
 
+/** `batch`: size/time batching of writes. */
 export const batchSchema = z
   .object({
     size: z.number().int().min(1).max(100_000).default(100).meta({ title: "Batch size", unit: "events", description: "Flush when this many events are buffered." }),
@@ -111,6 +125,7 @@ export const batchSchema = z
   })
   .meta({ title: "Batching", description: "Write events in batches (size or time, whichever first)." });
 
+/** A source, processor, sink or `spec.pipelines` entry. */
 export const componentSchema = z
   .object({
     id: z.string().meta({ title: "Id", description: "Unique DNS-label id (lowercase letters, digits, '-'); also FLOWCTL_COMPONENT_ID." }),
@@ -153,6 +168,7 @@ export const componentSchema = z
   })
   .meta({ title: "Component", description: "A source, processor or sink: one process (or replicas of it)." });
 
+/** `metadata`: name and labels of the pipeline. */
 export const metadataSchema = z
   .object({
     name: z.string().meta({ title: "Name", description: "Pipeline name; identifies its runs." }),
@@ -163,6 +179,7 @@ export const metadataSchema = z
   })
   .meta({ title: "Metadata" });
 
+/** The whole pipeline file: the single source of truth for every consumer. */
 export const pipelineSpecSchema = z
   .object({
     apiVersion: z.literal(API_VERSION).meta({ title: "API version", description: "Always flowctl/v1." }),
@@ -187,5 +204,7 @@ export const pipelineSpecSchema = z
 
 /** A pipeline as written (after zod parsing: env stringified, queue/batch defaults applied). */
 export type PipelineSpec = z.output<typeof pipelineSpecSchema>;
+/** A component as parsed (env stringified). */
 export type ComponentSpec = z.output<typeof componentSchema>;
+/** A pipeline as written, before parsing (what forms edit). */
 export type PipelineSpecInput = z.input<typeof pipelineSpecSchema>;

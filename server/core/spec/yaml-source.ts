@@ -8,6 +8,7 @@ import type { Diagnostic } from "./diagnostics";
 /** A path into the document: map keys and sequence indexes, e.g. `["spec", "sources", 0, "id"]`. */
 export type DocPath = readonly (string | number)[];
 
+/** 1-based line and column. */
 export interface SourcePosition {
   line: number;
   column: number;

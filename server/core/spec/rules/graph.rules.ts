@@ -21,6 +21,7 @@ export function componentDag(ctx: RuleContext): { dag: Dag; byId: Map<string, Ra
   return { dag, byId };
 }
 
+/** Graph rules: inputs, roles, cycles, reachability, sources and sinks present. */
 export const graphRules: Rule = (ctx) => {
   requireSourcesAndSinks(ctx);
   const { dag, byId } = componentDag(ctx);

@@ -6,6 +6,7 @@ import { portRules } from "./port.rules";
 import type { Rule } from "./rule-context";
 import { tuningRules } from "./tuning.rules";
 
+/** Every semantic rule `validate` runs after the schema. */
 export const PIPELINE_RULES: readonly Rule[] = [
   metadataNameRule,
   pipelinesSectionRule,

@@ -21,6 +21,7 @@ export function parsePortLiteral(value: string | number): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** Port rules: literal ports valid, distinct across components, absent under replicas. */
 export const portRules: Rule = (ctx) => {
   const first = new Map<number, PortUse>();
   for (const c of ctx.components) {

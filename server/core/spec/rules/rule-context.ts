@@ -19,6 +19,7 @@ export interface RawComponent {
   value: Record<string, unknown>;
 }
 
+/** What a rule reports; the context turns the path into a position. */
 export interface ReportInput {
   severity: Severity;
   code: DiagnosticCode;
@@ -29,6 +30,7 @@ export interface ReportInput {
   fix?: string;
 }
 
+/** Everything a rule needs, built once per validation. */
 export interface RuleContext {
   src: YamlSource;
   raw: Record<string, unknown>;
@@ -37,6 +39,7 @@ export interface RuleContext {
   report(d: ReportInput): void;
 }
 
+/** A semantic rule: reads the context, reports through it, never throws on odd shapes. */
 export type Rule = (ctx: RuleContext) => void;
 
 const ROLE_KEYS = [

@@ -13,6 +13,7 @@ export const MAX_FAN_OUT = 10;
 /** Queue capacity above which memory growth under backpressure gets a warning. */
 export const MAX_QUEUE_CAPACITY = 100_000;
 
+/** Tuning-guide warnings: long chains, wide fan-out, huge queues, unbatched database sinks. */
 export const tuningRules: Rule = (ctx) => {
   const { dag, byId } = componentDag(ctx);
   const isProcessor = (id: string) => byId.get(id)?.role === "processor";

@@ -22,7 +22,9 @@ export interface TranslateOptions {
 
 /** Ports every component container listens on unless its env fixes them (its own network namespace). */
 export const CONTAINER_PORTS = { PORT: 50051, HEALTH_PORT: 8088, METRICS_PORT: 9090 } as const;
+/** Name of the generated control-plane service. */
 export const CONTROL_PLANE_NAME = "flowctl-control-plane";
+/** Control-plane port in generated deployments (flowctl's default). */
 export const DEFAULT_CONTROL_PLANE_PORT = 8080;
 
 /** `<prefix>-<name>`, or `name` without a prefix. */
