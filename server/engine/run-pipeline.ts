@@ -356,7 +356,7 @@ function stringParams(config: Record<string, unknown>): Record<string, string> {
 }
 
 function stripSummary(c: RunSummary["components"][number]) {
-  const { id: _id, role: _role, instances: _instances, ...metrics } = c;
+  const { id: _id, role: _role, instances: _instances, queueDepth: _queueDepth, ...metrics } = c;
   return metrics;
 }
 

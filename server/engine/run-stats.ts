@@ -58,7 +58,11 @@ export class RunStats {
   summaries(): ComponentSummary[] {
     const byId = new Map((this.last?.nodes ?? []).map((n) => [n.id, n]));
     const dropped = new Map<string, number>();
-    for (const e of this.last?.edges ?? []) dropped.set(e.to, (dropped.get(e.to) ?? 0) + e.dropped);
+    const depth = new Map<string, number>();
+    for (const e of this.last?.edges ?? []) {
+      dropped.set(e.to, (dropped.get(e.to) ?? 0) + e.dropped);
+      depth.set(e.to, (depth.get(e.to) ?? 0) + e.depth);
+    }
     return this.pipeline.components.map((c) => {
       const n = byId.get(c.id);
       const base = emptyComponentRunMetrics();
@@ -78,6 +82,7 @@ export class RunStats {
         dropped: dropped.get(c.id) ?? 0,
         restarts: this.restarts.get(c.id) ?? 0,
         instances,
+        queueDepth: depth.get(c.id) ?? 0,
       };
     });
   }

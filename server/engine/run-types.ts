@@ -78,6 +78,8 @@ export interface ComponentSummary extends ComponentRunMetrics {
   id: string;
   role: "source" | "processor" | "sink";
   instances: Record<string, { eventsIn: number; eventsOut: number }>;
+  /** Events waiting on this component's input edges now (0 for sources). */
+  queueDepth: number;
 }
 
 export interface RunSummary {

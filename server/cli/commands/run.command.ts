@@ -112,6 +112,7 @@ export async function executeRun(file: string, flags: RunFlags, ctx: { logger: L
     const topo = h.topology();
     out(pc.bold(`flowctl run ${loaded.source.file}`));
     out(`  pipeline      ${pipeline.name} (${pipeline.components.length} components, ${edges} edges)`);
+    out(`  components    ${pipeline.components.map((c) => `${c.id} (${c.role}${c.replicas > 1 ? ` ×${c.replicas}` : ""})`).join(", ")}`);
     out(`  run id        ${h.runId}`);
     out(`  control plane ${topo.controlPlaneEndpoint} (${flags.useExternalControlPlane ? "external" : "embedded"})`);
     out(`  database      ${store.ephemeral ? "(no persistence)" : store.file}`);
@@ -169,7 +170,7 @@ function startStatusLines(h: RunHandle, everyMs: number): NodeJS.Timeout {
       const inRate = (c.eventsIn - (p?.eventsIn ?? 0)) / secs;
       const outRate = (c.eventsOut - (p?.eventsOut ?? 0)) / secs;
       const rate = c.role === "source" ? `out ${fmtRate(outRate)}` : c.role === "sink" ? `in ${fmtRate(inRate)}` : `in ${fmtRate(inRate)} out ${fmtRate(outRate)}`;
-      const extra = [c.restarts ? `restarts ${c.restarts}` : "", c.dropped ? `dropped ${c.dropped}` : ""].filter(Boolean).join(" ");
+      const extra = [c.queueDepth ? `queue ${c.queueDepth}` : "", c.restarts ? `restarts ${c.restarts}` : "", c.dropped ? `dropped ${c.dropped}` : ""].filter(Boolean).join(" ");
       return `${c.id} ${rate}${extra ? " " + extra : ""}`;
     });
     out(`${pc.dim(new Date().toTimeString().slice(0, 8))} ${pc.cyan("status")} ${parts.join(pc.dim(" | "))}`);
