@@ -2,15 +2,22 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { dataPlaneServices, eventCodec, msToTimestamp, timestampToMs, wireTypes } from "./event-codec";
 
-const eventArb = fc.record({
-  id: fc.string(),
-  type: fc.string(),
-  payload: fc.uint8Array({ maxLength: 64 }),
-  metadata: fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 }), { maxKeys: 3 }),
-  timestamp: fc.record({ seconds: fc.integer({ min: 0, max: 2 ** 40 }), nanos: fc.integer({ min: 0, max: 999_999_999 }) }),
-  sourceComponentId: fc.string({ maxLength: 12 }),
-  contentType: fc.constantFrom("", "application/json", "text/plain"),
-});
+const eventArb = fc.record(
+  {
+    id: fc.string({ unit: "grapheme" }),
+    type: fc.constantFrom("", "t", "flowctl.load.v1", "événement.v1"),
+    payload: fc.uint8Array({ maxLength: 300 }),
+    metadata: fc.dictionary(fc.string({ maxLength: 8, unit: "grapheme" }), fc.string({ maxLength: 8 }), { maxKeys: 3 }),
+    timestamp: fc.oneof(
+      fc.constant(null),
+      fc.record({ seconds: fc.integer({ min: -5, max: 2 ** 40 }), nanos: fc.integer({ min: 0, max: 999_999_999 }) }),
+    ),
+    sourceComponentId: fc.string({ maxLength: 12 }),
+    contentType: fc.constantFrom("", "application/json", "text/plain"),
+    stellarCursor: fc.oneof(fc.constant(undefined), fc.record({ ledgerSequence: fc.integer({ min: 0, max: 2 ** 31 }), indexInLedger: fc.nat(1000) })),
+  },
+  { requiredKeys: ["id", "type", "payload"] },
+);
 
 describe("event codec", () => {
   it("round-trips any batch of events (and agrees with protobufjs' object form)", () => {
@@ -24,10 +31,10 @@ describe("event codec", () => {
           expect(e.id).toBe(want.id);
           expect(e.type).toBe(want.type);
           expect(Buffer.from(e.payload).equals(Buffer.from(want.payload))).toBe(true);
-          expect({ ...e.metadata }).toEqual(want.metadata);
+          expect({ ...e.metadata }).toEqual(want.metadata ?? {});
           expect(timestampToMs(e.timestamp)).toBe(timestampToMs(want.timestamp));
-          expect(e.sourceComponentId).toBe(want.sourceComponentId);
-          expect(e.contentType).toBe(want.contentType);
+          expect(e.sourceComponentId).toBe(want.sourceComponentId ?? "");
+          expect(e.contentType).toBe(want.contentType ?? "");
         });
       }),
       { numRuns: 200 },
