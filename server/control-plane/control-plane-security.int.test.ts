@@ -59,6 +59,12 @@ describe("control-plane security", () => {
     expect(["0.0.0.0", "::", "10.0.0.5", "192.168.1.2", "example.com"].some(isLoopbackAddress)).toBe(false);
   });
 
+  it("a port already in use is a clear error", async () => {
+    const cp = await startControlPlane({ port: 0, registry: new ComponentRegistry() });
+    servers.push(cp);
+    await expect(startControlPlane({ port: cp.port, registry: new ComponentRegistry() })).rejects.toThrow(`control plane cannot listen on 127.0.0.1:${cp.port}`);
+  });
+
   it("refuses to listen off-loopback without a token or TLS, with a clear message", async () => {
     const err = await startControlPlane({ address: "0.0.0.0", port: 0, registry: new ComponentRegistry() }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FlowError);

@@ -10,6 +10,8 @@ import type { Logger } from "../core/logger";
 export function toServiceError(err: unknown, logger?: Logger, method?: string): grpc.ServiceError {
   const e = toFlowError(err);
   if (e.kind === "unexpected" && e.code === "INTERNAL") logger?.error("control-plane handler failed", { method, error: e.message });
+  // Operational failures (storage locked, disk full) are the operator's business, not the client's only.
+  else if (e.kind === "operational") logger?.warn("control-plane call failed", { method, code: e.code, error: e.message });
   const out = Object.assign(new Error(e.message), {
     code: ERROR_STATUS[e.code].grpc as grpc.status,
     details: e.message,

@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { InvalidArgumentError } from "../core/errors";
+import { InvalidArgumentError, StorageError } from "../core/errors";
 
 /** A resolved database location plus how to clean it up. */
 export interface ResolvedDatabase {
@@ -48,6 +48,10 @@ export function resolveDatabase(opts: DatabaseLocationOptions = {}): ResolvedDat
   const withoutScheme = raw.startsWith("file:") ? raw.slice("file:".length).replace(/^\/\/(?=\/)/, "") : raw;
   if (withoutScheme.length === 0) throw new InvalidArgumentError("DATABASE_URL", "empty path");
   const file = path.resolve(cwd, withoutScheme);
-  mkdirSync(path.dirname(file), { recursive: true });
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+  } catch (err) {
+    throw new StorageError(`cannot create the database directory ${path.dirname(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, err);
+  }
   return { url: `file:${file}`, file, ephemeral: false, dispose: () => undefined };
 }

@@ -168,6 +168,14 @@ describe("store (SQLite file, real migrations)", () => {
     await expect(s.metrics.saveRollups("missing-run", [{ name: "a", labels: {}, t: t(1), value: 1 }])).rejects.toBeInstanceOf(StorageError);
   });
 
+  it("an uncreatable database directory is a StorageError naming it", async () => {
+    writeFileSync(path.join(dir, "not-a-dir"), "x");
+    await expect(openStore({ databaseUrl: `file:${path.join(dir, "not-a-dir", "sub", "x.db")}` })).rejects.toSatisfy(
+      (e: unknown) => e instanceof StorageError && /cannot create the database directory .*not-a-dir/.test((e as Error).message),
+    );
+    await expect(openStore({ databaseUrl: "postgres://localhost/x" })).rejects.toThrow(/DATABASE_URL: only SQLite/);
+  });
+
   it("a corrupted database file is a StorageError, not a crash", async () => {
     const file = path.join(dir, "corrupt.db");
     writeFileSync(file, Buffer.alloc(8192, 0x5a));
