@@ -155,7 +155,12 @@ export class ComponentMetrics {
       buckets: [...DURATION_BUCKETS, 30, 60],
       registers: opts.role === "sink" ? r : [],
     });
-    if (opts.collectDefaults ?? true) client.collectDefaultMetrics({ register: this.registry });
+    if (opts.collectDefaults ?? true) {
+      client.collectDefaultMetrics({ register: this.registry });
+      // prom-client names three gauges `*_total`, which `promtool check metrics` rejects; the same
+      // counts remain as `nodejs_active_handles{type}` etc. (the engine drops them too).
+      for (const name of ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"]) this.registry.removeSingleMetric(name);
+    }
     this.user = this.createUserMetrics();
   }
 
