@@ -66,7 +66,7 @@ describe("topoSort", () => {
     expect(topoSort(buildDag([{ id: "a", inputs: ["b"] }, { id: "b", inputs: ["a"] }]))).toBeUndefined();
   });
 
-  it("agrees with findCycle on random graphs and respects every edge", () => {
+  it("agrees with findCycle/findCycles on random graphs and respects every edge", () => {
     fc.assert(
       fc.property(fc.array(fc.array(fc.nat(9), { maxLength: 3 }), { minLength: 1, maxLength: 10 }), (inputLists) => {
         const nodes = inputLists.map((ins, i) => ({ id: `n${i}`, inputs: ins.filter((j) => j < inputLists.length).map((j) => `n${j}`) }));
@@ -74,6 +74,12 @@ describe("topoSort", () => {
         const order = topoSort(dag);
         const cycle = findCycle(dag);
         expect(order === undefined).toBe(cycle !== undefined);
+        const cycles = findCycles(dag);
+        expect(cycles.length === 0).toBe(order !== undefined);
+        for (const c of cycles) {
+          expect(c[0]).toBe(c[c.length - 1]);
+          for (let i = 0; i + 1 < c.length; i++) expect(dag.downstream.get(c[i]!)).toContain(c[i + 1]);
+        }
         if (order) {
           const pos = new Map(order.map((id, i) => [id, i]));
           for (const e of dag.edges) expect(pos.get(e.from)!).toBeLessThan(pos.get(e.to)!);

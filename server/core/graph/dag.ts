@@ -68,30 +68,92 @@ export function findCycle(dag: Dag): string[] | undefined {
   return undefined;
 }
 
-/** Every distinct elementary cycle would be exponential; this returns each strongly connected
- * component with more than one node (or a self-loop), each as one representative closed path. */
+/**
+ * One representative cycle per strongly connected component that has one (every elementary
+ * cycle would be exponential): the shortest closed path through the component's member declared
+ * first, e.g. `[a, b, c, a]`; a self-loop is `[x, x]`. Linear time (Tarjan), in declaration order.
+ */
 export function findCycles(dag: Dag): string[][] {
+  const order = new Map(dag.ids.map((id, i) => [id, i]));
   const cycles: string[][] = [];
-  const seen = new Set<string>();
-  for (const id of dag.ids) {
-    if (seen.has(id)) continue;
-    const sub = restrict(dag, reachableFrom(dag, [id]));
-    const cycle = findCycle(sub);
-    if (cycle) {
-      cycle.forEach((c) => seen.add(c));
-      if (!cycles.some((known) => sameCycle(known, cycle))) cycles.push(cycle);
+  for (const scc of stronglyConnected(dag)) {
+    const start = scc.reduce((a, b) => (order.get(a)! <= order.get(b)! ? a : b));
+    const members = new Set(scc);
+    const path = shortestPath(dag, start, start, members);
+    if (path) cycles.push(path);
+  }
+  return cycles.sort((a, b) => order.get(a[0]!)! - order.get(b[0]!)!);
+}
+
+/** Tarjan's SCCs, iterative so deep graphs cannot overflow the stack. */
+function stronglyConnected(dag: Dag): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const out: string[][] = [];
+  let counter = 0;
+  for (const root of dag.ids) {
+    if (index.has(root)) continue;
+    const work: { id: string; next: number }[] = [{ id: root, next: 0 }];
+    index.set(root, counter);
+    low.set(root, counter++);
+    stack.push(root);
+    onStack.add(root);
+    while (work.length > 0) {
+      const frame = work[work.length - 1]!;
+      const succ = dag.downstream.get(frame.id) ?? [];
+      if (frame.next < succ.length) {
+        const w = succ[frame.next++]!;
+        if (!index.has(w)) {
+          index.set(w, counter);
+          low.set(w, counter++);
+          stack.push(w);
+          onStack.add(w);
+          work.push({ id: w, next: 0 });
+        } else if (onStack.has(w)) {
+          low.set(frame.id, Math.min(low.get(frame.id)!, index.get(w)!));
+        }
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1];
+      if (parent) low.set(parent.id, Math.min(low.get(parent.id)!, low.get(frame.id)!));
+      if (low.get(frame.id) === index.get(frame.id)) {
+        const scc: string[] = [];
+        let w: string;
+        do {
+          w = stack.pop()!;
+          onStack.delete(w);
+          scc.push(w);
+        } while (w !== frame.id);
+        const selfLoop = (dag.downstream.get(frame.id) ?? []).includes(frame.id);
+        if (scc.length > 1 || selfLoop) out.push(scc);
+      }
     }
   }
-  return cycles;
+  return out;
 }
 
-function sameCycle(a: string[], b: string[]): boolean {
-  const sa = new Set(a);
-  return a.length === b.length && b.every((x) => sa.has(x));
-}
-
-function restrict(dag: Dag, keep: Set<string>): Dag {
-  return buildDag(dag.ids.filter((id) => keep.has(id)).map((id) => ({ id, inputs: dag.upstream.get(id) ?? [] })));
+/** Shortest path `from → … → to` (at least one edge) staying inside `within` (BFS). */
+function shortestPath(dag: Dag, from: string, to: string, within: Set<string>): string[] | undefined {
+  const prev = new Map<string, string>();
+  const queue: string[] = [from];
+  for (let i = 0; i < queue.length; i++) {
+    const cur = queue[i]!;
+    for (const next of dag.downstream.get(cur) ?? []) {
+      if (!within.has(next)) continue;
+      if (next === to) {
+        const path = [to];
+        for (let at: string | undefined = cur; at !== undefined && at !== from; at = prev.get(at)) path.unshift(at);
+        return [from, ...path];
+      }
+      if (prev.has(next) || next === from) continue;
+      prev.set(next, cur);
+      queue.push(next);
+    }
+  }
+  return undefined;
 }
 
 /** Topological order (Kahn); undefined when there is a cycle. Ties keep declaration order. */
