@@ -4,6 +4,7 @@
  * and the run record / RunEvents in the store.
  */
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { afterEach, describe, expect, it } from "vitest";
@@ -84,6 +85,20 @@ describe("engine contracts", () => {
     expect(stored!.endedAt).not.toBeNull();
     const types = (await store.runs.listEvents(handle.runId)).map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(["run.status", "component.started", "component.registered", "component.exited"]));
+  });
+
+  it("marks runs left RUNNING by a dead engine INTERRUPTED when a run starts", async () => {
+    const dir = tempDir();
+    const store = await openStore({ databaseUrl: `file:${path.join(dir, "flowctl.db")}` });
+    stores.push(store);
+    // Owned by a process of this host that no longer exists (a pid above the kernel's pid_max).
+    const orphan = await store.runs.create({ pipelineName: "old", status: "RUNNING", owner: `${os.hostname()}:999999999` });
+    const { file } = writePipeline(dir, { name: "fresh", sources: [{ id: "src", env: { EVENT_COUNT: 10 } }], sinks: [{ id: "sink", inputs: ["src"] }] });
+    const handle = await startRun(file, { store });
+    runs.push(handle);
+    expect((await store.runs.get(orphan.runId))!.status).toBe("INTERRUPTED");
+    expect((await handle.done).status).toBe("COMPLETED");
+    expect((await store.runs.get(handle.runId))!.metrics!.eventsProcessed).toBe(10);
   });
 
   it("runs against an external control plane (--use-external-control-plane)", async () => {

@@ -79,6 +79,29 @@ describe("flowctl run", () => {
     expect(processesMatching(`--marker=${dir}`)).toEqual([]);
   });
 
+  it("--log-level debug shows per-batch timings and backpressure lines", async () => {
+    const dir = tempDir();
+    const { file } = writePipeline(
+      dir,
+      {
+        name: "debug",
+        sources: [{ id: "src", env: { EVENTS_PER_SECOND: 3000 } }],
+        // The stalled sink fills its queue, so the source waits; the other sink keeps acknowledging.
+        sinks: [
+          { id: "fast", inputs: ["src"] },
+          { id: "stuck", inputs: ["src"], env: { STALL: 1 }, queue: { capacity: 50 } },
+        ],
+      },
+      "batch",
+    );
+    markCommands(file, dir);
+    const run = flowctl(["--log-level", "debug", "run", file, "--control-plane-port", "0", "--no-persistence", "--grace-period", "2s"], dir);
+    await waitFor("debug lines", () => /fast: processing took \d+(\.\d+)?ms/.test(run.output()) && run.output().includes("src: waiting for downstream"), 60_000);
+    run.child.kill("SIGINT");
+    expect(await run.exited).toBe(0);
+    expect(processesMatching(`--marker=${dir}`)).toEqual([]);
+  });
+
   it("a bad pipeline fails before anything is started, printing the diagnostics", async () => {
     const dir = tempDir();
     const file = path.join(dir, "bad.yaml");
