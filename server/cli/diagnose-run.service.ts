@@ -29,6 +29,8 @@ export interface DiagnoseFileOptions {
   logger: Logger;
   /** Aborting ends the observation early (Ctrl-C); the diagnosis still prints. */
   signal: AbortSignal;
+  /** Aborting skips the drain and the grace period of the final stop (Ctrl-C twice). */
+  forceSignal?: AbortSignal;
   /** @default 1000 */
   scrapeIntervalMs?: number;
 }
@@ -69,6 +71,8 @@ export async function diagnosePipelineFile(opts: DiagnoseFileOptions): Promise<D
       logger: opts.logger,
       signal: opts.signal,
     });
+    const h = handle;
+    opts.forceSignal?.addEventListener("abort", () => h.forceStop(), { once: true });
     opts.logger.info("observing pipeline", { pipeline: pipeline.name, runId: handle.runId, for: `${opts.forMs}ms`, window: `${opts.windowMs}ms` });
     observer = observeRun(handle, {
       signal: observing.signal,
@@ -84,7 +88,14 @@ export async function diagnosePipelineFile(opts: DiagnoseFileOptions): Promise<D
           metrics: c.metrics,
         })),
     });
+    const observedFrom = Date.now();
     await waitForObservation(handle, opts.forMs, opts.signal);
+    const observedMs = Date.now() - observedFrom;
+    if (observedMs < opts.windowMs) {
+      opts.logger.warn("observed for less than one window: the diagnosis reads a partial window", { observedMs, windowMs: opts.windowMs, state: handle.state });
+    } else if (handle.state !== "running") {
+      opts.logger.info("the run ended before --for elapsed; diagnosing its last window", { state: handle.state, observedMs });
+    }
     const report = await observer.diagnoseNow({ windowMs: opts.windowMs });
     observing.abort();
     await observer.stop();

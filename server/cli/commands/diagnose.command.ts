@@ -51,15 +51,16 @@ export function registerDiagnoseCommand(program: Command): void {
       let outcome: DiagnoseOutcome;
       if (isFile) {
         const ac = new AbortController();
+        const force = new AbortController();
         const stopSignals = handleSignals({
           onGraceful: () => {
-            logger.warn("interrupted: diagnosing what was observed so far, then stopping");
+            logger.warn("interrupted: diagnosing what was observed so far, then stopping (Ctrl-C again to force)");
             ac.abort();
           },
-          onForce: () => process.exit(130),
+          onForce: () => force.abort(),
         });
         try {
-          outcome = await diagnosePipelineFile({ file: target, forMs: flags.for, windowMs: flags.window, dbPath: flags.dbPath, gracePeriodMs: flags.gracePeriod, logger, signal: ac.signal });
+          outcome = await diagnosePipelineFile({ file: target, forMs: flags.for, windowMs: flags.window, dbPath: flags.dbPath, gracePeriodMs: flags.gracePeriod, logger, signal: ac.signal, forceSignal: force.signal });
         } finally {
           stopSignals();
         }
