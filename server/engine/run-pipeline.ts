@@ -92,6 +92,8 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
       registry: embeddedRegistry,
       ...(cp.token ? { token: cp.token } : {}),
       ...(store ? { store, restoreRegistry: false } : {}),
+      // Expire missed heartbeats within a fraction of the TTL, so health changes show promptly.
+      janitorIntervalMs: Math.min(10_000, Math.max(250, Math.floor((cp.heartbeatTtlMs ?? 30_000) / 3))),
       runController,
       logger,
     });

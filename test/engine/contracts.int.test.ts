@@ -101,6 +101,24 @@ describe("engine contracts", () => {
     expect((await store.runs.get(handle.runId))!.metrics!.eventsProcessed).toBe(10);
   });
 
+  it("records health changes when heartbeats stop and resume", async () => {
+    const dir = tempDir();
+    const { file } = writePipeline(dir, {
+      name: "health",
+      sources: [{ id: "src", env: { EVENTS_PER_SECOND: 50 } }],
+      sinks: [{ id: "sink", inputs: ["src"], env: { HEARTBEAT_PAUSE_AFTER_MS: 500, HEARTBEAT_PAUSE_MS: 3000 } }],
+    });
+    const handle = await startRun(file, { heartbeatIntervalMs: 200, controlPlane: { mode: "embedded", port: 0, heartbeatTtlMs: 1000 } });
+    runs.push(handle);
+    const seen: string[] = [];
+    handle.onEvent((e) => {
+      if (e.componentId === "sink" && (e.type === "component.unhealthy" || e.type === "component.healthy")) seen.push(e.type);
+    });
+    await waitFor("unhealthy then healthy again", () => seen.includes("component.unhealthy") && seen.lastIndexOf("component.healthy") > seen.indexOf("component.unhealthy"), 20_000);
+    const up = await handle.metrics.registry.getSingleMetricAsString("flowctl_component_up");
+    expect(up).toMatch(/component_id="sink"\} 1/);
+  });
+
   it("runs against an external control plane (--use-external-control-plane)", async () => {
     const dir = tempDir();
     const registry = new ComponentRegistry();
