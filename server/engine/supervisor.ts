@@ -102,9 +102,8 @@ export class Supervisor {
     this.instances.forEach((inst, i) => {
       inst.ports = { port: ports[i * 3]!, healthPort: ports[i * 3 + 1]!, metricsPort: ports[i * 3 + 2]! };
     });
-    const results = await Promise.allSettled(this.instances.map((inst) => this.startInstance(inst, signal, true)));
-    const failure = results.find((r) => r.status === "rejected");
-    if (failure) throw (failure as PromiseRejectedResult).reason;
+    // The first failure fails the start at once; the engine's stop then ends the other instances.
+    await Promise.all(this.instances.map((inst) => this.startInstance(inst, signal, true)));
     this.startupDone = true;
   }
 

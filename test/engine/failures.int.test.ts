@@ -109,6 +109,23 @@ describe("crash loops and start failures", () => {
   });
 });
 
+describe("sources that vanish", () => {
+  it("a source that exits 0 without ending its stream still lets the run complete", async () => {
+    const dir = tempDir();
+    const sinkCount = path.join(dir, "sink.count");
+    const { file } = writePipeline(dir, {
+      name: "vanishing-source",
+      sources: [{ id: "src", env: { EVENT_COUNT: 500, EXIT_WHEN_DONE: 1 } }],
+      sinks: [{ id: "sink", inputs: ["src"], env: { COUNT_FILE: sinkCount } }],
+    });
+    const handle = await startRun(file);
+    runs.push(handle);
+    const summary = await handle.done;
+    expect(summary.status).toBe("COMPLETED");
+    expect(readCount(sinkCount)).toBe(500);
+  });
+});
+
 describe("stalled sink", () => {
   it("with block: the source stops, nothing is dropped, memory stays bounded", async () => {
     const dir = tempDir();

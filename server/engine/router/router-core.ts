@@ -30,6 +30,8 @@ interface InstanceSlot {
   wire: Wire | undefined;
   /** The process is gone: wait for instanceUp instead of reconnecting. */
   processDown: boolean;
+  /** The process is gone and will not be restarted. */
+  gone: boolean;
   reconnectTimer: NodeJS.Timeout | undefined;
   reconnectAttempts: number;
 }
@@ -63,6 +65,7 @@ class NodeRt {
       endpoint: undefined,
       wire: undefined,
       processDown: false,
+      gone: false,
       reconnectTimer: undefined,
       reconnectAttempts: 0,
     }));
@@ -118,7 +121,7 @@ export class RouterCore implements LinkHost {
       case "instanceUp":
         return this.instanceUp(msg.instanceId, msg.endpoint, msg.wire);
       case "instanceDown":
-        return this.instanceDown(msg.instanceId);
+        return this.instanceDown(msg.instanceId, msg.permanent);
       case "start":
         return this.start();
       case "drain":
@@ -136,6 +139,7 @@ export class RouterCore implements LinkHost {
     const { node, slot } = entry;
     slot.endpoint = endpoint;
     slot.processDown = false;
+    slot.gone = false;
     slot.reconnectAttempts = 0;
     clearTimeout(slot.reconnectTimer);
     if (slot.link && (slot.link.state === "up" || slot.link.state === "closing")) slot.link.reset("instance restarted");
@@ -149,13 +153,23 @@ export class RouterCore implements LinkHost {
     this.connect(node, slot);
   }
 
-  private instanceDown(instanceId: string): void {
+  private instanceDown(instanceId: string, permanent: boolean): void {
     const entry = this.bySlot.get(instanceId);
     if (!entry) return;
-    const { slot } = entry;
+    const { node, slot } = entry;
     slot.processDown = true;
     clearTimeout(slot.reconnectTimer);
     if (slot.link && (slot.link.state === "up" || slot.link.state === "closing")) slot.link.reset("instance exited");
+    // A source instance that is gone for good produces nothing more: it counts as ended, so the
+    // run can still complete instead of waiting for it forever.
+    if (permanent && node.spec.role === "source") {
+      slot.gone = true;
+      if (this.sourceEnded(node)) this.endNode(node);
+    }
+  }
+
+  private sourceEnded(node: NodeRt): boolean {
+    return node.slots.every((s) => s.gone || s.link?.state === "closed");
   }
 
   private start(): void {
@@ -286,7 +300,7 @@ export class RouterCore implements LinkHost {
   ended(link: Link): void {
     const node = this.linkNode.get(link)!;
     if (node.spec.role === "source") {
-      if (node.slots.every((s) => s.link?.state === "closed")) this.endNode(node);
+      if (this.sourceEnded(node)) this.endNode(node);
       return;
     }
     this.checkClosed(node);
