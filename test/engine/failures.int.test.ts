@@ -126,6 +126,22 @@ describe("sources that vanish", () => {
   });
 });
 
+describe("components that do not speak their role", () => {
+  it("fails the run when a sink does not serve the consumer service", async () => {
+    const dir = tempDir();
+    const { file } = writePipeline(dir, {
+      name: "wrong-role",
+      sources: [{ id: "src", env: { EVENT_COUNT: 100 } }],
+      sinks: [{ id: "sink", inputs: ["src"], env: { ROLE: "source" } }],
+    });
+    const handle = await startRun(file);
+    runs.push(handle);
+    const summary = await handle.done;
+    expect(summary.status).toBe("FAILED");
+    expect(summary.error).toMatch(/sink does not serve the per-event sink service it registered for \(UNIMPLEMENTED/);
+  });
+});
+
 describe("stalled sink", () => {
   it("with block: the source stops, nothing is dropped, memory stays bounded", async () => {
     const dir = tempDir();

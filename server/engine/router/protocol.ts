@@ -87,4 +87,5 @@ export type RouterToHost =
   /** Every source ended and every queue drained into the sinks (or the drain finished). */
   | { type: "completed"; drained: boolean }
   | { type: "linkDown"; instanceId: string; inflight: number; reason: string }
-  | { type: "linkUp"; instanceId: string; redelivered: number };
+  /** The data plane cannot continue (a component does not speak the expected service, or is unreachable). */
+  | { type: "fatal"; reason: string };

@@ -19,6 +19,8 @@ import type { HostToRouter, NodeStats, RouterInit, RouterNodeSpec, RouterToHost,
 
 const RECONNECT_MIN_MS = 100;
 const RECONNECT_MAX_MS = 2_000;
+/** Consecutive failed streams (no event moved in between) to a live instance before the run fails. */
+const MAX_FAILED_STREAMS = 25;
 /** At most one debug line per node per interval (the seed's per-batch lines, rate-limited). */
 const DEBUG_LINE_INTERVAL_MS = 1_000;
 
@@ -34,6 +36,8 @@ interface InstanceSlot {
   gone: boolean;
   reconnectTimer: NodeJS.Timeout | undefined;
   reconnectAttempts: number;
+  /** eventsIn + eventsOut of the link when its last stream failed (progress resets the attempts). */
+  progressAtLastFailure: number;
 }
 
 class NodeRt {
@@ -68,6 +72,7 @@ class NodeRt {
       gone: false,
       reconnectTimer: undefined,
       reconnectAttempts: 0,
+      progressAtLastFailure: 0,
     }));
     this.partition = spec.partitionKey && spec.instances.length > 1 ? parsePartitionKey(spec.partitionKey) : undefined;
   }
@@ -284,6 +289,17 @@ export class RouterCore implements LinkHost {
       node.crashed.add(ev);
     }
     node.stats.lost += lost;
+    const progress = link.eventsIn + link.eventsOut;
+    if (progress !== slot.progressAtLastFailure) slot.reconnectAttempts = 0;
+    slot.progressAtLastFailure = progress;
+    if (/UNIMPLEMENTED/.test(reason)) {
+      this.post({ type: "fatal", reason: `${link.instanceId} does not serve the ${link.wire === "batch" ? "batched" : "per-event"} ${node.spec.role} service it registered for (${reason})` });
+      return;
+    }
+    if (!slot.processDown && slot.reconnectAttempts >= MAX_FAILED_STREAMS) {
+      this.post({ type: "fatal", reason: `${link.instanceId}: ${MAX_FAILED_STREAMS} data streams in a row failed while its process runs (last: ${reason})` });
+      return;
+    }
     if (retry.length > 0 || lost > 0 || slot.reconnectAttempts === 0) {
       this.post({ type: "linkDown", instanceId: link.instanceId, inflight: retry.length + lost, reason });
     }

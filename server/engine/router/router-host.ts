@@ -37,8 +37,9 @@ export class RouterHost {
           return cb.completed(msg.drained);
         case "linkDown":
           return cb.linkDown(msg.instanceId, msg.inflight, msg.reason);
+        case "fatal":
+          return cb.failed(new OperationalError(msg.reason, { retryable: false }));
         case "ready":
-        case "linkUp":
           return;
       }
     });
