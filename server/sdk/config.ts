@@ -62,6 +62,7 @@ const envSchema = z.object({
   FLOWCTL_COMPONENT_ID: z.string().trim().optional(),
   FLOWCTL_SERVICE_ID: z.string().trim().optional(),
   FLOWCTL_RUN_ID: z.string().optional(),
+  FLOWCTL_TOKEN: z.string().optional(),
   FLOWCTL_HEARTBEAT_INTERVAL_MS: positiveInt.optional(),
   FLOWCTL_HEARTBEAT_INTERVAL: duration.optional(),
   PORT: listenAddress.default({ host: "0.0.0.0", port: 50051 }),
@@ -84,6 +85,8 @@ export interface CompiledRuntimeConfig {
   /** Control-plane address; undefined = standalone (no registration). */
   controlPlaneEndpoint: string | undefined;
   heartbeatIntervalMs: number;
+  /** FLOWCTL_TOKEN: sent as `authorization: Bearer …` to a control plane that requires it. */
+  controlPlaneToken: string | undefined;
   runId: string | undefined;
   listen: ListenAddress;
   /** HTTP /health, /ready, /live. @default 8088 */
@@ -129,6 +132,7 @@ export function compileRuntimeConfig(env: Record<string, string | undefined>, na
     // The Go SDK multiplied FLOWCTL_HEARTBEAT_INTERVAL by a millisecond (115-day heartbeats); we
     // prefer the _MS variant and parse the other as a duration.
     heartbeatIntervalMs: e.FLOWCTL_HEARTBEAT_INTERVAL_MS ?? e.FLOWCTL_HEARTBEAT_INTERVAL ?? 10_000,
+    controlPlaneToken: e.FLOWCTL_TOKEN,
     runId: e.FLOWCTL_RUN_ID,
     listen: e.PORT,
     healthPort: e.HEALTH_PORT ?? 8088,

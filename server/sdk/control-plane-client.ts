@@ -9,7 +9,7 @@ import type { Logger } from "../core/logger";
 import type { ComponentInfoObject } from "../wire/event-codec";
 import { services } from "../wire/protos";
 
-type Unary<Req, Res> = (req: Req, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: Res) => void) => void;
+type Unary<Req, Res> = (req: Req, md: grpc.Metadata, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: Res) => void) => void;
 
 interface ControlPlaneStub extends grpc.Client {
   RegisterComponent: Unary<{ component: ComponentInfoObject; componentId: string }, { serviceId: string }>;
@@ -17,9 +17,9 @@ interface ControlPlaneStub extends grpc.Client {
   UnregisterComponent: Unary<{ serviceId: string }, unknown>;
 }
 
-function call<Req, Res>(fn: Unary<Req, Res>, stub: grpc.Client, req: Req, timeoutMs: number): Promise<Res> {
+function call<Req, Res>(fn: Unary<Req, Res>, stub: grpc.Client, md: grpc.Metadata, req: Req, timeoutMs: number): Promise<Res> {
   return new Promise((resolve, reject) =>
-    fn.call(stub, req, { deadline: Date.now() + timeoutMs }, (err, res) => (err ? reject(err) : resolve(res as Res))),
+    fn.call(stub, req, md, { deadline: Date.now() + timeoutMs }, (err, res) => (err ? reject(err) : resolve(res as Res))),
   );
 }
 
@@ -29,6 +29,8 @@ export interface ControlPlaneClientOptions {
   endpoint: string;
   info: () => ComponentInfoObject;
   heartbeatIntervalMs: number;
+  /** Bearer token for a control plane that requires one (FLOWCTL_TOKEN). */
+  token?: string;
   status: () => string;
   metrics: () => Record<string, string>;
   logger: Logger;
@@ -38,11 +40,13 @@ export class ControlPlaneClient {
   private readonly stub: ControlPlaneStub;
   private serviceId: string | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private readonly md = new grpc.Metadata();
   state: RegistrationState = "idle";
 
   constructor(private readonly opts: ControlPlaneClientOptions) {
     const Ctor = services.controlPlaneV1;
     this.stub = new Ctor(opts.endpoint, grpc.credentials.createInsecure()) as unknown as ControlPlaneStub;
+    if (opts.token) this.md.set("authorization", `Bearer ${opts.token}`);
   }
 
   /** Registers, retrying (100 ms doubling to 2 s) until it succeeds or `signal` aborts. */
@@ -54,7 +58,7 @@ export class ControlPlaneClient {
       attempt++;
       try {
         const info = this.opts.info();
-        const res = await call(this.stub.RegisterComponent, this.stub, { component: info, componentId: info.id }, 5_000);
+        const res = await call(this.stub.RegisterComponent, this.stub, this.md, { component: info, componentId: info.id }, 5_000);
         this.serviceId = res.serviceId || info.id;
         this.state = "registered";
         this.opts.logger.info("registered with control plane", { endpoint: this.opts.endpoint, serviceId: this.serviceId, attempts: attempt });
@@ -89,14 +93,14 @@ export class ControlPlaneClient {
     const beat = async () => {
       if (this.state !== "registered" || !this.serviceId) return;
       try {
-        await call(this.stub.Heartbeat, this.stub, { serviceId: this.serviceId, status: this.opts.status(), metrics: this.opts.metrics() }, 5_000);
+        await call(this.stub.Heartbeat, this.stub, this.md, { serviceId: this.serviceId, status: this.opts.status(), metrics: this.opts.metrics() }, 5_000);
       } catch (err) {
         const e = err as grpc.ServiceError;
         if (e.code === ERROR_STATUS.NOT_FOUND.grpc && this.state === "registered") {
           // The control plane restarted or expired us: register again.
           this.opts.logger.warn("control plane does not know this component; re-registering", { serviceId: this.serviceId });
           const info = this.opts.info();
-          await call(this.stub.RegisterComponent, this.stub, { component: info, componentId: info.id }, 5_000).then(
+          await call(this.stub.RegisterComponent, this.stub, this.md, { component: info, componentId: info.id }, 5_000).then(
             () => undefined,
             (re: Error) => this.opts.logger.warn("re-registration failed", { error: re.message }),
           );
@@ -114,7 +118,7 @@ export class ControlPlaneClient {
   /** Sends one heartbeat now (status changes, e.g. STOPPING). */
   async heartbeatNow(): Promise<void> {
     if (this.state !== "registered" || !this.serviceId) return;
-    await call(this.stub.Heartbeat, this.stub, { serviceId: this.serviceId, status: this.opts.status(), metrics: this.opts.metrics() }, 2_000);
+    await call(this.stub.Heartbeat, this.stub, this.md, { serviceId: this.serviceId, status: this.opts.status(), metrics: this.opts.metrics() }, 2_000);
   }
 
   /** Stops heartbeats, unregisters (best effort within 2 s) and closes the channel. */
@@ -122,7 +126,7 @@ export class ControlPlaneClient {
     clearInterval(this.timer);
     if (this.state === "registered" && this.serviceId) {
       this.state = "unregistered";
-      await call(this.stub.UnregisterComponent, this.stub, { serviceId: this.serviceId }, 2_000).then(
+      await call(this.stub.UnregisterComponent, this.stub, this.md, { serviceId: this.serviceId }, 2_000).then(
         () => this.opts.logger.info("unregistered from control plane", { serviceId: this.serviceId }),
         (err: grpc.ServiceError) => this.opts.logger.warn("unregister failed", { error: err.details ?? err.message }),
       );

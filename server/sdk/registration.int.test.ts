@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startControlPlane, type ControlPlaneHandle } from "../control-plane/control-plane.server";
 import { ComponentRegistry, type RegistryChange } from "../control-plane/registry";
 import { BATCH_WIRE_METADATA_KEY, BATCH_WIRE_V1, METRICS_PORT_METADATA_KEY } from "../wire/protos";
-import { closeClients, httpGet, killAll, startBuiltin, waitFor } from "./__tests__/component-process";
+import { closeClients, httpGet, killAll, runBuiltinExpectingExit, startBuiltin, waitFor } from "./__tests__/component-process";
 
 let cp: ControlPlaneHandle | undefined;
 afterEach(async () => {
@@ -59,5 +59,19 @@ describe("registration with the control plane", () => {
     expect(changes).toContain("registered");
     expect(changes).toContain("heartbeat");
     expect(changes.at(-1)).toBe("unregistered");
+  });
+
+  it("sends FLOWCTL_TOKEN to a control plane that requires it, and exits 1 when rejected", async () => {
+    const registry = new ComponentRegistry();
+    const token = "s3cret-token-for-tests-0123";
+    cp = await startControlPlane({ registry, port: 0, token, janitorIntervalMs: 60_000 });
+    const ok = await startBuiltin("blackhole", { FLOWCTL_ENDPOINT: cp.endpoint, FLOWCTL_COMPONENT_ID: "sink-a", FLOWCTL_TOKEN: token });
+    expect(registry.findByComponentId("sink-a")?.info.type).toBe("CONSUMER");
+    ok.kill("SIGTERM");
+    expect(await ok.exited).toBe(0);
+
+    const rejected = await runBuiltinExpectingExit("blackhole", { FLOWCTL_ENDPOINT: cp.endpoint, FLOWCTL_COMPONENT_ID: "sink-b" });
+    expect(rejected.code).toBe(1);
+    expect(rejected.stderr).toMatch(/rejected registration: .*bearer token/);
   });
 });

@@ -149,6 +149,7 @@ export async function startComponent(def: ComponentDefinition, opts: StartCompon
         endpoint: config.controlPlaneEndpoint,
         info,
         heartbeatIntervalMs: config.heartbeatIntervalMs,
+        token: config.controlPlaneToken,
         status: () => `HEALTH_STATUS_${health()}`,
         metrics: () => metrics.snapshot(),
         logger,
