@@ -102,6 +102,27 @@ describe("flowctl run", () => {
     expect(processesMatching(`--marker=${dir}`)).toEqual([]);
   });
 
+  it("flowctl start runs the demo pipeline with live status until Ctrl-C", async () => {
+    const dir = tempDir();
+    const run = flowctl(["start", "--no-persistence", "--status-interval", "1s", "--log-dir", path.join(dir, "logs")], dir);
+    await waitFor("a status line with the demo's generator flowing", () => /status generator out [1-9]/.test(run.output()), 90_000, 200);
+    const pids = [...run.output().matchAll(/started \(pid (\d+)/g)].map((m) => Number(m[1]));
+    expect(pids.length).toBeGreaterThanOrEqual(4);
+    run.child.kill("SIGINT");
+    expect(await run.exited).toBe(0);
+    expect(run.output()).toContain("run STOPPED");
+    const alive = pids.filter((pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "ESRCH") return false;
+        throw err;
+      }
+    });
+    expect(alive).toEqual([]);
+  });
+
   it("a bad pipeline fails before anything is started, printing the diagnostics", async () => {
     const dir = tempDir();
     const file = path.join(dir, "bad.yaml");
