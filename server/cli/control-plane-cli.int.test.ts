@@ -75,7 +75,8 @@ describe("flowctl server / status / pipelines", () => {
   const db = () => path.join(dir, "state", "flowctl.db");
 
   beforeAll(async () => {
-    server = await startServer(["--db-path", db(), "--metrics-port", "0"]);
+    // A TTL longer than the suite: statuses change only when a test changes them, however slow the machine.
+    server = await startServer(["--db-path", db(), "--metrics-port", "0", "--heartbeat-ttl", "10m"]);
     ({ v1, legacy } = clientsFor(server.port));
     const comp = (id: string, type: string, extra: Record<string, unknown> = {}) => ({ component: { id, type, endpoint: `:${5000 + id.length}`, ...extra } });
     await callUnary(v1, "RegisterComponent", comp("src", "COMPONENT_TYPE_SOURCE", { output_event_types: ["ledger.v1"] }));

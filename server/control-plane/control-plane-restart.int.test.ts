@@ -31,7 +31,7 @@ afterEach(async () => {
 
 async function start(): Promise<{ store: Store; cp: ControlPlaneHandle; v1: grpc.Client; legacy: grpc.Client; health: grpc.Client }> {
   const store = await openStore({ databaseUrl: dbUrl });
-  const cp = await startControlPlane({ address: "127.0.0.1", port: 0, registry: new ComponentRegistry(), store });
+  const cp = await startControlPlane({ address: "127.0.0.1", port: 0, registry: new ComponentRegistry({ heartbeatTtlMs: 600_000 }), store });
   const v1 = new protos.ControlPlaneService(`127.0.0.1:${cp.port}`, grpc.credentials.createInsecure());
   const legacy = new protos.ControlPlane(`127.0.0.1:${cp.port}`, grpc.credentials.createInsecure());
   const health = new protos.Health(`127.0.0.1:${cp.port}`, grpc.credentials.createInsecure());

@@ -22,6 +22,9 @@ let registry: ComponentRegistry;
 let cp: ControlPlaneHandle;
 let v1: grpc.Client;
 let legacy: grpc.Client;
+let ttlRegistry: ComponentRegistry;
+let ttlCp: ControlPlaneHandle;
+let ttlV1: grpc.Client;
 const changes: RegistryChange[] = [];
 const stopCalls: string[] = [];
 const ownedRuns = new Set<string>();
@@ -55,16 +58,23 @@ function component(id: string, extra: Record<string, unknown> = {}) {
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), "flowctl-cp-"));
   store = await openStore({ databaseUrl: `file:${path.join(dir, "cp.db")}` });
-  registry = new ComponentRegistry({ heartbeatTtlMs: 1_000 });
-  registry.subscribe((c) => changes.push({ ...c, component: { ...c.component } }));
+  // A TTL far longer than any test, so statuses only change when a test makes them change.
+  registry = new ComponentRegistry({ heartbeatTtlMs: 600_000 });
   cp = await startControlPlane({ address: "127.0.0.1", port: 0, registry, store, runController, janitorIntervalMs: 100, maxMessageBytes: 64 * 1024 });
   v1 = new protos.ControlPlaneService(`127.0.0.1:${cp.port}`, grpc.credentials.createInsecure());
   legacy = new protos.ControlPlane(`127.0.0.1:${cp.port}`, grpc.credentials.createInsecure());
+  // A second control plane with a short TTL for the expiry test.
+  ttlRegistry = new ComponentRegistry({ heartbeatTtlMs: 1_000 });
+  ttlRegistry.subscribe((c) => changes.push({ ...c, component: { ...c.component, metrics: { ...c.component.metrics } } }));
+  ttlCp = await startControlPlane({ address: "127.0.0.1", port: 0, registry: ttlRegistry, janitorIntervalMs: 100 });
+  ttlV1 = new protos.ControlPlaneService(`127.0.0.1:${ttlCp.port}`, grpc.credentials.createInsecure());
 });
 
 afterAll(async () => {
   v1?.close();
   legacy?.close();
+  ttlV1?.close();
+  await ttlCp?.close();
   await cp?.close();
   await store?.close();
   rmSync(dir, { recursive: true, force: true });
@@ -72,34 +82,38 @@ afterAll(async () => {
 
 describe("flowctl.v1.ControlPlaneService", () => {
   it("register → heartbeat → list → TTL expiry → recovery by an UNKNOWN heartbeat → unregister", async () => {
-    const reg = await callUnary<{ service_id: string; assigned_topics: string[]; connection_info: Record<string, string> }>(v1, "RegisterComponent", { component: component("proc-a") });
+    // Statuses on the short-TTL control plane depend on timing, so they are asserted through the
+    // registry's change log (what happened, in order) rather than by sampling at a moment.
+    const reg = await callUnary<{ service_id: string; assigned_topics: string[]; connection_info: Record<string, string> }>(ttlV1, "RegisterComponent", { component: component("proc-a") });
     expect(reg.service_id).toBe("proc-a");
     expect(reg.assigned_topics).toEqual(["out.v1"]);
-    expect(reg.connection_info.control_plane_endpoint).toBe(`127.0.0.1:${cp.port}`);
+    expect(reg.connection_info.control_plane_endpoint).toBe(`127.0.0.1:${ttlCp.port}`);
 
-    await callUnary(v1, "Heartbeat", { service_id: "proc-a", status: "HEALTH_STATUS_UNKNOWN", metrics: { processed: "5" } });
-    await callUnary(v1, "Heartbeat", { service_id: "proc-a", status: "HEALTH_STATUS_UNKNOWN", metrics: { errors: "0" } });
-    const listed = await callUnary<{ components: { component: { id: string; endpoint: string }; status: string; metrics: Record<string, string> }[] }>(v1, "ListComponents", {});
+    await callUnary(ttlV1, "Heartbeat", { service_id: "proc-a", status: "HEALTH_STATUS_UNKNOWN", metrics: { processed: "5" } });
+    await callUnary(ttlV1, "Heartbeat", { service_id: "proc-a", status: "HEALTH_STATUS_UNKNOWN", metrics: { errors: "0" } });
+    const beats = changes.filter((c) => c.type === "heartbeat" && c.component.serviceId === "proc-a");
+    expect(beats.map((c) => c.component.status)).toEqual(["HEALTHY", "HEALTHY"]);
+    expect(beats[1]!.component.metrics).toEqual({ processed: "5", errors: "0" });
+    const listed = await callUnary<{ components: { component: { id: string; endpoint: string }; metrics: Record<string, string> }[] }>(ttlV1, "ListComponents", { include_unhealthy: true });
     const mine = listed.components.find((c) => c.component.id === "proc-a");
-    expect(mine).toMatchObject({ status: "HEALTH_STATUS_HEALTHY", metrics: { processed: "5", errors: "0" } });
-    expect(mine?.component.endpoint).toBe("127.0.0.1:50051");
+    expect(mine).toMatchObject({ metrics: { processed: "5", errors: "0" }, component: { endpoint: "127.0.0.1:50051" } });
 
-    // No heartbeats: the janitor marks it UNHEALTHY after the TTL; ListComponents then hides it.
+    // No heartbeats: the janitor marks it UNHEALTHY after the TTL; the default list then hides it.
     await waitFor("proc-a to expire", async () => {
-      const s = await callUnary<{ status: string }>(v1, "GetComponentStatus", { service_id: "proc-a" });
+      const s = await callUnary<{ status: string }>(ttlV1, "GetComponentStatus", { service_id: "proc-a" });
       return s.status === "HEALTH_STATUS_UNHEALTHY" ? true : undefined;
     });
-    const healthyOnly = await callUnary<{ components: { component: { id: string } }[] }>(v1, "ListComponents", { include_unhealthy: false });
+    const healthyOnly = await callUnary<{ components: { component: { id: string } }[] }>(ttlV1, "ListComponents", { include_unhealthy: false });
     expect(healthyOnly.components.map((c) => c.component.id)).not.toContain("proc-a");
 
     // The Go SDK only ever sends UNKNOWN: any heartbeat proves liveness and restores HEALTHY.
     const before = changes.length;
-    await callUnary(v1, "Heartbeat", { service_id: "proc-a", status: "HEALTH_STATUS_UNKNOWN", metrics: {} });
+    await callUnary(ttlV1, "Heartbeat", { service_id: "proc-a", status: "HEALTH_STATUS_UNKNOWN", metrics: {} });
     expect(changes.slice(before)).toContainEqual(expect.objectContaining({ type: "status", previous: "UNHEALTHY", component: expect.objectContaining({ serviceId: "proc-a", status: "HEALTHY" }) }));
 
-    await callUnary(v1, "UnregisterComponent", { service_id: "proc-a" });
-    await expect(callUnary(v1, "GetComponentStatus", { service_id: "proc-a" })).rejects.toMatchObject({ code: grpc.status.NOT_FOUND });
-    await expect(callUnary(v1, "Heartbeat", { service_id: "proc-a", status: "HEALTH_STATUS_UNKNOWN" })).rejects.toMatchObject({ code: grpc.status.NOT_FOUND });
+    await callUnary(ttlV1, "UnregisterComponent", { service_id: "proc-a" });
+    await expect(callUnary(ttlV1, "GetComponentStatus", { service_id: "proc-a" })).rejects.toMatchObject({ code: grpc.status.NOT_FOUND });
+    await expect(callUnary(ttlV1, "Heartbeat", { service_id: "proc-a", status: "HEALTH_STATUS_UNKNOWN" })).rejects.toMatchObject({ code: grpc.status.NOT_FOUND });
   });
 
   it("reports STARTING, DEGRADED and STOPPING as sent; the default list keeps STARTING/DEGRADED", async () => {
