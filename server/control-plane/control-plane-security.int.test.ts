@@ -106,7 +106,7 @@ describe("control-plane security", () => {
     const secure = client(protos.ControlPlaneService, cp.port, grpc.credentials.createSsl(server.cert));
     expect(await callUnary(secure, "ListComponents", {})).toEqual({ components: [] });
     const plain = client(protos.ControlPlaneService, cp.port);
-    await expect(callUnary(plain, "ListComponents", {}, undefined, 3_000)).rejects.toMatchObject({ code: grpc.status.UNAVAILABLE });
+    await expect(callUnary(plain, "ListComponents", {}, undefined, 30_000)).rejects.toMatchObject({ code: grpc.status.UNAVAILABLE });
   });
 
   it("mTLS: the server requires a client certificate signed by the configured CA", async () => {
@@ -117,6 +117,6 @@ describe("control-plane security", () => {
     const withCert = client(protos.ControlPlaneService, cp.port, grpc.credentials.createSsl(server.cert, clientCert.key, clientCert.cert));
     expect(await callUnary(withCert, "ListComponents", {})).toEqual({ components: [] });
     const withoutCert = client(protos.ControlPlaneService, cp.port, grpc.credentials.createSsl(server.cert));
-    await expect(callUnary(withoutCert, "ListComponents", {}, undefined, 3_000)).rejects.toMatchObject({ code: grpc.status.UNAVAILABLE });
+    await expect(callUnary(withoutCert, "ListComponents", {}, undefined, 30_000)).rejects.toMatchObject({ code: grpc.status.UNAVAILABLE });
   });
 });
