@@ -106,7 +106,11 @@ export async function startComponent(def: ComponentDefinition, opts: StartCompon
   };
 
   try {
-    await def.setup?.(ctx);
+    try {
+      await def.setup?.(ctx);
+    } catch (err) {
+      throw new Error(`${def.name}: setup failed: ${(err as Error).message}`, { cause: err });
+    }
     if (config.metricsPort !== undefined) {
       const s = await startHttpEndpoints({ metrics, health, startedAt }, config.metricsPort, config.healthPort === config.metricsPort ? "METRICS_PORT/HEALTH_PORT" : "METRICS_PORT");
       httpServers.push(s.server);

@@ -254,7 +254,7 @@ describe("sinks", () => {
 });
 
 describe("bad configuration", () => {
-  it("exits 2 naming the variable", async () => {
+  it("exits 2 naming the variable (bad env), 1 when setup fails", async () => {
     const r = await runBuiltinExpectingExit("load-generator", { EVENTS_PER_SECOND: "lots" });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/Error: load-generator: invalid environment: EVENTS_PER_SECOND: must be a number/);
@@ -264,6 +264,10 @@ describe("bad configuration", () => {
     const port = await runBuiltinExpectingExit("blackhole", { PORT: "not-a-port" });
     expect(port.code).toBe(2);
     expect(port.stderr).toMatch(/PORT: expected :port, host:port or a port number/);
+    // A setup failure (database unreachable) exits 1 naming where it tried to connect.
+    const pg = await runBuiltinExpectingExit("postgres", { POSTGRES_HOST: "127.0.0.1", POSTGRES_PORT: "1" });
+    expect(pg.code).toBe(1);
+    expect(pg.stderr).toMatch(/Error: postgres: setup failed: postgres: cannot create table flowctl_events via POSTGRES_HOST\/POSTGRES_PORT 127\.0\.0\.1:1/);
     const unknown = await runBuiltinExpectingExit("nope", {});
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown built-in component "nope"/);

@@ -94,7 +94,14 @@ export function createPostgresSink(env: Record<string, string | undefined>): Sin
     async setup(ctx) {
       pool = new pg.Pool({ ...poolConfig, connectionTimeoutMillis: 10_000 });
       pool.on("error", (err) => ctx.logger.warn("idle postgres connection failed", { error: err.message }));
-      await pool.query(createTableSql(cfg.TABLE));
+      try {
+        await pool.query(createTableSql(cfg.TABLE));
+      } catch (err) {
+        await pool.end();
+        pool = undefined;
+        const where = cfg.DATABASE_URL ? "DATABASE_URL" : `POSTGRES_HOST/POSTGRES_PORT ${cfg.POSTGRES_HOST}:${cfg.POSTGRES_PORT}, POSTGRES_DB ${cfg.POSTGRES_DB}`;
+        throw new Error(`postgres: cannot create table ${cfg.TABLE} via ${where}: ${(err as Error).message}`, { cause: err });
+      }
       ctx.logger.info("postgres sink ready", { table: cfg.TABLE, maxConns: cfg.POSTGRES_MAX_CONNS });
     },
     async consume(batch) {
