@@ -14,6 +14,7 @@ export default defineConfig({
           include: ["server/**/*.test.ts", "bench/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "node_modules/**"],
           environment: "node",
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -22,6 +23,8 @@ export default defineConfig({
           name: "integration",
           include: ["server/**/*.int.test.ts", "test/**/*.int.test.ts"],
           environment: "node",
+          // Runs after the unit project: it may use fewer workers because its tests spawn processes.
+          sequence: { groupOrder: 1 },
           pool: "forks",
           maxWorkers: 2,
           testTimeout: 120_000,
