@@ -139,8 +139,8 @@ export interface DiagnoseRunOptions {
   logger: Logger;
 }
 
-/** Rollups are 10 s apart: a window needs at least three of them for a rate. */
-const MIN_ROLLUP_WINDOW_MS = 30_000;
+/** Rollups are 10 s apart: a window of 20 s holds two or three of them, enough for a rate. */
+const MIN_ROLLUP_WINDOW_MS = 20_000;
 
 /** Diagnoses a recorded (live or finished) run from the store, or from Prometheus when configured. */
 export async function diagnoseStoredRun(opts: DiagnoseRunOptions): Promise<DiagnoseOutcome> {
@@ -171,9 +171,13 @@ export async function diagnoseStoredRun(opts: DiagnoseRunOptions): Promise<Diagn
       } else {
         const series = new SeriesStore({ capacity: Math.max(3600, points.length) });
         loadRollups(series, points);
-        const at = Math.max(...points.map((p) => p.t.getTime()));
-        const windowMs = Math.max(opts.windowMs, MIN_ROLLUP_WINDOW_MS);
-        if (windowMs !== opts.windowMs) opts.logger.info("stored rollups are 10 s apart: widening the window", { windowMs });
+        const times = points.map((p) => p.t.getTime());
+        const at = Math.max(...times);
+        // Rollups are 10 s apart: widen the window to hold at least two of them, but never reach
+        // before the first one (rates would be read over time with no data and come out low).
+        const span = at - Math.min(...times);
+        const windowMs = Math.min(Math.max(opts.windowMs, MIN_ROLLUP_WINDOW_MS), Math.max(span + 1, 1));
+        if (windowMs !== opts.windowMs) opts.logger.info("window adjusted to the stored 10 s rollups", { windowMs, requestedMs: opts.windowMs, dataSpanMs: span });
         report = diagnose(await collectMetricWindow(createMetricsQuery({ store: series }), topology, { atMs: at, windowMs }));
       }
     }

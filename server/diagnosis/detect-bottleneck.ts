@@ -70,7 +70,13 @@ export function findRootCause(
           candidates.set(e.to, c);
           continue;
         }
-        if (next.backpressured > t.backpressureThreshold) {
+        // Keep walking through back-pressured components; on the path from a blocked sender a
+        // partly back-pressured one (above the idle threshold, blocked on a pressured output)
+        // is passing the pressure on too, not idling.
+        const passesPressureOn =
+          next.backpressured > t.backpressureThreshold ||
+          (next.backpressured > t.idleThreshold && edges.some((o) => o.from === e.to && isPressured(o, t)));
+        if (passesPressureOn) {
           if (!seen.has(e.to)) {
             seen.add(e.to);
             queue.push(e.to);
@@ -78,7 +84,8 @@ export function findRootCause(
           continue;
         }
         const senderBlocked = (e.blocked ?? 0) > t.backpressureThreshold || (e.avgFill ?? 0) >= t.fullQueueFill;
-        if (senderBlocked && (next.busy === null || next.busy < t.idleThreshold)) {
+        const receiverIdle = (next.busy === null || next.busy < t.idleThreshold) && next.backpressured < t.idleThreshold;
+        if (senderBlocked && receiverIdle) {
           const key = `${e.from}\u0000${e.to}`;
           const c = edgeCandidates.get(key) ?? { edge: e, from: new Set<string>() };
           c.from.add(start);
@@ -114,9 +121,11 @@ export function findRootCause(
       stack.push(e.to);
     }
   }
+  // A window that straddles a start-up under-reads every fraction alike: accept anything clearly
+  // working (above the idle threshold) here, since queues already say something is saturated.
   const busiest = [...downstream]
     .map((id) => loads.get(id))
-    .filter((l): l is ComponentLoad => !!l && l.busy !== null && l.busy > t.busyThreshold)
+    .filter((l): l is ComponentLoad => !!l && l.busy !== null && l.busy >= t.idleThreshold && l.backpressured <= t.backpressureThreshold)
     .sort((a, b) => (b.busy ?? 0) - (a.busy ?? 0))[0];
   if (busiest) return { kind: "component", component: byId.get(busiest.id)!, load: busiest, from: starts };
   return undefined;

@@ -33,6 +33,7 @@ describe("diagnose on recorded metric windows", () => {
         "queue-filling",
         "rate-limited-healthy",
         "unthrottled-source-keeps-up",
+        "under-read-slow-sink",
       ].sort(),
     );
   });

@@ -23,7 +23,7 @@ export function diagnose(w: MetricWindow, opts: DiagnosisOptions = {}): Diagnosi
   const loads = computeLoads(w.components, w.edges, t.fullQueueFill);
   const root = findRootCause(w.components, w.edges, loads, t);
   const findings: Finding[] = [];
-  const bottleneck = root ? describeRootCause(root, w, loads) : null;
+  const bottleneck = root ? describeRootCause(root, w, loads, t) : null;
   if (bottleneck && root) {
     findings.push({
       severity: "critical",
@@ -68,12 +68,12 @@ export function diagnose(w: MetricWindow, opts: DiagnosisOptions = {}): Diagnosi
   };
 }
 
-function describeRootCause(root: RootCause, w: MetricWindow, loads: ReadonlyMap<string, ComponentLoad>): Bottleneck {
+function describeRootCause(root: RootCause, w: MetricWindow, loads: ReadonlyMap<string, ComponentLoad>, t: Required<DiagnosisOptions>): Bottleneck {
   const blockedNames = root.from.join(", ");
   if (root.kind === "component") {
     const c = root.component;
     const l = root.load;
-    const waiting = root.from.filter((id) => (loads.get(id)?.backpressured ?? 0) > 0.5);
+    const waiting = root.from.filter((id) => (loads.get(id)?.backpressured ?? 0) > t.idleThreshold);
     const evidence = [
       `${c.id} busy ${pct(l.busy ?? 0)}${l.inferred ? " (inferred from its full input queue: no SDK time counters)" : ""}, back-pressured ${pct(l.backpressured)}`,
       waiting.length
