@@ -59,7 +59,12 @@ describe("load-generator process", () => {
     const { items, ended } = collect(call);
     call.write({ request: { params: {} }, credits: 2 });
     // With two credits and none returned, the source must stop after two batches and wait.
-    await waitFor(async () => metricValue((await httpGet(p.metricsPort, "/metrics")).body, "component_backpressured_seconds_total") > 0.05, "source to wait for credits");
+    let metrics = "";
+    await waitFor(async () => {
+      metrics = (await httpGet(p.metricsPort, "/metrics")).body;
+      return items.length >= 2 && metricValue(metrics, "component_backpressured_seconds_total") > 0.05;
+    }, "two batches and the source waiting for credits");
+    expect(metricValue(metrics, "component_events_emitted_total")).toBe(200);
     expect(items).toHaveLength(2);
     call.on("data", () => call.write({ credits: 1 }));
     call.write({ credits: 2 });

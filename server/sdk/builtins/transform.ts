@@ -1,7 +1,7 @@
 /**
  * `transform` processor: evaluates the JSONata EXPRESSION against each event's JSON payload.
  * `undefined` filters the event out, an array fans out into one event per element, anything else
- * becomes the new payload. Output events keep the input's type (or OUTPUT_TYPE), time and
+ * becomes the new payload. The input's envelope is bound as `$event` ({id, type, metadata, source}). Output events keep the input's type (or OUTPUT_TYPE), time and
  * metadata; fanned-out events get ids `<id>-<index>`.
  */
 import jsonata from "jsonata";
@@ -37,7 +37,8 @@ export function createTransform(env: Record<string, string | undefined>): Proces
     description: `JSONata: ${cfg.EXPRESSION}`,
     outputEventTypes: cfg.OUTPUT_TYPE ? [cfg.OUTPUT_TYPE] : [],
     async process(event) {
-      const result: unknown = await expr.evaluate(payloadJson(event));
+      const binding = { event: { id: event.id, type: event.type, metadata: event.metadata ?? {}, source: event.sourceComponentId ?? "" } };
+      const result: unknown = await expr.evaluate(payloadJson(event), binding);
       if (result === undefined) return null;
       if (Array.isArray(result)) return result.filter((v) => v !== undefined).map((v, i) => toEvent(event, v, `${event.id}-${i}`));
       return toEvent(event, result, event.id);
