@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { MAX_INFLIGHT_BATCHES, SOURCE_CREDITS } from "../../server/engine/router/links";
+import { MAX_INFLIGHT_BATCHES, SOURCE_CREDITS } from "../../server/engine/router/links/index";
 import type { RunHandle } from "../../server/engine/run-pipeline";
 import { openStore, type Store } from "../../server/storage/store";
 import { readCount, startRun, tempDir, waitFor, writePipeline } from "./engine-harness";

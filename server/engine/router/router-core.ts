@@ -3,7 +3,7 @@
  * fan-out/fan-in/replicas/partitioning, completion and reconnect. Runs inside the router worker
  * (router-worker.ts) but has no worker dependency, so it is the same code in tests.
  */
-import { parsePartitionKey, readEventKey, hashBytes, type PartitionField } from "../../wire/relay-codec";
+import { readEventKey, hashBytes, type PartitionField } from "../../wire/relay-codec";
 import { EdgeQueue } from "./edge-queue";
 import {
   BatchDownLink,
@@ -14,8 +14,9 @@ import {
   SourceLink,
   type Link,
   type LinkHost,
-} from "./links";
-import type { HostToRouter, NodeStats, RouterInit, RouterNodeSpec, RouterToHost, Wire } from "./protocol";
+} from "./links/index";
+import type { HostToRouter, NodeStats, RouterInit, RouterToHost, Wire } from "./protocol";
+import { NodeRt, type InstanceSlot } from "./router-node";
 
 const RECONNECT_MIN_MS = 100;
 const RECONNECT_MAX_MS = 2_000;
@@ -23,70 +24,6 @@ const RECONNECT_MAX_MS = 2_000;
 const MAX_FAILED_STREAMS = 25;
 /** At most one debug line per node per interval (the seed's per-batch lines, rate-limited). */
 const DEBUG_LINE_INTERVAL_MS = 1_000;
-
-interface InstanceSlot {
-  instanceId: string;
-  index: number;
-  link: Link | undefined;
-  endpoint: string | undefined;
-  wire: Wire | undefined;
-  /** The process is gone: wait for instanceUp instead of reconnecting. */
-  processDown: boolean;
-  /** The process is gone and will not be restarted. */
-  gone: boolean;
-  reconnectTimer: NodeJS.Timeout | undefined;
-  reconnectAttempts: number;
-  /** eventsIn + eventsOut of the link when its last stream failed (progress resets the attempts). */
-  progressAtLastFailure: number;
-}
-
-class NodeRt {
-  readonly inEdges: EdgeQueue[] = [];
-  readonly outEdges: EdgeQueue[] = [];
-  readonly upstream: NodeRt[] = [];
-  readonly downstream: NodeRt[] = [];
-  readonly slots: InstanceSlot[];
-  readonly partition: PartitionField | undefined;
-  /** Events taken back from crashed instances, delivered before anything queued. */
-  retry: Buffer[] = [];
-  /** Events that were in flight at a crash and not acknowledged since (lost if never). */
-  readonly crashed = new Set<Buffer>();
-  rr = 0;
-  edgeRr = 0;
-  ended = false;
-  closing = false;
-  lingerTimer: NodeJS.Timeout | undefined;
-  lingerExpired = false;
-  lastDebugAt = 0;
-  lastBlockedLogAt = 0;
-  stats = { eventsIn: 0, eventsOut: 0, bytesIn: 0, bytesOut: 0, errors: 0, lost: 0, redelivered: 0 };
-
-  constructor(readonly spec: RouterNodeSpec) {
-    this.slots = spec.instances.map((instanceId, index) => ({
-      instanceId,
-      index,
-      link: undefined,
-      endpoint: undefined,
-      wire: undefined,
-      processDown: false,
-      gone: false,
-      reconnectTimer: undefined,
-      reconnectAttempts: 0,
-      progressAtLastFailure: 0,
-    }));
-    this.partition = spec.partitionKey && spec.instances.length > 1 ? parsePartitionKey(spec.partitionKey) : undefined;
-  }
-
-  get id(): string {
-    return this.spec.id;
-  }
-
-  queued(): number {
-    let n = this.retry.length;
-    for (const q of this.inEdges) n += q.depth;
-    return n;
-  }
-}
 
 /** The router state machine; `post` sends messages to the engine. */
 export class RouterCore implements LinkHost {
@@ -367,7 +304,7 @@ export class RouterCore implements LinkHost {
         if (!(link instanceof DownLink) || !link.canSend()) continue;
         const size = link.wire === "batch" ? node.spec.batchSize : Math.min(node.spec.batchSize, 64);
         if (link.wire === "batch" && !this.flushAllowed(node, node.queued())) return;
-        const batch = this.take(node, Math.min(size, node.queued()));
+        const batch = node.take(Math.min(size, node.queued()), this.unblocked);
         if (batch.length === 0) return;
         link.send(batch);
         node.rr = i + 1;
@@ -385,7 +322,7 @@ export class RouterCore implements LinkHost {
     const limit = node.spec.batchSize;
     let blockedTarget = false;
     while (!blockedTarget && node.queued() > 0) {
-      const ev = this.peekNext(node);
+      const ev = node.peekNext();
       if (!ev) break;
       const target = hashBytes(readEventKey(ev, field)) % n;
       const link = node.slots[target]!.link;
@@ -393,7 +330,7 @@ export class RouterCore implements LinkHost {
         blockedTarget = true;
         break;
       }
-      staged[target]!.push(this.take(node, 1)[0]!);
+      staged[target]!.push(node.take(1, this.unblocked)[0]!);
       if (staged[target]!.length >= limit) {
         link.send(staged[target]!);
         staged[target] = [];
@@ -405,42 +342,7 @@ export class RouterCore implements LinkHost {
     }
   }
 
-  private peekNext(node: NodeRt): Buffer | undefined {
-    if (node.retry.length > 0) return node.retry[0];
-    const m = node.inEdges.length;
-    for (let k = 0; k < m; k++) {
-      const q = node.inEdges[(node.edgeRr + k) % m]!;
-      if (q.depth > 0) return q.peek();
-    }
-    return undefined;
-  }
-
-  /** Takes up to `count` events: retried ones first, then fairly across input edges. */
-  private take(node: NodeRt, count: number): Buffer[] {
-    const out: Buffer[] = [];
-    if (node.retry.length > 0) {
-      const k = Math.min(count, node.retry.length);
-      for (let i = 0; i < k; i++) out.push(node.retry[i]!);
-      node.retry = node.retry.slice(k);
-    }
-    const m = node.inEdges.length;
-    let idle = 0;
-    while (out.length < count && idle < m) {
-      const q = node.inEdges[node.edgeRr % m]!;
-      node.edgeRr = (node.edgeRr + 1) % m;
-      if (q.depth === 0) {
-        idle++;
-        continue;
-      }
-      idle = 0;
-      const wasFull = q.full;
-      // Chunks per edge keep the loop cheap; rotating the start keeps fan-in fair.
-      const chunk = Math.min(count - out.length, q.depth, Math.max(1, Math.ceil(count / m)));
-      for (let i = 0; i < chunk; i++) out.push(q.shift()!);
-      if (wasFull && !q.full) this.resumeProducer(this.nodes.get(q.from)!);
-    }
-    return out;
-  }
+  private readonly unblocked = (fromId: string): void => this.resumeProducer(this.nodes.get(fromId)!);
 
   private resumeProducer(node: NodeRt): void {
     if (this.outputBlocked(node.id)) return;

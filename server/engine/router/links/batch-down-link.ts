@@ -1,0 +1,125 @@
+/** Processor or sink on the batched wire: EventBatch out, ProcessedBatch / BatchAck back, in order. */
+import * as grpc from "@grpc/grpc-js";
+import {
+  identityDeserialize,
+  identitySerialize,
+  readBatchAck,
+  readProcessedBatch,
+  writeEventBatch,
+} from "../../../wire/relay-codec";
+import { DownLink, MAX_INFLIGHT_BATCHES, PATHS, statusReason, type LinkHost } from "./link";
+
+interface Unacked {
+  sequence: number;
+  events: Buffer[];
+  bytes: number;
+  sentAt: number;
+}
+
+/** Processor or sink on the batched wire: EventBatch out, ProcessedBatch / BatchAck back, in order. */
+export class BatchDownLink extends DownLink {
+  private call: grpc.ClientDuplexStream<Buffer, Buffer> | undefined;
+  private unacked: Unacked[] = [];
+  private sequence = 0;
+  constructor(nodeId: string, instanceId: string, endpoint: string, host: LinkHost, private readonly role: "processor" | "sink") {
+    super(nodeId, instanceId, "batch", endpoint, host);
+  }
+  protected open(client: grpc.Client): void {
+    const path = this.role === "processor" ? PATHS.processBatches : PATHS.consumeBatches;
+    const call = client.makeBidiStreamRequest(path, identitySerialize, identityDeserialize);
+    this.call = call;
+    this.unacked = [];
+    call.on("data", (msg: Buffer) => {
+      if (this.call !== call) return;
+      if (this.role === "processor") {
+        const out = readProcessedBatch(msg);
+        const u = this.ack(out.sequence);
+        if (!u) return;
+        this.eventsIn += u.events.length;
+        this.host.delivered(this, u.events, u.bytes, out.failed, performance.now() - u.sentAt);
+        if (out.events.length > 0) {
+          this.eventsOut += out.events.length;
+          this.host.output(this, out.events);
+        }
+      } else {
+        const ack = readBatchAck(msg);
+        const u = this.ack(ack.sequence);
+        if (!u) return;
+        this.eventsIn += u.events.length;
+        this.host.delivered(this, u.events, u.bytes, ack.failed, performance.now() - u.sentAt);
+      }
+      this.host.idle(this);
+    });
+    call.on("error", (err) => {
+      if (this.call === call) this.crash(statusReason(err));
+    });
+    call.on("status", (s: grpc.StatusObject) => {
+      if (this.call !== call || s.code !== grpc.status.OK) return;
+      if (this.unacked.length > 0) this.crash(`stream ended with ${this.unacked.length} batches unacknowledged`);
+      else this.finish();
+    });
+  }
+  /** Acks are in order; a sequence acknowledges every earlier batch too. */
+  private ack(sequence: number): Unacked | undefined {
+    let last: Unacked | undefined;
+    const merged: Unacked = { sequence, events: [], bytes: 0, sentAt: this.unacked[0]?.sentAt ?? performance.now() };
+    while (this.unacked.length > 0 && this.unacked[0]!.sequence <= sequence) {
+      last = this.unacked.shift()!;
+      if (merged.events.length === 0) merged.events = last.events;
+      else merged.events = merged.events.concat(last.events);
+      merged.bytes += last.bytes;
+    }
+    return last ? merged : undefined;
+  }
+  reset(reason: string): void {
+    const call = this.call;
+    this.crash(reason);
+    call?.cancel();
+  }
+  private crash(reason: string): void {
+    const retry: Buffer[] = [];
+    for (const u of this.unacked) for (const e of u.events) retry.push(e);
+    this.unacked = [];
+    this.call = undefined;
+    this.fail(retry, 0, reason);
+  }
+  canSend(): boolean {
+    return (
+      this.state === "up" &&
+      this.unacked.length < MAX_INFLIGHT_BATCHES &&
+      !(this.role === "processor" && this.host.outputBlocked(this.nodeId))
+    );
+  }
+  send(events: Buffer[]): void {
+    const sequence = ++this.sequence;
+    let bytes = 0;
+    for (const e of events) bytes += e.length;
+    this.unacked.push({ sequence, events, bytes, sentAt: performance.now() });
+    this.call!.write(writeEventBatch(events, sequence));
+  }
+  get inflight(): number {
+    let n = 0;
+    for (const u of this.unacked) n += u.events.length;
+    return n;
+  }
+  close(): void {
+    if (this.state !== "up") {
+      if (this.state === "idle" || this.state === "down") this.state = "closed";
+      return;
+    }
+    this.state = "closing";
+    this.call?.end();
+  }
+  resume(): void {
+    if (this.canSend()) this.host.idle(this);
+  }
+  cancel(): void {
+    const call = this.call;
+    this.call = undefined;
+    if (this.state === "up" || this.state === "closing") this.host.streamsDelta(-1);
+    this.state = "closed";
+    call?.cancel();
+    this.dispose();
+  }
+}
+

@@ -1,0 +1,143 @@
+/**
+ * One data-plane stream between the router and one component instance, per wire and role.
+ * Links move serialized events only (identity (de)serializers, lazy batch codec) and enforce
+ * per-hop credits: a downstream link accepts work only while its in-flight window has room, an
+ * upstream link stops reading (pause / withheld credits) while its node's output is blocked.
+ * This file: the base classes, the host interface and the limits; one file per link kind.
+ */
+import * as grpc from "@grpc/grpc-js";
+import type { Wire } from "../protocol";
+
+/** Channel options for data-plane clients (see /work/shared/reference/grpc-node-limits.md). */
+export const DATA_CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  "grpc-node.flow_control_window": 4 * 1024 * 1024,
+  "grpc.max_receive_message_length": 64 * 1024 * 1024,
+  "grpc.max_send_message_length": 64 * 1024 * 1024,
+  // The retry buffer reports writes complete before HTTP/2 took them, hiding backpressure.
+  "grpc.enable_retries": 0,
+};
+
+export const PATHS = {
+  sourceEvents: "/flowctl.v1.SourceService/StreamEvents",
+  processEvents: "/flowctl.v1.ProcessorService/Process",
+  consumeEvents: "/flowctl.v1.ConsumerService/Consume",
+  sourceBatches: "/flowctl.batch.v1.BatchSourceService/StreamBatches",
+  processBatches: "/flowctl.batch.v1.BatchProcessorService/ProcessBatches",
+  consumeBatches: "/flowctl.batch.v1.BatchConsumerService/ConsumeBatches",
+} as const;
+
+/** Batches (batched wire) a downstream instance may hold unacknowledged. */
+export const MAX_INFLIGHT_BATCHES = 16;
+/** Events (per-event wire) whose write has not completed yet. */
+export const MAX_PENDING_WRITES = 256;
+/**
+ * Per-event processors: events sent and not yet answered by an output. Bounds what a crash can
+ * lose on a wire without acknowledgements; a processor that filters (answers less) gets more room
+ * after {@link UNRETURNED_STALL_MS} without any output, so it cannot deadlock.
+ */
+export const MAX_UNRETURNED = 512;
+export const UNRETURNED_STALL_MS = 100;
+/** Batches a batched source may send ahead. */
+export const SOURCE_CREDITS = 16;
+
+export type LinkState = "idle" | "up" | "down" | "closing" | "closed";
+
+/** What a link reports to the router core. */
+export interface LinkHost {
+  /** Events produced by a source or processor instance. */
+  output(link: Link, events: Buffer[]): void;
+  /** Events acknowledged by a downstream instance (consumed or processed). */
+  delivered(link: Link, events: readonly Buffer[], bytes: number, failed: number, tookMs: number): void;
+  /** The link's window has room again. */
+  idle(link: Link): void;
+  /** The stream failed: `retry` are events to deliver again, `lost` events that cannot be. */
+  down(link: Link, retry: Buffer[], lost: number, reason: string): void;
+  /** The stream finished cleanly (source exhausted, or a close completed). */
+  ended(link: Link): void;
+  /** True while the node's output edges cannot take more (block policy). */
+  outputBlocked(nodeId: string): boolean;
+  streamsDelta(delta: number): void;
+}
+
+/** Base: one instance of one node, one endpoint, one stream at a time. */
+export abstract class Link {
+  state: LinkState = "idle";
+  protected client: grpc.Client | undefined;
+  /** Events acknowledged into / produced by this instance (monotonic). */
+  eventsIn = 0;
+  eventsOut = 0;
+
+  constructor(
+    readonly nodeId: string,
+    readonly instanceId: string,
+    readonly wire: Wire,
+    protected endpoint: string,
+    protected readonly host: LinkHost,
+  ) {}
+
+  /** Opens the stream (again) against `endpoint`. */
+  connect(endpoint: string): void {
+    this.endpoint = endpoint;
+    this.dispose();
+    this.client = new grpc.Client(endpoint, grpc.credentials.createInsecure(), DATA_CHANNEL_OPTIONS);
+    this.state = "up";
+    this.host.streamsDelta(1);
+    this.open(this.client);
+  }
+
+  protected abstract open(client: grpc.Client): void;
+  /** Cancels the stream without reporting anything (stop / abort). */
+  abstract cancel(): void;
+  /** The instance went away (restart seen before the stream noticed): report in-flight work now. */
+  abstract reset(reason: string): void;
+
+  protected fail(retry: Buffer[], lost: number, reason: string): void {
+    if (this.state !== "up" && this.state !== "closing") return;
+    this.state = "down";
+    this.host.streamsDelta(-1);
+    this.dispose();
+    this.host.down(this, retry, lost, reason);
+  }
+
+  protected finish(): void {
+    if (this.state === "closed" || this.state === "down") return;
+    this.state = "closed";
+    this.host.streamsDelta(-1);
+    this.dispose();
+    this.host.ended(this);
+  }
+
+  protected dispose(): void {
+    this.client?.close();
+    this.client = undefined;
+  }
+}
+
+/** A producer of events: a source instance. */
+export abstract class SourceLink extends Link {
+  /** Called when the node's output is no longer blocked. */
+  abstract resume(): void;
+}
+
+/** A consumer of events: a processor or sink instance. */
+export abstract class DownLink extends Link {
+  /** True when `send` may be called now. */
+  abstract canSend(): boolean;
+  abstract send(events: Buffer[]): void;
+  /** Work sent and not yet acknowledged. */
+  abstract get inflight(): number;
+  /** Ends the write side; `ended` fires when the component finished. */
+  abstract close(): void;
+  /** Processors: called when output edges have room again. */
+  abstract resume(): void;
+}
+
+/** `CODE: details` of a gRPC error, for logs and RunEvents. */
+export function statusReason(err: unknown): string {
+  if (err && typeof err === "object" && "details" in err) {
+    const e = err as grpc.ServiceError;
+    return `${grpc.status[e.code] ?? e.code}: ${e.details}`;
+  }
+  return String(err);
+}
+

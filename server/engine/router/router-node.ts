@@ -1,0 +1,112 @@
+/** Router-side state of one pipeline component (node) and of its instances. */
+import { parsePartitionKey, type PartitionField } from "../../wire/relay-codec";
+import type { EdgeQueue } from "./edge-queue";
+import type { Link } from "./links/index";
+import type { RouterNodeSpec, Wire } from "./protocol";
+
+/** One instance of a node: where it is and its current link. */
+export interface InstanceSlot {
+  instanceId: string;
+  index: number;
+  link: Link | undefined;
+  endpoint: string | undefined;
+  wire: Wire | undefined;
+  /** The process is gone: wait for instanceUp instead of reconnecting. */
+  processDown: boolean;
+  /** The process is gone and will not be restarted. */
+  gone: boolean;
+  reconnectTimer: NodeJS.Timeout | undefined;
+  reconnectAttempts: number;
+  /** eventsIn + eventsOut of the link when its last stream failed (progress resets the attempts). */
+  progressAtLastFailure: number;
+}
+
+/** One pipeline component in the router: its edges, instance slots and counters. */
+export class NodeRt {
+  readonly inEdges: EdgeQueue[] = [];
+  readonly outEdges: EdgeQueue[] = [];
+  readonly upstream: NodeRt[] = [];
+  readonly downstream: NodeRt[] = [];
+  readonly slots: InstanceSlot[];
+  readonly partition: PartitionField | undefined;
+  /** Events taken back from crashed instances, delivered before anything queued. */
+  retry: Buffer[] = [];
+  /** Events that were in flight at a crash and not acknowledged since (lost if never). */
+  readonly crashed = new Set<Buffer>();
+  rr = 0;
+  edgeRr = 0;
+  ended = false;
+  closing = false;
+  lingerTimer: NodeJS.Timeout | undefined;
+  lingerExpired = false;
+  lastDebugAt = 0;
+  lastBlockedLogAt = 0;
+  stats = { eventsIn: 0, eventsOut: 0, bytesIn: 0, bytesOut: 0, errors: 0, lost: 0, redelivered: 0 };
+
+  constructor(readonly spec: RouterNodeSpec) {
+    this.slots = spec.instances.map((instanceId, index) => ({
+      instanceId,
+      index,
+      link: undefined,
+      endpoint: undefined,
+      wire: undefined,
+      processDown: false,
+      gone: false,
+      reconnectTimer: undefined,
+      reconnectAttempts: 0,
+      progressAtLastFailure: 0,
+    }));
+    this.partition = spec.partitionKey && spec.instances.length > 1 ? parsePartitionKey(spec.partitionKey) : undefined;
+  }
+
+  get id(): string {
+    return this.spec.id;
+  }
+
+  queued(): number {
+    let n = this.retry.length;
+    for (const q of this.inEdges) n += q.depth;
+    return n;
+  }
+
+  /** The event `take(1)` would return, without removing it. */
+  peekNext(): Buffer | undefined {
+    if (this.retry.length > 0) return this.retry[0];
+    const m = this.inEdges.length;
+    for (let k = 0; k < m; k++) {
+      const q = this.inEdges[(this.edgeRr + k) % m]!;
+      if (q.depth > 0) return q.peek();
+    }
+    return undefined;
+  }
+
+  /**
+   * Takes up to `count` events: retried ones first, then fairly across input edges.
+   * `unblocked(fromId)` is called for every edge that stopped being full.
+   */
+  take(count: number, unblocked: (fromId: string) => void): Buffer[] {
+    const out: Buffer[] = [];
+    if (this.retry.length > 0) {
+      const k = Math.min(count, this.retry.length);
+      for (let i = 0; i < k; i++) out.push(this.retry[i]!);
+      this.retry = this.retry.slice(k);
+    }
+    const m = this.inEdges.length;
+    let idle = 0;
+    while (out.length < count && idle < m) {
+      const q = this.inEdges[this.edgeRr % m]!;
+      this.edgeRr = (this.edgeRr + 1) % m;
+      if (q.depth === 0) {
+        idle++;
+        continue;
+      }
+      idle = 0;
+      const wasFull = q.full;
+      // Chunks per edge keep the loop cheap; rotating the start keeps fan-in fair.
+      const chunk = Math.min(count - out.length, q.depth, Math.max(1, Math.ceil(count / m)));
+      for (let i = 0; i < chunk; i++) out.push(q.shift()!);
+      if (wasFull && !q.full) unblocked(q.from);
+    }
+    return out;
+  }
+}
