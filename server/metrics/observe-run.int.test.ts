@@ -81,7 +81,16 @@ describe("observeRun", () => {
     };
     const ac = new AbortController();
     const fileSdPath = path.join(dir, "sd", "targets.json");
-    const observer = observeRun(handle, { signal: ac.signal, store, intervalMs: 100, windowMs: 1000, diagnoseEveryMs: 200, fileSdPath });
+    const observer = observeRun(handle, {
+      signal: ac.signal,
+      store,
+      intervalMs: 200,
+      // Generous: the machine may be busy with other suites, and a timed-out scrape is not what this tests.
+      scrapeTimeoutMs: 2_000,
+      windowMs: 2_000,
+      diagnoseEveryMs: 400,
+      fileSdPath,
+    });
     cleanups.push(() => observer.stop());
 
     const report = await waitFor("the sink to be named", () => {

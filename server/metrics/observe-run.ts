@@ -46,6 +46,8 @@ export interface ObserveRunOptions {
   store?: ObservationStore;
   /** @default 1000 */
   intervalMs?: number;
+  /** Per-target scrape timeout. @default 80 % of intervalMs */
+  scrapeTimeoutMs?: number;
   /** Diagnosis window. @default 10_000 */
   windowMs?: number;
   /** How often findings are recomputed. @default 5_000 */
@@ -104,6 +106,7 @@ export function observeRun(handle: ObservableRun, opts: ObserveRunOptions): RunO
   const loop = new ScrapeLoop({
     store: series,
     intervalMs: opts.intervalMs ?? 1000,
+    ...(opts.scrapeTimeoutMs !== undefined ? { timeoutMs: opts.scrapeTimeoutMs } : {}),
     logger,
     targets: () => componentTargets(handle.topology()),
     local: () => [{ job: "flowctl-engine", instance: "engine", collect: () => handle.metrics.registry.metrics() }],
