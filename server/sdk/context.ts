@@ -11,12 +11,14 @@ export interface Clock {
   clearTimeout(handle: unknown): void;
 }
 
+/** The process clock (wall time with sub-millisecond precision, real timers). */
 export const realClock: Clock = {
   now: wallNowMs,
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
 };
 
+/** Inputs of {@link createContext}. */
 export interface ContextOptions {
   componentId: string;
   signal: AbortSignal;

@@ -23,8 +23,10 @@ function call<Req, Res>(fn: Unary<Req, Res>, stub: grpc.Client, md: grpc.Metadat
   );
 }
 
+/** Registration lifecycle of a {@link ControlPlaneClient}. */
 export type RegistrationState = "idle" | "registering" | "registered" | "unregistered" | "closed";
 
+/** Options of {@link ControlPlaneClient}. */
 export interface ControlPlaneClientOptions {
   endpoint: string;
   info: () => ComponentInfoObject;
@@ -36,6 +38,7 @@ export interface ControlPlaneClientOptions {
   logger: Logger;
 }
 
+/** Registers one component with a flowctl.v1 control plane and keeps it alive. */
 export class ControlPlaneClient {
   private readonly stub: ControlPlaneStub;
   private serviceId: string | undefined;

@@ -8,6 +8,7 @@ export function wallNowMs(): number {
   return performance.timeOrigin + performance.now();
 }
 
+/** Options of {@link createEvent}. */
 export interface CreateEventOptions {
   type: string;
   /** Buffer/Uint8Array as is; string as UTF-8; anything else as JSON. */

@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import type { ComponentMetrics } from "./metrics";
 import type { HealthState } from "./wire/grpc-server";
 
+/** What the HTTP endpoints report. */
 export interface HttpEndpointsOptions {
   metrics: ComponentMetrics | undefined;
   health: () => HealthState;
@@ -60,6 +61,7 @@ export async function startHttpEndpoints(opts: HttpEndpointsOptions, port: numbe
   return { server, port: (server.address() as AddressInfo).port };
 }
 
+/** Closes an endpoints server, dropping keep-alive connections. */
 export function closeHttpServer(server: http.Server): Promise<void> {
   server.closeAllConnections();
   return new Promise((resolve) => server.close(() => resolve()));

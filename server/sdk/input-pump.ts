@@ -9,6 +9,7 @@ import type { Readable } from "node:stream";
 /** The readable side of a grpc-js server call. */
 export type PumpReadable = Pick<Readable, "on" | "pause" | "resume">;
 
+/** Options of {@link InputPump}. */
 export interface InputPumpOptions<T> {
   /** Events in one item (1 for an event, n for a batch). */
   size(item: T): number;
@@ -18,8 +19,10 @@ export interface InputPumpOptions<T> {
   onDepth?(delta: number): void;
 }
 
+/** Lifecycle of an {@link InputPump}. */
 export type PumpState = "reading" | "stopping" | "ended" | "failed";
 
+/** Bounded, ordered, one-at-a-time consumer of a gRPC input stream. */
 export class InputPump<T> {
   private readonly queue: T[] = [];
   private queued = 0;

@@ -4,6 +4,7 @@
  */
 import { LOG_LEVELS, type Logger, type LogLevel } from "../core/logger";
 
+/** Options of {@link createSdkLogger}. */
 export interface SdkLoggerOptions {
   level: LogLevel;
   json: boolean;

@@ -75,6 +75,7 @@ export class TimeAccount {
   }
 }
 
+/** Options of {@link ComponentMetrics}. */
 export interface ComponentMetricsOptions {
   componentId: string;
   /** Sinks also get `component_end_to_end_latency_seconds`. */

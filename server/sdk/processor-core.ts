@@ -7,6 +7,7 @@ import type { Logger } from "../core/logger";
 import type { ComponentMetrics } from "./metrics";
 import type { ComponentContext, FlowEvent, ProcessorDefinition, ProcessResult } from "./types";
 
+/** Outputs of one handled batch, with failures counted. */
 export interface ProcessOutcome {
   events: FlowEvent[];
   failed: number;
@@ -20,6 +21,7 @@ function isPromise<T>(v: T | Promise<T>): v is Promise<T> {
   return typeof (v as { then?: unknown } | null)?.then === "function";
 }
 
+/** Runs a processor definition over batches (shared by both wires and the harness). */
 export class ProcessorCore {
   constructor(
     private readonly def: ProcessorDefinition,

@@ -31,6 +31,7 @@ const TRANSITIONS: Record<ComponentState, readonly ComponentState[]> = {
   failed: [],
 };
 
+/** Options of {@link startComponent} / {@link runComponent}. */
 export interface StartComponentOptions {
   /** @default process.env */
   env?: Record<string, string | undefined>;

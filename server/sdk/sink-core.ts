@@ -25,12 +25,14 @@ interface Ticket {
   done: (r: TicketResult) => void;
 }
 
+/** Batch thresholds, buffer bound and clock of a {@link SinkBatcher}. */
 export interface SinkBatcherOptions {
   batch: SinkBatchOptions;
   maxBuffered: number;
   clock: Clock;
 }
 
+/** Size-or-time batching with awaited writes and in-order tickets (see the file comment). */
 export class SinkBatcher {
   private buffer: FlowEvent[] = [];
   /** Offsets in the stream of all events ever added / flushed. */

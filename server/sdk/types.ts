@@ -4,6 +4,7 @@ import type { WireEvent, WireTimestamp } from "../wire/event-codec";
 
 /** A `flowctl.v1.Event` (camelCase fields; `payload` is bytes). */
 export type FlowEvent = WireEvent;
+/** `google.protobuf.Timestamp` as carried by events. */
 export type FlowTimestamp = WireTimestamp;
 
 /** Custom metrics; each lands in the component's Prometheus registry labelled `component_id`. */
@@ -56,6 +57,7 @@ export interface SourceRequest {
   resumeToken: string;
 }
 
+/** A source: produces the stream the engine pulls. */
 export interface SourceDefinition extends DefinitionBase {
   readonly role: "source";
   outputEventTypes?: string[];
@@ -66,6 +68,7 @@ export interface SourceDefinition extends DefinitionBase {
   produce(ctx: ComponentContext, request: SourceRequest): AsyncIterable<SourceOutput> | Promise<FlowEvent[] | null | undefined>;
 }
 
+/** A processor: 0..n events out per event in. */
 export interface ProcessorDefinition extends DefinitionBase {
   readonly role: "processor";
   inputEventTypes?: string[];
@@ -84,6 +87,7 @@ export interface SinkBatchOptions {
   flushIntervalMs: number;
 }
 
+/** A sink: writes batches; acknowledges after the write. */
 export interface SinkDefinition extends DefinitionBase {
   readonly role: "sink";
   inputEventTypes?: string[];
@@ -93,5 +97,7 @@ export interface SinkDefinition extends DefinitionBase {
   consume(batch: FlowEvent[], ctx: ComponentContext): Promise<void> | void;
 }
 
+/** Any component definition. */
 export type ComponentDefinition = SourceDefinition | ProcessorDefinition | SinkDefinition;
+/** source | processor | sink. */
 export type ComponentRole = ComponentDefinition["role"];

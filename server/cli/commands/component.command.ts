@@ -12,6 +12,7 @@ import { parseFlags } from "../context";
 
 const argsSchema = z.object({ name: z.string().min(1, "component name is required") });
 
+/** Registers `flowctl component <name>`. */
 export function registerComponentCommand(program: Command): void {
   program
     .command("component")

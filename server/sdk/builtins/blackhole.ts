@@ -15,6 +15,7 @@ const envSchema = z.object({
 
 const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** The `blackhole` sink from its env (DELAY_MS, BATCH_DELAY_MS). */
 export function createBlackhole(env: Record<string, string | undefined>): SinkDefinition {
   const { DELAY_MS: perEvent, BATCH_DELAY_MS: perBatch } = parseComponentEnv(envSchema, env, "blackhole");
   return defineSink({

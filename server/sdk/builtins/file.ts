@@ -41,6 +41,7 @@ export function eventToJsonLine(e: FlowEvent): string {
   return JSON.stringify({ ...base, payload_base64: bytes.toString("base64") });
 }
 
+/** The `file` sink from its env (FILE_PATH). */
 export function createFileSink(env: Record<string, string | undefined>): SinkDefinition {
   const { FILE_PATH } = parseComponentEnv(envSchema, env, "file");
   const file = path.resolve(FILE_PATH);

@@ -13,8 +13,10 @@ import { createPostgresSink } from "./postgres";
 import { createStdoutSink } from "./stdout";
 import { createTransform } from "./transform";
 
+/** Builds a built-in's definition from env; throws ComponentConfigError naming the variable. */
 export type BuiltinFactory = (env: Record<string, string | undefined>) => ComponentDefinition;
 
+/** Every built-in by name (same names and roles as the core catalogue). */
 export const BUILTIN_FACTORIES: Readonly<Record<string, BuiltinFactory>> = {
   "load-generator": createLoadGenerator,
   passthrough: createPassthrough,

@@ -19,6 +19,7 @@ const envSchema = z.object({
   EVENT_TYPE: z.string().trim().min(1, "must not be empty").default("flowctl.load.v1"),
 });
 
+/** Parsed load-generator env. */
 export type LoadGeneratorConfig = z.output<typeof envSchema>;
 
 /** Events per yield when unthrottled (the wire regroups them into BATCH_SIZE batches). */

@@ -21,6 +21,7 @@ export function burnCpu(micros: number): number {
   return spins;
 }
 
+/** The `passthrough` processor from its env (WORK_MICROS, DELAY_MS). */
 export function createPassthrough(env: Record<string, string | undefined>): ProcessorDefinition {
   const cfg = parseComponentEnv(envSchema, env, "passthrough");
   const { WORK_MICROS: work, DELAY_MS: delay } = cfg;

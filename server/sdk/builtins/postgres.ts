@@ -72,6 +72,7 @@ export function buildInsert(table: string, rows: FlowEvent[]): { text: string; v
   return { text: `INSERT INTO ${quoteTable(table)} (${COLUMNS.join(",")}) VALUES ${tuples.join(",")}`, values };
 }
 
+/** The `postgres` sink from its env (DATABASE_URL or POSTGRES_*, TABLE, POSTGRES_MAX_CONNS). */
 export function createPostgresSink(env: Record<string, string | undefined>): SinkDefinition {
   const cfg = parseComponentEnv(envSchema, env, "postgres");
   const ssl = cfg.POSTGRES_SSLMODE === "disable" ? false : cfg.POSTGRES_SSLMODE === "require" ? { rejectUnauthorized: false } : true;

@@ -15,6 +15,7 @@ function writeAll(stream: NodeJS.WritableStream, text: string): Promise<void> {
   return new Promise((resolve, reject) => stream.write(text, (err) => (err ? reject(err) : resolve())));
 }
 
+/** The `stdout` sink from its env (PRETTY); `out` is replaceable for tests. */
 export function createStdoutSink(env: Record<string, string | undefined>, out: NodeJS.WritableStream = process.stdout): SinkDefinition {
   const { PRETTY } = parseComponentEnv(envSchema, env, "stdout");
   return defineSink({

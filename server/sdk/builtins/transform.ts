@@ -16,6 +16,7 @@ const envSchema = z.object({
   OUTPUT_TYPE: z.string().trim().optional(),
 });
 
+/** The `transform` processor from its env (EXPRESSION, OUTPUT_TYPE). */
 export function createTransform(env: Record<string, string | undefined>): ProcessorDefinition {
   const cfg = parseComponentEnv(envSchema, env, "transform");
   let expr: ReturnType<typeof jsonata>;

@@ -10,6 +10,7 @@ export interface ActiveStream {
   drain(): Promise<void>;
 }
 
+/** Dependencies of a component's gRPC handlers. */
 export interface ServiceDeps<D extends ComponentDefinition = ComponentDefinition> {
   def: D;
   ctx: ComponentContext;

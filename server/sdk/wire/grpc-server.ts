@@ -19,8 +19,10 @@ import { createProcessorHandlers } from "./processor-service";
 import { createSinkHandlers } from "./sink-service";
 import { createSourceHandlers } from "./source-service";
 
+/** Health reported by HealthCheck, heartbeats and /health. */
 export type HealthState = "STARTING" | "HEALTHY" | "STOPPING" | "UNHEALTHY";
 
+/** Options of {@link startComponentServer}. */
 export interface ComponentServerOptions {
   deps: ServiceDeps;
   info: () => ComponentInfoObject;

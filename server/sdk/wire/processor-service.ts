@@ -12,6 +12,7 @@ import { ProcessorCore } from "../processor-core";
 import type { FlowEvent, ProcessorDefinition } from "../types";
 import { statusError, waitForDrain, type ServiceDeps } from "./deps";
 
+/** Handlers of Process and ProcessBatches for one processor. */
 export function createProcessorHandlers(deps: ServiceDeps<ProcessorDefinition>) {
   const { metrics: m, logger } = deps;
   const core = new ProcessorCore(deps.def, deps.ctx, m, logger);

@@ -12,6 +12,7 @@ import { resolveSinkBatch, SinkBatcher } from "../sink-core";
 import type { FlowEvent, SinkDefinition } from "../types";
 import { statusError, type ServiceDeps } from "./deps";
 
+/** Handlers of Consume and ConsumeBatches sharing one batcher. */
 export function createSinkHandlers(deps: ServiceDeps<SinkDefinition>, batchEnv: { batchSize?: number; batchFlushIntervalMs?: number }) {
   const { metrics: m, logger } = deps;
   const batch = resolveSinkBatch(deps.def, batchEnv);

@@ -37,6 +37,7 @@ function createSingleStreamGuard() {
   };
 }
 
+/** Handlers of StreamEvents and StreamBatches for one source. */
 export function createSourceHandlers(deps: ServiceDeps<SourceDefinition>) {
   const guard = createSingleStreamGuard();
   const { metrics: m, logger } = deps;
