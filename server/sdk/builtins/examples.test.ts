@@ -3,7 +3,7 @@
  * expression works on what its upstream load generator emits (so `flowctl run examples/…` and
  * `npm start` do not fail on a typo).
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -17,7 +17,7 @@ const files = readdirSync(EXAMPLES).filter((f) => f.endsWith(".yaml"));
 
 describe("examples/", () => {
   it("holds the seed patterns and the demo", () => {
-    expect(files.sort()).toEqual(["demo.yaml", "fan-in.yaml", "fan-out.yaml", "linear.yaml", "load-test.yaml", "partitioned.yaml"]);
+    expect(files.sort()).toEqual(["custom-component.yaml", "demo.yaml", "fan-in.yaml", "fan-out.yaml", "linear.yaml", "load-test.yaml", "partitioned.yaml"]);
   });
 
   for (const file of files) {
@@ -26,6 +26,12 @@ describe("examples/", () => {
       expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
       expect(pipeline).toBeDefined();
       for (const c of pipeline!.components) {
+        if (c.command) {
+          // A component written with the SDK: the script it runs is in examples/.
+          const script = c.command.find((a) => a.endsWith(".ts"));
+          expect(script && existsSync(path.join(EXAMPLES, script)), `${c.id}: ${c.command.join(" ")}`).toBe(true);
+          continue;
+        }
         expect(c.builtin, `${c.id} uses a built-in`).toBeDefined();
         const def = findBuiltinFactory(c.builtin!)!(c.env);
         expect(def.role).toBe(c.role);
