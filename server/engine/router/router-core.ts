@@ -318,6 +318,8 @@ export class RouterCore implements LinkHost {
   /** Hash of the partition key picks the instance; a busy instance holds back its own events only at the head. */
   private dispatchPartitioned(node: NodeRt, field: PartitionField): void {
     const n = node.slots.length;
+    // Size-or-linger applies here too: small batches cost a gRPC message each on the batched wire.
+    if (node.slots.some((s) => s.wire === "batch") && !this.flushAllowed(node, node.queued())) return;
     const staged: Buffer[][] = node.slots.map(() => []);
     const limit = node.spec.batchSize;
     let blockedTarget = false;
