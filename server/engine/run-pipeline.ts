@@ -18,6 +18,7 @@ import { DEFAULT_BACKOFF, DEFAULT_CRASH_LOOP } from "./restart-policy";
 import { RouterHost } from "./router/router-host";
 import type { RouterInit } from "./router/protocol";
 import { RunStats } from "./run-stats";
+import { sourceParams } from "./source-params";
 import { Supervisor, type SupervisedInstance } from "./supervisor";
 import type { EngineEvent, RunHandle, RunPipelineOptions, RunState, RunSummary, RunTopology } from "./run-types";
 
@@ -128,7 +129,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
       ...(c.partitionKey ? { partitionKey: c.partitionKey } : {}),
       batchSize: Math.min(c.batch?.size ?? 100, Math.max(1, c.queue.capacity)),
       lingerMs: opts.router?.lingerMs ?? 1,
-      ...(c.role === "source" ? { params: stringParams(c.config) } : {}),
+      ...(c.role === "source" ? { params: sourceParams(c) } : {}),
     })),
     edges: dag.edges,
     statsIntervalMs: opts.router?.statsIntervalMs ?? 250,
@@ -349,12 +350,6 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
   })();
 
   return handle;
-}
-
-function stringParams(config: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(config)) if (v !== undefined && v !== null) out[k] = typeof v === "object" ? JSON.stringify(v) : String(v);
-  return out;
 }
 
 function stripSummary(c: RunSummary["components"][number]) {

@@ -119,6 +119,20 @@ describe("engine contracts", () => {
     expect(up).toMatch(/component_id="sink"\} 1/);
   });
 
+  it("forwards START_LEDGER/END_LEDGER as StreamRequest.params, as flowctl does", async () => {
+    const dir = tempDir();
+    const paramsFile = path.join(dir, "params.json");
+    const { file } = writePipeline(dir, {
+      name: "params",
+      sources: [{ id: "src", env: { EVENT_COUNT: 5, START_LEDGER: 1000000, END_LEDGER: 1001000, PARAMS_FILE: paramsFile } }],
+      sinks: [{ id: "sink", inputs: ["src"] }],
+    });
+    const handle = await startRun(file);
+    runs.push(handle);
+    expect((await handle.done).status).toBe("COMPLETED");
+    expect(JSON.parse(fs.readFileSync(paramsFile, "utf8"))).toEqual({ start_ledger: "1000000", end_ledger: "1001000" });
+  });
+
   it("runs against an external control plane (--use-external-control-plane)", async () => {
     const dir = tempDir();
     const registry = new ComponentRegistry();
