@@ -74,4 +74,11 @@ describe("registration with the control plane", () => {
     expect(rejected.code).toBe(1);
     expect(rejected.stderr).toMatch(/rejected registration: .*bearer token/);
   });
+
+  it("exits 0 on SIGTERM while still waiting for the control plane", async () => {
+    const port = await freePort();
+    const p = await startBuiltin("blackhole", { FLOWCTL_ENDPOINT: `127.0.0.1:${port}` }, { readyPattern: /control plane not reachable yet/ });
+    p.kill("SIGTERM");
+    expect(await p.exited).toBe(0);
+  });
 });

@@ -67,3 +67,18 @@ describe("startComponent", () => {
     await expect(startComponent(upper, { env: { ...env, PORT: `127.0.0.1:${running.port}` }, logger: silentLogger })).rejects.toThrow(/^PORT: gRPC server cannot listen on 127\.0\.0\.1:\d+/);
   });
 });
+
+describe("startComponent failure", () => {
+  it("runs teardown when start fails after setup", async () => {
+    const calls: string[] = [];
+    const def = defineProcessor({
+      name: "res",
+      setup: () => void calls.push("setup"),
+      teardown: () => void calls.push("teardown"),
+      process: (e) => e,
+    });
+    running = await startComponent(upper, { env, logger: silentLogger });
+    await expect(startComponent(def, { env: { ...env, PORT: `127.0.0.1:${running.port}` }, logger: silentLogger })).rejects.toThrow(/PORT/);
+    expect(calls).toEqual(["setup", "teardown"]);
+  });
+});

@@ -38,6 +38,8 @@ export interface StartComponentOptions {
   logger?: Logger;
   /** Total time the SIGTERM drain may take before streams are cut. @default 25_000 */
   drainTimeoutMs?: number;
+  /** Aborting during start gives up (e.g. stops retrying registration); the start then rejects. */
+  signal?: AbortSignal;
 }
 
 /** A started component (in this process). */
@@ -64,6 +66,8 @@ export async function startComponent(def: ComponentDefinition, opts: StartCompon
   const logger = (opts.logger ?? createSdkLogger({ level: config.logLevel, json: config.logJson })).child({ component: config.componentId });
   const metrics = new ComponentMetrics({ componentId: config.componentId, role: def.role });
   const shutdown = new AbortController();
+  const onStartAbort = () => shutdown.abort();
+  opts.signal?.addEventListener("abort", onStartAbort, { once: true });
   const ctx = createContext({ componentId: config.componentId, signal: shutdown.signal, logger, metrics, partition: config.partition, clock: realClock });
   const streams = new Set<ActiveStream>();
   const startedAt = Date.now();
@@ -100,6 +104,7 @@ export async function startComponent(def: ComponentDefinition, opts: StartCompon
     };
   };
 
+  let setupDone = false;
   const cleanup = async () => {
     await controlPlane?.close();
     if (grpcServer) await stopComponentServer(grpcServer, 1_000);
@@ -109,6 +114,7 @@ export async function startComponent(def: ComponentDefinition, opts: StartCompon
   try {
     try {
       await def.setup?.(ctx);
+      setupDone = true;
     } catch (err) {
       throw new Error(`${def.name}: setup failed: ${(err as Error).message}`, { cause: err });
     }
@@ -161,10 +167,16 @@ export async function startComponent(def: ComponentDefinition, opts: StartCompon
       });
       await controlPlane.register(shutdown.signal);
     }
+    if (shutdown.signal.aborted) throw new Error(`${def.name}: start aborted`);
   } catch (err) {
     transition("failed");
     await cleanup();
+    if (setupDone) {
+      await Promise.resolve(def.teardown?.(ctx)).catch((tErr: Error) => logger.warn("teardown after failed start failed", { error: tErr.message }));
+    }
     throw err;
+  } finally {
+    opts.signal?.removeEventListener("abort", onStartAbort);
   }
   transition("running");
   controlPlane?.startHeartbeats();
@@ -222,19 +234,20 @@ export async function startComponent(def: ComponentDefinition, opts: StartCompon
  * @example await runComponent(defineProcessor({ name: "upper", process: (e) => e }))
  */
 export async function runComponent(def: ComponentDefinition, opts: StartComponentOptions = {}): Promise<void> {
-  let running: RunningComponent;
-  try {
-    running = await startComponent(def, opts);
-  } catch (err) {
-    process.stderr.write(`Error: ${(err as Error).message}\n`);
-    process.exit(err instanceof ComponentConfigError ? 2 : 1);
-  }
+  // Signal handlers go in before anything starts: a SIGTERM right after the "ready" line (or
+  // during registration retries) must drain or abort cleanly, never hit Node's default action.
+  let running: RunningComponent | undefined;
   let signals = 0;
+  const startAbort = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     signals++;
     if (signals > 1) {
       process.stderr.write(`received ${signal} again; exiting without draining\n`);
       process.exit(1);
+    }
+    if (!running) {
+      startAbort.abort();
+      return;
     }
     void running.stop(`received ${signal}`).then(
       () => process.exit(0),
@@ -246,5 +259,13 @@ export async function runComponent(def: ComponentDefinition, opts: StartComponen
   };
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
+  try {
+    running = await startComponent(def, { ...opts, signal: startAbort.signal });
+  } catch (err) {
+    // Stopped while starting: nothing was serving yet, so there is nothing to drain.
+    if (startAbort.signal.aborted) process.exit(0);
+    process.stderr.write(`Error: ${(err as Error).message}\n`);
+    process.exit(err instanceof ComponentConfigError ? 2 : 1);
+  }
   await running.done;
 }
