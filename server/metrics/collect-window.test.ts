@@ -19,7 +19,7 @@ function recordedStore(): SeriesStore {
   const s = new SeriesStore();
   for (let i = 0; i <= 10; i++) {
     const t = T0 + i * 1000;
-    const c = (name: string, id: string, perSec: number) => s.append(name, { component_id: id, instance: id, job: "flowctl-component" }, t, i * perSec);
+    const c = (name: string, id: string, perSec: number) => s.append(name, { component_id: id, instance: id, job: "flowctl-component", pipeline: "p" }, t, i * perSec);
     c("component_events_emitted_total", "gen", 50);
     c("component_backpressured_seconds_total", "gen", 0.9);
     c("component_busy_seconds_total", "gen", 0.05);
@@ -29,8 +29,8 @@ function recordedStore(): SeriesStore {
       c("component_busy_seconds_total", id, 0.8);
       c("component_backpressured_seconds_total", id, 0);
       // 25 observations/s, all within (0.01, 0.025]: p50 interpolates to 0.0175 s.
-      for (const [le, n] of [["0.01", 0], ["0.025", 25], ["+Inf", 25]] as const) s.append("component_processing_duration_seconds_bucket", { component_id: id, le }, t, i * n);
-      s.append("up", { job: "flowctl-component", instance: id }, t, id === "sink-2" && i % 2 === 0 ? 0 : 1);
+      for (const [le, n] of [["0.01", 0], ["0.025", 25], ["+Inf", 25]] as const) s.append("component_processing_duration_seconds_bucket", { component_id: id, le, pipeline: "p" }, t, i * n);
+      s.append("up", { job: "flowctl-component", instance: id, pipeline: "p" }, t, id === "sink-2" && i % 2 === 0 ? 0 : 1);
     }
     const edge = { pipeline: "p", from: "gen", to: "sink", job: "flowctl-engine", instance: "engine" };
     s.append("flowctl_edge_events_total", edge, t, i * 50);
@@ -39,6 +39,8 @@ function recordedStore(): SeriesStore {
     s.append("flowctl_edge_queue_capacity", edge, t, 100);
     s.append("flowctl_component_up", { pipeline: "p", component_id: "sink-2" }, t, 1);
     s.append("nodejs_heap_size_total_bytes", {}, t, 1e6);
+    // Another pipeline's component with the same id must not leak into this window.
+    s.append("component_busy_seconds_total", { component_id: "sink-1", instance: "sink-1", job: "flowctl-component", pipeline: "other" }, t, 0);
   }
   return s;
 }

@@ -72,19 +72,21 @@ export async function collectMetricWindow(query: MetricsQuery, topology: WindowT
   const resolve = instanceResolver(topology);
   const pipe = { pipeline: topology.pipeline };
   const q = (e: Expr) => query.instant(e, at, { signal: opts.signal });
-  const sumRate = (name: string, matchers = {}): Expr => ({ kind: "sum", by: ["component_id"], expr: { kind: "rate", name, matchers, windowMs: w } });
+  // Component series carry the `pipeline` target label (scraper and file_sd), so a Prometheus
+  // scraping several pipelines does not mix up components that share an id.
+  const sumRate = (name: string): Expr => ({ kind: "sum", by: ["component_id"], expr: { kind: "rate", name, matchers: pipe, windowMs: w } });
   const edgeSum = (expr: Expr): Expr => ({ kind: "sum", by: ["from", "to"], expr });
 
   const [received, processed, emitted, errors, busy, idle, bp, buckets, up, compUp, eRate, eBlocked, eDepth, eCap, eAvg, eDropped] = await Promise.all([
     q(sumRate("component_events_received_total")),
     q(sumRate("component_events_processed_total")),
     q(sumRate("component_events_emitted_total")),
-    q({ kind: "sum", by: ["component_id"], expr: { kind: "increase", name: "component_errors_total", windowMs: w } }),
+    q({ kind: "sum", by: ["component_id"], expr: { kind: "increase", name: "component_errors_total", matchers: pipe, windowMs: w } }),
     q(sumRate("component_busy_seconds_total")),
     q(sumRate("component_idle_seconds_total")),
     q(sumRate("component_backpressured_seconds_total")),
-    q({ kind: "sum", by: ["component_id", "le"], expr: { kind: "rate", name: "component_processing_duration_seconds_bucket", windowMs: w } }),
-    q({ kind: "avg_over_time", name: "up", matchers: { job: "flowctl-component" }, windowMs: w }),
+    q({ kind: "sum", by: ["component_id", "le"], expr: { kind: "rate", name: "component_processing_duration_seconds_bucket", matchers: pipe, windowMs: w } }),
+    q({ kind: "avg_over_time", name: "up", matchers: { ...pipe, job: "flowctl-component" }, windowMs: w }),
     q({ kind: "selector", name: "flowctl_component_up", matchers: pipe }),
     q(edgeSum({ kind: "rate", name: "flowctl_edge_events_total", matchers: pipe, windowMs: w })),
     q(edgeSum({ kind: "rate", name: "flowctl_edge_blocked_seconds_total", matchers: pipe, windowMs: w })),

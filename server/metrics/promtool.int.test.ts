@@ -44,8 +44,6 @@ describe.skipIf(!available)("promtool check metrics", () => {
     for (const n of ["flowctl_registered_components", "flowctl_edge_blocked_seconds_total", "flowctl_component_up", "flowctl_engine_process_cpu_seconds_total"]) expect(names).toContain(n);
   });
 
-  // Fails while server/sdk/metrics.ts keeps prom-client's three `nodejs_active_*_total` gauges:
-  // the fix is to drop them after collectDefaultMetrics, as createEngineMetrics does.
   it("accepts an SDK component's registry", async () => {
     const m = new ComponentMetrics({ componentId: "sink-1", role: "sink" });
     m.eventsProcessed = 10;
