@@ -130,6 +130,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
       batchSize: Math.min(c.batch?.size ?? 100, Math.max(1, c.queue.capacity)),
       lingerMs: opts.router?.lingerMs ?? 1,
       ...(c.role === "source" ? { params: sourceParams(c) } : {}),
+      ...(c.role === "sink" && c.inputEventTypes.length > 0 ? { acceptTypes: c.inputEventTypes } : {}),
     })),
     edges: dag.edges,
     statsIntervalMs: opts.router?.statsIntervalMs ?? 250,
@@ -168,7 +169,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
       record: (type, componentId, message, data) => emit(type, componentId, message, data ?? null),
       instanceUp: (inst: SupervisedInstance) => {
         metrics.componentUp.set({ pipeline: pipeline.name, component_id: inst.instanceId }, 1);
-        router.send({ type: "instanceUp", instanceId: inst.instanceId, endpoint: inst.endpoint!, wire: inst.wire! });
+        router.send({ type: "instanceUp", instanceId: inst.instanceId, endpoint: inst.endpoint!, wire: inst.wire!, inputEventTypes: inst.inputEventTypes });
       },
       instanceDown: (inst, permanent) => {
         metrics.componentUp.set({ pipeline: pipeline.name, component_id: inst.instanceId }, 0);
@@ -353,7 +354,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
 }
 
 function stripSummary(c: RunSummary["components"][number]) {
-  const { id: _id, role: _role, instances: _instances, queueDepth: _queueDepth, ...metrics } = c;
+  const { id: _id, role: _role, instances: _instances, queueDepth: _queueDepth, filtered: _filtered, ...metrics } = c;
   return metrics;
 }
 

@@ -83,6 +83,7 @@ export class RunStats {
         restarts: this.restarts.get(c.id) ?? 0,
         instances,
         queueDepth: depth.get(c.id) ?? 0,
+        filtered: n?.filtered ?? 0,
       };
     });
   }

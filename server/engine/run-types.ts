@@ -80,6 +80,8 @@ export interface ComponentSummary extends ComponentRunMetrics {
   instances: Record<string, { eventsIn: number; eventsOut: number }>;
   /** Events waiting on this component's input edges now (0 for sources). */
   queueDepth: number;
+  /** Sinks: events not offered because their type is not in the sink's input_event_types. */
+  filtered: number;
 }
 
 export interface RunSummary {

@@ -29,6 +29,8 @@ export interface SupervisedInstance {
   handle: ProcessHandle | undefined;
   endpoint: string | undefined;
   wire: Wire | undefined;
+  /** input_event_types the instance registered with. */
+  inputEventTypes: string[];
   ports: { port: number; healthPort: number; metricsPort: number } | undefined;
   restarts: number;
   attempt: number;
@@ -82,6 +84,7 @@ export class Supervisor {
           handle: undefined,
           endpoint: undefined,
           wire: undefined,
+          inputEventTypes: [],
           ports: undefined,
           restarts: 0,
           attempt: 0,
@@ -191,6 +194,7 @@ export class Supervisor {
       inst.runningSince = Date.now();
       inst.endpoint = normalizeEndpoint(reg.info.endpoint || `:${inst.ports!.port}`);
       inst.wire = reg.info.metadata[BATCH_WIRE_METADATA_KEY] === BATCH_WIRE_V1 ? "batch" : "event";
+      inst.inputEventTypes = reg.info.inputEventTypes ?? [];
       const announced = Number(reg.info.metadata[METRICS_PORT_METADATA_KEY]);
       if (Number.isInteger(announced) && announced > 0) inst.ports!.metricsPort = announced;
       this.opts.events.record("component.registered", inst.instanceId, `${inst.instanceId} registered at ${inst.endpoint} (${inst.wire} wire)`, {

@@ -22,6 +22,7 @@ export interface FixtureComponent {
   queue?: { capacity?: number; policy?: "block" | "drop_oldest" };
   restart_policy?: "no" | "on-failure" | "always" | "unless-stopped";
   partition_key?: string;
+  input_event_types?: string[];
 }
 
 export interface PipelineDescription {
@@ -46,6 +47,7 @@ function component(role: string, c: FixtureComponent, wire: string): Record<stri
   if (c.queue) out.queue = c.queue;
   if (c.restart_policy) out.restart_policy = c.restart_policy;
   if (c.partition_key) out.partition_key = c.partition_key;
+  if (c.input_event_types) out.input_event_types = c.input_event_types;
   return out;
 }
 

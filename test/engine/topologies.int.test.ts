@@ -140,6 +140,27 @@ describe.each(["event", "batch"] as const)("topologies on the %s wire", (wire) =
   });
 });
 
+describe("sink event-type filter (flowctl's input_event_types)", () => {
+  it("offers a sink only the event types it declares", async () => {
+    const dir = tempDir();
+    const wanted = path.join(dir, "wanted.count");
+    const other = path.join(dir, "other.count");
+    const { file } = writePipeline(dir, {
+      name: "type-filter",
+      sources: [{ id: "src", env: { EVENT_COUNT: 400 } }],
+      sinks: [
+        { id: "wanted", inputs: ["src"], input_event_types: ["fixture.event"], env: { COUNT_FILE: wanted } },
+        { id: "other", inputs: ["src"], input_event_types: ["something.else.v1"], env: { COUNT_FILE: other } },
+      ],
+    });
+    const summary = await run(file);
+    expect(summary.status).toBe("COMPLETED");
+    expect(readCount(wanted)).toBe(400);
+    expect(readCount(other)).toBe(0);
+    expect(summary.components.find((c) => c.id === "other")!.filtered).toBe(400);
+  });
+});
+
 describe("independent sub-graphs", () => {
   it("two unconnected pipelines in one file both complete", async () => {
     const dir = tempDir();

@@ -200,7 +200,13 @@ export function renderSummary(s: RunSummary): string {
     String(c.redelivered),
     String(c.dropped),
   ]);
-  const table = formatTable(["COMPONENT", "ROLE", "IN", "OUT", "ERRORS", "RESTARTS", "LOST", "REDELIVERED", "DROPPED"], rows);
+  const headers = ["COMPONENT", "ROLE", "IN", "OUT", "ERRORS", "RESTARTS", "LOST", "REDELIVERED", "DROPPED"];
+  // flowctl's per-sink type filter: only shown when it filtered something.
+  if (s.components.some((c) => c.filtered > 0)) {
+    headers.push("FILTERED");
+    rows.forEach((r, i) => r.push(String(s.components[i]!.filtered)));
+  }
+  const table = formatTable(headers, rows);
   const colour = s.status === "FAILED" ? pc.red : s.status === "COMPLETED" ? pc.green : pc.yellow;
   const lines = [
     pc.bold("Summary"),

@@ -23,6 +23,11 @@ export interface RouterNodeSpec {
   lingerMs: number;
   /** Sources: StreamRequest.params. */
   params?: Record<string, string>;
+  /**
+   * Sinks: only events whose `type` is listed are offered (flowctl's per-sink filter); YAML
+   * `input_event_types` here, else the types the sink registered with, else everything.
+   */
+  acceptTypes?: string[];
 }
 
 export interface RouterInit {
@@ -36,7 +41,7 @@ export interface RouterInit {
 
 export type HostToRouter =
   | RouterInit
-  | { type: "instanceUp"; instanceId: string; endpoint: string; wire: Wire }
+  | { type: "instanceUp"; instanceId: string; endpoint: string; wire: Wire; inputEventTypes: string[] }
   | { type: "instanceDown"; instanceId: string; permanent: boolean }
   /** Open the source streams (after every instance registered). */
   | { type: "start" }
@@ -63,6 +68,8 @@ export interface NodeStats {
   bytesIn: number;
   bytesOut: number;
   errors: number;
+  /** Events not offered because of the sink's event-type filter. */
+  filtered: number;
   lost: number;
   redelivered: number;
   /** Per instance: events delivered to it (acked). */

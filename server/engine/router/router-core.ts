@@ -18,6 +18,7 @@ import {
 import type { HostToRouter, NodeStats, RouterInit, RouterToHost, Wire } from "./protocol";
 import { NodeRt, type InstanceSlot } from "./router-node";
 
+const TYPE_FIELD: PartitionField = { kind: "type" };
 const RECONNECT_MIN_MS = 100;
 const RECONNECT_MAX_MS = 2_000;
 /** Consecutive failed streams (no event moved in between) to a live instance before the run fails. */
@@ -47,6 +48,7 @@ export class RouterCore implements LinkHost {
       if (!a || !b) throw new Error(`router: edge ${from} → ${to} names an unknown node`);
       const q = new EdgeQueue(from, to, b.spec.capacity, b.spec.policy);
       a.outEdges.push(q);
+      a.outTargets.push(b);
       b.inEdges.push(q);
       a.downstream.push(b);
       b.upstream.push(a);
@@ -61,7 +63,7 @@ export class RouterCore implements LinkHost {
       case "init":
         return;
       case "instanceUp":
-        return this.instanceUp(msg.instanceId, msg.endpoint, msg.wire);
+        return this.instanceUp(msg.instanceId, msg.endpoint, msg.wire, msg.inputEventTypes);
       case "instanceDown":
         return this.instanceDown(msg.instanceId, msg.permanent);
       case "start":
@@ -75,10 +77,12 @@ export class RouterCore implements LinkHost {
 
   // ---- host messages -------------------------------------------------------------------------
 
-  private instanceUp(instanceId: string, endpoint: string, wire: Wire): void {
+  private instanceUp(instanceId: string, endpoint: string, wire: Wire, inputEventTypes: string[]): void {
     const entry = this.bySlot.get(instanceId);
     if (!entry) return;
     const { node, slot } = entry;
+    // flowctl filters a sink by the types it registered with when the YAML names none.
+    if (node.spec.role === "sink" && !node.accept && inputEventTypes.length > 0) node.accept = new Set(inputEventTypes);
     slot.endpoint = endpoint;
     slot.processDown = false;
     slot.gone = false;
@@ -184,7 +188,20 @@ export class RouterCore implements LinkHost {
     for (let i = 0; i < events.length; i++) bytes += events[i]!.length;
     node.stats.eventsOut += events.length;
     node.stats.bytesOut += bytes;
-    for (const q of node.outEdges) for (let i = 0; i < events.length; i++) q.push(events[i]!);
+    for (let e = 0; e < node.outEdges.length; e++) {
+      const q = node.outEdges[e]!;
+      const accept = node.outTargets[e]!.accept;
+      if (!accept) {
+        for (let i = 0; i < events.length; i++) q.push(events[i]!);
+        continue;
+      }
+      // Only the type header is read (the payload is skipped), and only for filtered sinks.
+      for (let i = 0; i < events.length; i++) {
+        const ev = events[i]!;
+        if (accept.has(readEventKey(ev, TYPE_FIELD).toString("utf8"))) q.push(ev);
+        else node.outTargets[e]!.stats.filtered++;
+      }
+    }
     for (const d of node.downstream) this.dispatch(d);
     if (this.init.debug && this.outputBlocked(node.id)) {
       const now = performance.now();

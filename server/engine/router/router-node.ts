@@ -41,7 +41,11 @@ export class NodeRt {
   lingerExpired = false;
   lastDebugAt = 0;
   lastBlockedLogAt = 0;
-  stats = { eventsIn: 0, eventsOut: 0, bytesIn: 0, bytesOut: 0, errors: 0, lost: 0, redelivered: 0 };
+  stats = { eventsIn: 0, eventsOut: 0, bytesIn: 0, bytesOut: 0, errors: 0, filtered: 0, lost: 0, redelivered: 0 };
+  /** The downstream node of each out-edge (same order as outEdges). */
+  readonly outTargets: NodeRt[] = [];
+  /** Sink event-type filter; undefined = accept every event. */
+  accept: Set<string> | undefined;
 
   constructor(readonly spec: RouterNodeSpec) {
     this.slots = spec.instances.map((instanceId, index) => ({
@@ -57,6 +61,7 @@ export class NodeRt {
       progressAtLastFailure: 0,
     }));
     this.partition = spec.partitionKey && spec.instances.length > 1 ? parsePartitionKey(spec.partitionKey) : undefined;
+    if (spec.role === "sink" && spec.acceptTypes && spec.acceptTypes.length > 0) this.accept = new Set(spec.acceptTypes);
   }
 
   get id(): string {
