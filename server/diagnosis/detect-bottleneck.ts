@@ -12,7 +12,23 @@ import { fitLine } from "./linear-fit";
 
 export type RootCause =
   | { kind: "component"; component: ComponentWindow; load: ComponentLoad; from: string[] }
-  | { kind: "edge"; edge: EdgeWindow; from: string[] };
+  | { kind: "edge"; edge: EdgeWindow; from: string[]; undelivered?: { emitted: number } };
+
+/**
+ * Edges whose sender emits (≥ 1 event/s by its own count) while the edge delivers under 1 % of it
+ * and its queue is not filling: events are lost between the two (transport failure), which no
+ * back-pressure reading would reveal.
+ */
+export function findUndeliveredEdges(components: readonly ComponentWindow[], edges: readonly EdgeWindow[], t: Thresholds): Array<{ edge: EdgeWindow; emitted: number }> {
+  const out: Array<{ edge: EdgeWindow; emitted: number }> = [];
+  for (const e of edges) {
+    const sender = components.find((c) => c.id === e.from);
+    const emitted = sender?.outRate ?? null;
+    if (emitted === null || emitted < 1 || e.rate === null) continue;
+    if (e.rate <= emitted * 0.01 && (e.avgFill ?? 0) < t.fullQueueFill && !isQueueGrowing(e, t.minFitR2)) out.push({ edge: e, emitted });
+  }
+  return out;
+}
 
 type Thresholds = Required<DiagnosisOptions>;
 
@@ -42,6 +58,8 @@ export function findRootCause(
   loads: ReadonlyMap<string, ComponentLoad>,
   t: Thresholds,
 ): RootCause | undefined {
+  const undelivered = findUndeliveredEdges(components, edges, t).sort((a, b) => b.emitted - a.emitted)[0];
+  if (undelivered) return { kind: "edge", edge: undelivered.edge, from: [undelivered.edge.from], undelivered: { emitted: undelivered.emitted } };
   const byId = new Map(components.map((c) => [c.id, c]));
   const starts = components.filter((c) => (loads.get(c.id)?.backpressured ?? 0) > t.backpressureThreshold).map((c) => c.id);
   // Senders of full queues count as back-pressured even without blocked-time data.

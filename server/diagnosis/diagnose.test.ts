@@ -34,6 +34,7 @@ describe("diagnose on recorded metric windows", () => {
         "rate-limited-healthy",
         "unthrottled-source-keeps-up",
         "under-read-slow-sink",
+        "undelivered-edge",
       ].sort(),
     );
   });

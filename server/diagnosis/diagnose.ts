@@ -101,6 +101,24 @@ function describeRootCause(root: RootCause, w: MetricWindow, loads: ReadonlyMap<
   }
   const e = root.edge;
   const recv = loads.get(e.to);
+  if (root.undelivered) {
+    return {
+      kind: "edge",
+      component: null,
+      edge: { from: e.from, to: e.to },
+      reason: `the edge ${e.from} → ${e.to} delivers nothing: ${e.from} emits ${rate(root.undelivered.emitted)} but ${rate(e.rate)} arrive, and its queue is not filling — events are lost in transport`,
+      evidence: [
+        `${e.from} emitted ${rate(root.undelivered.emitted)} (its own count)`,
+        `${e.from} → ${e.to} delivered ${rate(e.rate)}; queue ${e.queueDepth ?? "?"}/${e.queueCapacity ?? "?"}`,
+        `${e.to} busy ${recv?.busy == null ? "n/a" : pct(recv.busy)}`,
+      ],
+      recommendations: [
+        `check the engine log and ${e.from}'s log for gRPC errors (message size limits: an event or batch over 4 MiB is refused)`,
+        "reduce event size, or lower the batch size so a batch stays under the gRPC message limit",
+        `raise the edge's queue capacity only after delivery works: nothing is queued on ${e.from} → ${e.to} now`,
+      ],
+    };
+  }
   return {
     kind: "edge",
     component: null,
