@@ -18,12 +18,13 @@ import { cliContext, parseFlags } from "../context";
 import { formatTable } from "../output";
 import { DEFAULT_PIPELINE_FILE, loadPipelineFile } from "../pipeline-file";
 
-const duration = (flag: string) =>
+/** A duration flag (`500ms`, `30s`, `2m`); parseFlags prefixes the flag name to the message. */
+const duration = () =>
   z
     .string()
     .transform((s, ctx) => {
       const ms = parseDuration(s);
-      if (ms === undefined) ctx.addIssue({ code: "custom", message: `invalid duration ${JSON.stringify(s)} (use e.g. 500ms, 30s, 2m) for ${flag}` });
+      if (ms === undefined) ctx.addIssue({ code: "custom", message: `invalid duration ${JSON.stringify(s)} (use e.g. 500ms, 30s, 2m)` });
       return ms ?? 0;
     });
 
@@ -35,11 +36,11 @@ export const runFlagsSchema = z.object({
   persistence: z.boolean().default(true),
   logDir: z.string().min(1).optional(),
   showStatus: z.boolean().default(false),
-  statusInterval: duration("--status-interval").default(5_000),
-  heartbeatTtl: duration("--heartbeat-ttl").default(30_000),
-  for: duration("--for").optional(),
-  registrationTimeout: duration("--registration-timeout").default(30_000),
-  gracePeriod: duration("--grace-period").default(10_000),
+  statusInterval: duration().default(5_000),
+  heartbeatTtl: duration().default(30_000),
+  for: duration().optional(),
+  registrationTimeout: duration().default(30_000),
+  gracePeriod: duration().default(10_000),
   componentLogs: z.boolean().default(true),
 });
 export type RunFlags = z.output<typeof runFlagsSchema>;
