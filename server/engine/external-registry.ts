@@ -5,7 +5,8 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import { OperationalError } from "../core/errors";
-import type { ComponentInfo, RegisteredComponent } from "../core/registry";
+import { COMPONENT_KINDS, HEALTH_STATUSES, type ComponentInfo, type RegisteredComponent } from "../core/registry";
+import { z } from "zod";
 import { services } from "../wire/protos";
 
 /** What the supervisor needs from a registry. */
@@ -18,16 +19,35 @@ export interface RegistrationPort {
 
 const POLL_MS = 200;
 
-interface WireStatus {
-  component?: { id: string; name: string; description: string; version: string; type: string; inputEventTypes: string[]; outputEventTypes: string[]; endpoint: string; metadata: Record<string, string> };
-  status: string;
-  registeredAt?: { seconds: number; nanos: number };
-  lastHeartbeat?: { seconds: number; nanos: number };
-  metrics: Record<string, string>;
-}
+const timestampSchema = z.object({ seconds: z.coerce.number(), nanos: z.number() });
 
-function toDate(t: { seconds: number; nanos: number } | undefined): Date {
-  return t ? new Date(Number(t.seconds) * 1000 + Math.floor(t.nanos / 1e6)) : new Date(0);
+/** ListComponentsResponse as proto-loader delivers it (camelCase, enums as names, defaults on). */
+const listResponseSchema = z.object({
+  components: z.array(
+    z.object({
+      component: z
+        .object({
+          id: z.string(),
+          name: z.string(),
+          description: z.string(),
+          version: z.string(),
+          type: z.string().transform((t) => t.replace(/^COMPONENT_TYPE_/, "")).pipe(z.enum(COMPONENT_KINDS)),
+          inputEventTypes: z.array(z.string()),
+          outputEventTypes: z.array(z.string()),
+          endpoint: z.string(),
+          metadata: z.record(z.string(), z.string()),
+        })
+        .nullish(),
+      status: z.string().transform((t) => t.replace(/^HEALTH_STATUS_/, "")).pipe(z.enum(HEALTH_STATUSES)),
+      registeredAt: timestampSchema.nullish(),
+      lastHeartbeat: timestampSchema.nullish(),
+      metrics: z.record(z.string(), z.string()),
+    }),
+  ),
+});
+
+function toDate(t: { seconds: number; nanos: number } | null | undefined): Date {
+  return t ? new Date(t.seconds * 1000 + Math.floor(t.nanos / 1e6)) : new Date(0);
 }
 
 export class ExternalRegistry implements RegistrationPort {
@@ -43,24 +63,17 @@ export class ExternalRegistry implements RegistrationPort {
 
   private list(): Promise<RegisteredComponent[]> {
     return new Promise((resolve, reject) => {
-      this.client.ListComponents({ typeFilter: "COMPONENT_TYPE_UNSPECIFIED", includeUnhealthy: true }, this.metadata, { deadline: Date.now() + 5_000 }, (err: grpc.ServiceError | null, res: { components: WireStatus[] }) => {
+      this.client.ListComponents({ typeFilter: "COMPONENT_TYPE_UNSPECIFIED", includeUnhealthy: true }, this.metadata, { deadline: Date.now() + 5_000 }, (err: grpc.ServiceError | null, res: unknown) => {
         if (err) return reject(new OperationalError(`external control plane ${this.endpoint}: ${err.details || err.message}`, { cause: err }));
-        resolve(
-          res.components
-            .filter((c) => c.component)
-            .map((c) => {
-              const info = c.component!;
-              const component: ComponentInfo = { ...info, type: info.type.replace(/^COMPONENT_TYPE_/, "") as ComponentInfo["type"] };
-              return {
-                serviceId: info.id,
-                info: component,
-                status: c.status.replace(/^HEALTH_STATUS_/, "") as RegisteredComponent["status"],
-                registeredAt: toDate(c.registeredAt),
-                lastHeartbeat: toDate(c.lastHeartbeat),
-                metrics: c.metrics,
-              };
-            }),
-        );
+        const parsed = listResponseSchema.safeParse(res);
+        if (!parsed.success) return reject(new OperationalError(`external control plane ${this.endpoint}: unexpected ListComponents response (${parsed.error.issues[0]?.message ?? "invalid"})`, { retryable: false }));
+        const out: RegisteredComponent[] = [];
+        for (const c of parsed.data.components) {
+          if (!c.component) continue;
+          const info: ComponentInfo = c.component;
+          out.push({ serviceId: info.id, info, status: c.status, registeredAt: toDate(c.registeredAt), lastHeartbeat: toDate(c.lastHeartbeat), metrics: c.metrics });
+        }
+        resolve(out);
       });
     });
   }
