@@ -76,6 +76,7 @@ const envSchema = z.object({
   PARTITION_COUNT: positiveInt.optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], { message: "must be debug, info, warn or error" }).optional(),
   LOG_FORMAT: z.enum(["text", "json"], { message: "must be text or json" }).optional(),
+  FLOWCTL_WIRE: z.enum(["batch", "event"], { message: "must be batch or event" }).default("batch"),
 });
 
 /** Validated runtime configuration of one component process. */
@@ -87,6 +88,11 @@ export interface CompiledRuntimeConfig {
   heartbeatIntervalMs: number;
   /** FLOWCTL_TOKEN: sent as `authorization: Bearer …` to a control plane that requires it. */
   controlPlaneToken: string | undefined;
+  /**
+   * FLOWCTL_WIRE: `batch` (default) offers the batched wire at registration; `event` hides it so
+   * engines use the per-event flowctl.v1 wire (benchmarks compare the two, and it eases debugging).
+   */
+  offerBatchWire: boolean;
   runId: string | undefined;
   listen: ListenAddress;
   /** HTTP /health, /ready, /live. @default 8088 */
@@ -133,6 +139,7 @@ export function compileRuntimeConfig(env: Record<string, string | undefined>, na
     // prefer the _MS variant and parse the other as a duration.
     heartbeatIntervalMs: e.FLOWCTL_HEARTBEAT_INTERVAL_MS ?? e.FLOWCTL_HEARTBEAT_INTERVAL ?? 10_000,
     controlPlaneToken: e.FLOWCTL_TOKEN,
+    offerBatchWire: e.FLOWCTL_WIRE === "batch",
     runId: e.FLOWCTL_RUN_ID,
     listen: e.PORT,
     healthPort: e.HEALTH_PORT ?? 8088,

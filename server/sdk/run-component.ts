@@ -87,7 +87,8 @@ export async function startComponent(def: ComponentDefinition, opts: StartCompon
   let healthPort = config.healthPort;
 
   const info = (): ComponentInfoObject => {
-    const metadata: Record<string, string> = { [BATCH_WIRE_METADATA_KEY]: BATCH_WIRE_V1, health_port: String(healthPort), sdk: "flowctl-ts" };
+    const metadata: Record<string, string> = { health_port: String(healthPort), sdk: "flowctl-ts" };
+    if (config.offerBatchWire) metadata[BATCH_WIRE_METADATA_KEY] = BATCH_WIRE_V1;
     if (metricsPort !== undefined) metadata[METRICS_PORT_METADATA_KEY] = String(metricsPort);
     if (config.partition) Object.assign(metadata, { partition_id: String(config.partition.id), partition_count: String(config.partition.count) });
     const host = config.listen.host === "0.0.0.0" || config.listen.host === "::" ? "127.0.0.1" : config.listen.host;

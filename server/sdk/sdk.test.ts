@@ -56,6 +56,12 @@ describe("compileRuntimeConfig", () => {
     expect(compileRuntimeConfig({ ENABLE_METRICS: "false" }, "x").metricsPort).toBeUndefined();
   });
 
+  it("offers the batched wire unless FLOWCTL_WIRE=event", () => {
+    expect(compileRuntimeConfig({}, "x").offerBatchWire).toBe(true);
+    expect(compileRuntimeConfig({ FLOWCTL_WIRE: "event" }, "x").offerBatchWire).toBe(false);
+    expect(() => compileRuntimeConfig({ FLOWCTL_WIRE: "grpc" }, "x")).toThrow(/FLOWCTL_WIRE: must be batch or event/);
+  });
+
   it("names the variable on bad input", () => {
     expect(() => compileRuntimeConfig({ PORT: "abc" }, "x")).toThrow(/PORT: expected :port/);
     expect(() => compileRuntimeConfig({ METRICS_PORT: "70000" }, "x")).toThrow(/METRICS_PORT: must be ≤ 65535/);
