@@ -38,6 +38,9 @@ const TERMINAL: Record<"completed" | "failed" | "stopped", RunStatus> = { comple
 export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> {
   const logger = opts.logger ?? silentLogger;
   const pipeline = opts.pipeline;
+  if (pipeline.driver !== "process" && pipeline.driver !== "local") {
+    throw new FlowError("FAILED_PRECONDITION", `spec.driver: ${pipeline.driver} is not available in this engine; use driver: process (components run as local processes)`);
+  }
   const cwd = opts.file ? path.dirname(path.resolve(opts.file)) : path.resolve(opts.cwd ?? process.cwd());
   const logDir = path.resolve(opts.logDir ?? path.join(process.cwd(), ".flowctl", "logs"));
   const gracePeriodMs = opts.gracePeriodMs ?? 10_000;
