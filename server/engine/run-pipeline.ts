@@ -88,25 +88,33 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
       return true;
     },
   };
-  if (cp.mode === "embedded") {
-    embeddedRegistry = opts.registry ?? new ComponentRegistry({ heartbeatTtlMs: cp.heartbeatTtlMs ?? 30_000 });
-    controlPlane = await startControlPlane({
-      address: cp.address ?? "127.0.0.1",
-      port: cp.port ?? 0,
-      registry: embeddedRegistry,
-      ...(cp.token ? { token: cp.token } : {}),
-      ...(store ? { store, restoreRegistry: false } : {}),
-      // Expire missed heartbeats within a fraction of the TTL, so health changes show promptly.
-      janitorIntervalMs: Math.min(10_000, Math.max(250, Math.floor((cp.heartbeatTtlMs ?? 30_000) / 3))),
-      runController,
-      logger,
-    });
-    registration = embeddedRegistry;
-    controlPlaneEndpoint = controlPlane.endpoint;
-  } else {
-    registration = new ExternalRegistry(cp.endpoint, cp.token);
-    controlPlaneEndpoint = cp.endpoint;
+  try {
+    if (cp.mode === "embedded") {
+      embeddedRegistry = opts.registry ?? new ComponentRegistry({ heartbeatTtlMs: cp.heartbeatTtlMs ?? 30_000 });
+      controlPlane = await startControlPlane({
+        address: cp.address ?? "127.0.0.1",
+        port: cp.port ?? 0,
+        registry: embeddedRegistry,
+        ...(cp.token ? { token: cp.token } : {}),
+        ...(store ? { store, restoreRegistry: false } : {}),
+        // Expire missed heartbeats within a fraction of the TTL, so health changes show promptly.
+        janitorIntervalMs: Math.min(10_000, Math.max(250, Math.floor((cp.heartbeatTtlMs ?? 30_000) / 3))),
+        runController,
+        logger,
+      });
+      registration = embeddedRegistry;
+      controlPlaneEndpoint = controlPlane.endpoint;
+    } else {
+      registration = new ExternalRegistry(cp.endpoint, cp.token);
+      controlPlaneEndpoint = cp.endpoint;
+    }
+  } catch (err) {
+    // Nothing started yet: the run ends FAILED right here, and the caller gets the error.
+    const reason = toFlowError(err).message;
+    await store?.runs.update(runId, { status: "FAILED", error: reason }).catch((e: unknown) => logger.error("run record not updated", { runId, error: String(e) }));
+    throw err;
   }
+  const instanceIds = new Set<string>();
   const unsubscribeRegistry = embeddedRegistry?.subscribe((ch) => {
     const reg = embeddedRegistry!;
     metrics.registeredComponents.set(reg.list({ includeUnhealthy: true }).length);
@@ -114,7 +122,8 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
     if (ch.type === "status" && instanceIds.has(ch.component.info.id)) {
       const healthy = ch.component.status === "HEALTHY";
       metrics.componentUp.set({ pipeline: pipeline.name, component_id: ch.component.info.id }, healthy ? 1 : 0);
-      emit(healthy ? "component.healthy" : "component.unhealthy", ch.component.info.id, `${ch.component.info.id} is ${ch.component.status}`, { previous: ch.previous, status: ch.component.status });
+      // STOPPING is a component announcing its own shutdown, not a health problem.
+      if (ch.component.status !== "STOPPING") emit(healthy ? "component.healthy" : "component.unhealthy", ch.component.info.id, `${ch.component.info.id} is ${ch.component.status}`, { previous: ch.previous, status: ch.component.status });
     }
   });
 
@@ -153,7 +162,6 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
   });
 
   // ---- supervisor --------------------------------------------------------------------------------
-  const instanceIds = new Set<string>();
   const forceAbort = new AbortController();
   const lifetime = new AbortController();
   const supervisor = new Supervisor({

@@ -4,6 +4,7 @@
  * and the run record / RunEvents in the store.
  */
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import * as grpc from "@grpc/grpc-js";
@@ -131,6 +132,25 @@ describe("engine contracts", () => {
     runs.push(handle);
     expect((await handle.done).status).toBe("COMPLETED");
     expect(JSON.parse(fs.readFileSync(paramsFile, "utf8"))).toEqual({ start_ledger: "1000000", end_ledger: "1001000" });
+  });
+
+  it("a control plane that cannot listen fails the run before anything starts", async () => {
+    const dir = tempDir();
+    const store = await openStore({ databaseUrl: `file:${path.join(dir, "flowctl.db")}` });
+    stores.push(store);
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", () => resolve()));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const { file } = writePipeline(dir, { name: "busy-port", sources: [{ id: "src", env: { EVENT_COUNT: 1 } }], sinks: [{ id: "sink", inputs: ["src"] }] });
+      await expect(startRun(file, { store, controlPlane: { mode: "embedded", port } })).rejects.toThrow(new RegExp(`control plane cannot listen on 127.0.0.1:${port}`));
+      const [record] = await store.runs.list({ pipelineName: "busy-port" });
+      expect(record).toMatchObject({ status: "FAILED" });
+      expect(record!.error).toContain(String(port));
+      expect(fs.existsSync(path.join(dir, ".flowctl", "logs"))).toBe(false);
+    } finally {
+      await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    }
   });
 
   it("runs against an external control plane (--use-external-control-plane)", async () => {
