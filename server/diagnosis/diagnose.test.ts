@@ -106,6 +106,18 @@ describe("diagnose on recorded metric windows", () => {
     expect(r.findings.some((f) => f.code === "COMPONENT_DOWN")).toBe(false);
   });
 
+  it("calls a component that takes nothing while its queue is full stalled, and says to check it", () => {
+    const w = structuredClone(fixtures["foreign-slow-sink"]!.window);
+    const sink = w.components.find((c) => c.id === "legacy-db")!;
+    sink.inRate = 0;
+    sink.metricsAvailability = 0;
+    const r = diagnose(w);
+    expect(r.bottleneck).toMatchObject({ component: "legacy-db" });
+    expect(r.bottleneck!.reason).toMatch(/stalled/);
+    expect(r.bottleneck!.recommendations[0]).toMatch(/check legacy-db's log/);
+    expect(r.findings.find((f) => f.code === "METRICS_UNAVAILABLE")?.message).toMatch(/did not answer/);
+  });
+
   it("predicts time-to-full from a well-fitting queue growth trend", () => {
     const r = diagnose(fixtures["queue-filling"]!.window);
     const f = r.findings.find((x) => x.code === "QUEUE_FILLING");

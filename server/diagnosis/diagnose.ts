@@ -88,15 +88,20 @@ function describeRootCause(root: RootCause, w: MetricWindow, loads: ReadonlyMap<
       if (sl?.busy != null) evidence.push(`sibling ${s} busy ${pct(sl.busy)} (not the limit)`);
     }
     const processorChain = c.role === "processor" && w.edges.some((e) => (e.to === c.id || e.from === c.id) && w.components.find((x) => x.id === (e.to === c.id ? e.from : e.to))?.role === "processor");
+    const stalled = (c.inRate ?? c.outRate ?? 1) < 0.01 && (l.inputFill ?? 0) > 0.5;
+    if (stalled) evidence.unshift(`${c.id} took no events in the window while its input queue is full: it is stalled, not slow`);
+    const recs = componentRecommendations(c, { processorChain });
     return {
       kind: "component",
       component: c.id,
       edge: null,
-      reason: waiting.length
+      reason: stalled
+        ? `${c.id} (${c.role}) is the bottleneck: it is stalled — no events taken in the window while ${root.from.join(", ")} ${root.from.length > 1 ? "wait" : "waits"} on its full queue`
+        : waiting.length
         ? `${c.id} (${c.role}) is the bottleneck: it is busy ${pct(l.busy ?? 0)} of the time while ${waiting.join(", ")} ${waiting.length > 1 ? "are" : "is"} back-pressured waiting on it`
         : `${c.id} (${c.role}) is the bottleneck: it is busy ${pct(l.busy ?? 0)} of the time and falling behind (its input queue keeps growing)`,
       evidence,
-      recommendations: componentRecommendations(c, { processorChain }),
+      recommendations: stalled ? [`check ${c.id}'s log and health: it accepted nothing (deadlock, a hung write, a lost connection)`, ...recs] : recs,
     };
   }
   const e = root.edge;
@@ -143,7 +148,10 @@ function componentFindings(w: MetricWindow, loads: ReadonlyMap<string, Component
         severity: "warning",
         code: "METRICS_UNAVAILABLE",
         component: c.id,
-        message: `${c.id}'s /metrics answered ${pct(c.metricsAvailability)} of scrapes in the window (a handler blocking the event loop?); its load is inferred from edge metrics`,
+        message:
+          c.metricsAvailability === 0
+            ? `${c.id}'s /metrics did not answer in the window (a component without the SDK, or an event loop blocked by CPU work); its load is inferred from edge metrics`
+            : `${c.id}'s /metrics answered ${pct(c.metricsAvailability)} of scrapes in the window (a handler blocking the event loop?); its load is inferred from edge metrics`,
       });
     }
     if (l.backpressured > t.backpressureThreshold && c.id !== b?.component) {

@@ -1,5 +1,6 @@
 /**
- * End-to-end `flowctl diagnose --json` on real pipelines built from the built-ins: real component
+ * End-to-end `flowctl diagnose --json` on real pipelines built from the built-ins (and one foreign,
+ * non-SDK sink from test/fixtures): real component
  * processes, the real engine and router, real scraping. Each test asserts the component the JSON
  * names (or null for the healthy pipeline), then diagnoses the same run again by id from the store.
  * Scenarios run one after another: CPU contention between them would blur the numbers.
@@ -145,6 +146,19 @@ describe("flowctl diagnose --json on real pipelines", () => {
     // The source really ran at its limit: healthy, not idle for lack of data.
     expect(gen.outRate).toBeGreaterThan(50);
     expect(report.findings.some((f) => f.code === "KEEPS_UP")).toBe(true);
+  });
+
+  it("names a foreign (non-SDK) sink that stalls, from the engine's edge metrics alone", async () => {
+    const fixture = path.resolve(path.dirname(BIN), "../test/fixtures/foreign-components/component.mjs");
+    const file = writePipeline("foreign-stalled-sink", {
+      sources: [unlimitedSource],
+      sinks: [{ id: "legacy", command: [process.execPath, fixture], inputs: ["gen"], env: { ROLE: "sink", STALL: "1" } }],
+    });
+    const { report } = await diagnoseFile(file);
+    expect(report.bottleneck).toMatchObject({ kind: "component", component: "legacy" });
+    expect(report.bottleneck!.evidence.join("\n")).toMatch(/inferred from its full input queue/);
+    const legacy = report.components.find((c) => c.id === "legacy")!;
+    expect(legacy.p50Ms).toBeNull();
   });
 
   it("rejects bad flags naming the flag", async () => {
