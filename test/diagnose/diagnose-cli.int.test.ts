@@ -1,8 +1,8 @@
 /**
  * End-to-end `flowctl diagnose --json` on real pipelines built from the built-ins (and one foreign,
- * non-SDK sink from test/fixtures): real component
- * processes, the real engine and router, real scraping. Each test asserts the component the JSON
- * names (or null for the healthy pipeline), then diagnoses the same run again by id from the store.
+ * non-SDK sink from test/fixtures): real component processes, the real engine and router, real
+ * scraping. Each test asserts the component the JSON names (or null for the healthy pipeline); the
+ * first also diagnoses the same run again by id from the store.
  * Scenarios run one after another: CPU contention between them would blur the numbers.
  */
 import { spawn, type ChildProcess } from "node:child_process";
