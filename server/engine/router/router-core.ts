@@ -10,6 +10,7 @@ import {
   BatchSourceLink,
   DownLink,
   EventDownLink,
+  EventSinkLink,
   EventSourceLink,
   SourceLink,
   type Link,
@@ -162,9 +163,8 @@ export class RouterCore implements LinkHost {
         ? new BatchSourceLink(node.id, slot.instanceId, endpoint, this, params)
         : new EventSourceLink(node.id, slot.instanceId, endpoint, this, params);
     }
-    return wire === "batch"
-      ? new BatchDownLink(node.id, slot.instanceId, endpoint, this, role)
-      : new EventDownLink(node.id, slot.instanceId, endpoint, this, role);
+    if (wire === "batch") return new BatchDownLink(node.id, slot.instanceId, endpoint, this, role);
+    return role === "sink" ? new EventSinkLink(node.id, slot.instanceId, endpoint, this) : new EventDownLink(node.id, slot.instanceId, endpoint, this);
   }
 
   private connect(node: NodeRt, slot: InstanceSlot): void {

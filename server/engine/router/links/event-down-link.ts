@@ -1,20 +1,16 @@
 import * as grpc from "@grpc/grpc-js";
-import {
-  identityDeserialize,
-  identitySerialize,
-  readConsumeResponse,
-} from "../../../wire/relay-codec";
+import { identityDeserialize, identitySerialize } from "../../../wire/relay-codec";
 import { DownLink, MAX_PENDING_WRITES, MAX_UNRETURNED, PATHS, UNRETURNED_STALL_MS, statusReason, type LinkHost } from "./link";
 
 /**
- * Processor or sink on the per-event wire (foreign components). Credits are counted by write
- * callbacks (HTTP/2 accepted the bytes). There are no acknowledgements on this wire: a sink
- * confirms only with its final ConsumeResponse, and a processor's outputs are not correlated with
- * its inputs, so at a crash the events whose write never completed are delivered again and, for
- * processors, `written − outputs` (1:1 assumption, floored at 0) are counted lost.
+ * A processor on the per-event wire (`flowctl.v1.ProcessorService.Process`, bidi; foreign
+ * components). Credits are counted by write callbacks (HTTP/2 accepted the bytes). This wire has no
+ * acknowledgements and a processor's outputs are not correlated with its inputs, so at a crash the
+ * events whose write never completed are delivered again and `written − outputs` (1:1 assumption,
+ * floored at 0) are counted lost. Sinks on this wire: event-sink-link.ts.
  */
 export class EventDownLink extends DownLink {
-  private call: grpc.ClientDuplexStream<Buffer, Buffer> | grpc.ClientWritableStream<Buffer> | undefined;
+  private call: grpc.ClientDuplexStream<Buffer, Buffer> | undefined;
   private pending: Buffer[] = [];
   private pendingHead = 0;
   private written = 0;
@@ -23,7 +19,7 @@ export class EventDownLink extends DownLink {
   private slack = 0;
   private stallTimer: NodeJS.Timeout | undefined;
   private outputPaused = false;
-  constructor(nodeId: string, instanceId: string, endpoint: string, host: LinkHost, private readonly role: "processor" | "sink") {
+  constructor(nodeId: string, instanceId: string, endpoint: string, host: LinkHost) {
     super(nodeId, instanceId, "event", endpoint, host);
   }
   protected open(client: grpc.Client): void {
@@ -34,36 +30,25 @@ export class EventDownLink extends DownLink {
     this.sent = 0;
     this.slack = 0;
     this.outputPaused = false;
-    if (this.role === "processor") {
-      const call = client.makeBidiStreamRequest(PATHS.processEvents, identitySerialize, identityDeserialize);
-      this.call = call;
-      call.on("data", (ev: Buffer) => {
-        if (this.call !== call) return;
-        this.received++;
-        this.eventsOut++;
-        this.host.output(this, [ev]);
-        if (this.sent - this.received - this.slack === MAX_UNRETURNED / 2) this.host.idle(this);
-        if (!this.outputPaused && this.host.outputBlocked(this.nodeId)) {
-          this.outputPaused = true;
-          call.pause();
-        }
-      });
-      call.on("error", (err) => {
-        if (this.call === call) this.crash(statusReason(err));
-      });
-      call.on("status", (s: grpc.StatusObject) => {
-        if (this.call === call && s.code === grpc.status.OK) this.finish();
-      });
-    } else {
-      const call = client.makeClientStreamRequest(PATHS.consumeEvents, identitySerialize, identityDeserialize, (err, resp) => {
-        if (this.call !== call) return;
-        if (err) return this.crash(statusReason(err));
-        const r = readConsumeResponse(resp ?? Buffer.alloc(0));
-        if (r.failed > 0) this.host.delivered(this, [], 0, r.failed, 0);
-        this.finish();
-      });
-      this.call = call;
-    }
+    const call = client.makeBidiStreamRequest(PATHS.processEvents, identitySerialize, identityDeserialize);
+    this.call = call;
+    call.on("data", (ev: Buffer) => {
+      if (this.call !== call) return;
+      this.received++;
+      this.eventsOut++;
+      this.host.output(this, [ev]);
+      if (this.sent - this.received - this.slack === MAX_UNRETURNED / 2) this.host.idle(this);
+      if (!this.outputPaused && this.host.outputBlocked(this.nodeId)) {
+        this.outputPaused = true;
+        call.pause();
+      }
+    });
+    call.on("error", (err) => {
+      if (this.call === call) this.crash(statusReason(err));
+    });
+    call.on("status", (s: grpc.StatusObject) => {
+      if (this.call === call && s.code === grpc.status.OK) this.finish();
+    });
   }
   reset(reason: string): void {
     const call = this.call;
@@ -74,7 +59,7 @@ export class EventDownLink extends DownLink {
     clearTimeout(this.stallTimer);
     this.stallTimer = undefined;
     const retry = this.pending.slice(this.pendingHead);
-    const lost = this.role === "processor" ? Math.max(0, this.written - this.received) : 0;
+    const lost = Math.max(0, this.written - this.received);
     this.pending = [];
     this.pendingHead = 0;
     this.call = undefined;
@@ -82,7 +67,6 @@ export class EventDownLink extends DownLink {
   }
   canSend(): boolean {
     if (this.state !== "up" || this.pending.length - this.pendingHead >= MAX_PENDING_WRITES) return false;
-    if (this.role !== "processor") return true;
     if (this.host.outputBlocked(this.nodeId)) return false;
     if (this.sent - this.received - this.slack < MAX_UNRETURNED) return true;
     this.watchStall();
@@ -134,7 +118,7 @@ export class EventDownLink extends DownLink {
   resume(): void {
     if (this.outputPaused && this.call && !this.host.outputBlocked(this.nodeId)) {
       this.outputPaused = false;
-      (this.call as grpc.ClientDuplexStream<Buffer, Buffer>).resume();
+      this.call.resume();
     }
     if (this.canSend()) this.host.idle(this);
   }

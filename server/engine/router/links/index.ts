@@ -3,3 +3,4 @@ export * from "./link";
 export * from "./source-links";
 export * from "./batch-down-link";
 export * from "./event-down-link";
+export * from "./event-sink-link";
