@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import { ComponentRegistry } from "../control-plane/registry";
-import { FlowError, NotFoundError } from "../core/errors";
+import { FlowError } from "../core/errors";
 import type { Logger } from "../core/logger";
 import { loadPipeline } from "../core/spec/index";
 import type { DiagnosisReport, Finding } from "../diagnosis/diagnosis-types";
@@ -167,7 +167,14 @@ export async function diagnoseStoredRun(opts: DiagnoseRunOptions): Promise<Diagn
     } else {
       const points = await store.metrics.listRollups(run.runId);
       if (points.length === 0) {
-        report = reportFromStoredFindings(run.pipelineName, events.filter((e) => e.type === "diagnosis.finding"), run.startedAt, run.endedAt ?? new Date());
+        const stored = events.filter((e) => e.type === "diagnosis.finding");
+        if (stored.length === 0) {
+          throw new FlowError(
+            "NOT_FOUND",
+            `run ${run.runId} (${run.pipelineName}) has no stored metrics or findings: it was not observed (runs of 'flowctl diagnose <file>', or of an engine calling observeRun, store them); set PROMETHEUS_URL to read it from Prometheus`,
+          );
+        }
+        report = reportFromStoredFindings(run.pipelineName, stored, run.startedAt, run.endedAt ?? new Date());
       } else {
         const series = new SeriesStore({ capacity: Math.max(3600, points.length) });
         loadRollups(series, points);
@@ -197,7 +204,6 @@ function reportFromStoredFindings(
   from: Date,
   to: Date,
 ): DiagnosisReport {
-  if (events.length === 0) throw new NotFoundError("metrics of run", pipeline);
   const active = new Map<string, { finding: Finding; bottleneck: unknown }>();
   for (const e of events) {
     const code = String(e.data?.code ?? "");
