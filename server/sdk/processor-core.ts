@@ -22,6 +22,15 @@ function isPromise<T>(v: T | Promise<T>): v is Promise<T> {
 }
 
 /** Runs a processor definition over batches (shared by both wires and the harness). */
+/**
+ * Longest stretch the per-event loop keeps the event loop before yielding. CPU-bound user code
+ * (passthrough WORK_MICROS, real parsers) would otherwise block /metrics, /health and the gRPC
+ * stream for a whole batch; the yield still counts as busy time.
+ */
+export const YIELD_AFTER_MS = 10;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export class ProcessorCore {
   constructor(
     private readonly def: ProcessorDefinition,
@@ -69,8 +78,13 @@ export class ProcessorCore {
     const out: FlowEvent[] = [];
     const errors: string[] = [];
     let failed = 0;
+    let lastYield = performance.now();
     for (const e of events) {
       const t0 = performance.now();
+      if (t0 - lastYield > YIELD_AFTER_MS) {
+        await yieldToEventLoop();
+        lastYield = performance.now();
+      }
       try {
         let r: ProcessResult | Promise<ProcessResult> = process(e, this.ctx);
         if (isPromise(r)) r = await r;

@@ -4,6 +4,7 @@ import { compileRuntimeConfig } from "./config";
 import { defineProcessor, defineSink, defineSource } from "./define";
 import { createEvent, payloadJson, payloadText } from "./event";
 import { TimeAccount } from "./metrics";
+import { burnCpu } from "./builtins/passthrough";
 import { FakeClock, testProcessor, testSink, testSource } from "./testing/index";
 
 describe("compileRuntimeConfig", () => {
@@ -145,6 +146,27 @@ describe("harness", () => {
     const r = await p.processDetailed([createEvent({ type: "boom", payload: 1 }), createEvent({ type: "a", payload: 1 })]);
     expect(r).toMatchObject({ events: [], failed: 2, errors: ["processBatch failed: boom"] });
     expect(p.metrics.errors).toBe(2);
+  });
+
+  it("yields to the event loop during a CPU-bound batch so /metrics and health keep answering", async () => {
+    let timerRanAt = -1;
+    let seen = 0;
+    const p = await testProcessor(
+      defineProcessor({
+        name: "cpu",
+        process: (e) => {
+          if (seen === 0) setImmediate(() => (timerRanAt = seen));
+          seen++;
+          burnCpu(3_000);
+          return e;
+        },
+      }),
+    );
+    const events = Array.from({ length: 20 }, () => createEvent({ type: "a", payload: 1 }));
+    expect(await p.process(events)).toHaveLength(20);
+    // 20 × 3 ms would hold the loop for 60 ms; the callback must run well before the batch ends.
+    expect(timerRanAt).toBeGreaterThan(0);
+    expect(timerRanAt).toBeLessThan(20);
   });
 
   it("acknowledges a failed sink write as failed, and splits sends across flushes", async () => {
