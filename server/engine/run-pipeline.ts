@@ -13,6 +13,7 @@ import { silentLogger } from "../core/logger";
 import type { RunEventType, RunStatus } from "../core/run";
 import { buildDag } from "../core/graph/dag";
 import { createEngineMetrics } from "../metrics/engine-metrics";
+import { reapRunProcesses } from "../drivers/process/orphan-reaper";
 import { ExternalRegistry, type RegistrationPort } from "./external-registry";
 import { DEFAULT_BACKOFF, DEFAULT_CRASH_LOOP } from "./restart-policy";
 import { RouterHost } from "./router/router-host";
@@ -54,7 +55,12 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
   let error: string | null = null;
 
   if (store) {
-    await store.runs.markInterrupted({ except: [...ownedRuns.keys()] });
+    const interrupted = await store.runs.markInterrupted({ except: [...ownedRuns.keys()] });
+    // Their engine died without stopping them: reap whatever is left of their components.
+    for (const id of interrupted) {
+      const reaped = reapRunProcesses(logDir, id);
+      if (reaped.length > 0) logger.warn("stopped components left behind by an interrupted run", { runId: id, pids: reaped });
+    }
     await store.runs.create({ runId, pipelineName: pipeline.name, status: "STARTING", startedAt, configYaml: opts.configYaml, componentIds: pipeline.components.map((c) => c.id) });
   }
 

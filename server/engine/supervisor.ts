@@ -12,6 +12,7 @@ import type { RunEventType } from "../core/run";
 import type { CompiledComponent, CompiledPipeline } from "../core/spec/compile";
 import { freePorts } from "../drivers/process/free-port";
 import type { ConsoleSink } from "../drivers/process/log-stream";
+import { recordProcess } from "../drivers/process/orphan-reaper";
 import { builtinArgv, spawnInstance, type ExitInfo, type ProcessHandle } from "../drivers/process/process-driver";
 import { BATCH_WIRE_METADATA_KEY, BATCH_WIRE_V1, METRICS_PORT_METADATA_KEY } from "../wire/protos";
 import { assertInstanceTransition, isInstanceTerminal, type InstanceState } from "./instance-state";
@@ -166,6 +167,8 @@ export class Supervisor {
       ...(this.opts.console ? { console: this.opts.console } : {}),
     });
     inst.handle = handle;
+    // Recorded before anything else can fail, so a later engine can reap it if this one dies.
+    if (handle.pid !== undefined) recordProcess(this.opts.logDir, this.opts.runId, { instanceId: inst.instanceId, pid: handle.pid, startedAt: handle.startedAt.toISOString() });
     inst.logFile = handle.logFile;
     inst.endpoint = undefined;
     this.transition(inst, "registering");

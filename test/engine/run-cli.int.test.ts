@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { openStore } from "../../server/storage/store";
 import { processesMatching, tempDir, waitFor, writePipeline } from "./engine-harness";
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../bin/flowctl.mjs");
@@ -121,6 +122,37 @@ describe("flowctl run", () => {
       }
     });
     expect(alive).toEqual([]);
+  });
+
+  it("the next engine reaps the components of an engine that was SIGKILLed", async () => {
+    const dir = tempDir();
+    const a = path.join(dir, "a");
+    const b = path.join(dir, "b");
+    fs.mkdirSync(a);
+    fs.mkdirSync(b);
+    const db = path.join(dir, "runs.db");
+    const first = writePipeline(a, { name: "killed", sources: [{ id: "src", env: { EVENTS_PER_SECOND: 100 } }], sinks: [{ id: "sink", inputs: ["src"] }] });
+    markCommands(first.file, a);
+    const run = flowctl(["run", first.file, "--control-plane-port", "0", "--db-path", db], dir);
+    await waitFor("the first run to be RUNNING", () => run.output().includes("run RUNNING"), 60_000);
+    run.child.kill("SIGKILL");
+    await run.exited;
+    // Own process groups: the components survive their engine's SIGKILL…
+    expect(processesMatching(`--marker=${a}`)).toHaveLength(2);
+    const second = writePipeline(b, { name: "next", sources: [{ id: "src", env: { EVENT_COUNT: 10 } }], sinks: [{ id: "sink", inputs: ["src"] }] });
+    markCommands(second.file, b);
+    const next = flowctl(["run", second.file, "--control-plane-port", "0", "--db-path", db], dir);
+    expect(await next.exited).toBe(0);
+    // …until the next engine marks their run INTERRUPTED and reaps them (the reaper itself is
+    // tested deterministically in orphan-reaper.int.test.ts).
+    await waitFor("the orphans to be gone", () => processesMatching(`--marker=${a}`).length === 0, 10_000);
+    const store = await openStore({ databaseUrl: `file:${db}` });
+    try {
+      const [killed] = await store.runs.list({ pipelineName: "killed" });
+      expect(killed!.status).toBe("INTERRUPTED");
+    } finally {
+      await store.close();
+    }
   });
 
   it("a bad pipeline fails before anything is started, printing the diagnostics", async () => {
