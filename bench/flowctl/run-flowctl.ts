@@ -18,6 +18,7 @@ export interface FlowctlMeasurement {
   engineRssStartMb: number;
   engineRssEndMb: number;
   dropped: number;
+  /** End-to-end latency of the events written during the measurement window (not since start). */
   latencyMs?: { p50: number; p95: number; p99: number };
 }
 
@@ -30,6 +31,21 @@ interface MeasureOptions {
   latency?: boolean;
   /** Measure until the sinks received this many events at least once (stalled sink: none). */
   requireEvents?: boolean;
+  /**
+   * The wire every instance must be relayed over. Checked from the run's topology after start:
+   * a per-event measurement that silently ran on the batched wire would compare nothing.
+   */
+  wire: "batch" | "event";
+}
+
+/** Throws unless every instance of the run was relayed over `wire`. */
+function assertWire(handle: RunHandle, wire: "batch" | "event"): void {
+  const wrong = handle
+    .topology()
+    .components.flatMap((c) => c.instances)
+    .filter((i) => i.wire !== wire)
+    .map((i) => `${i.instanceId}=${i.wire ?? "unknown"}`);
+  if (wrong.length > 0) throw new Error(`bench: expected every instance on the ${wire} wire, got ${wrong.join(", ")}`);
 }
 
 function sinkEvents(handle: RunHandle, sinks: string[]): number {
@@ -49,7 +65,8 @@ function sampleAll(p: Record<string, number>): Record<string, ProcSample | undef
   return Object.fromEntries(Object.entries(p).map(([k, pid]) => [k, sampleProc(pid)]));
 }
 
-async function sinkLatency(handle: RunHandle, sinks: string[]): Promise<{ p50: number; p95: number; p99: number }> {
+/** The sinks' end-to-end latency histogram now: cumulative count per upper bound, summed over instances. */
+async function sinkLatencyBuckets(handle: RunHandle, sinks: string[]): Promise<Map<number, number>> {
   const buckets = new Map<number, number>();
   for (const c of handle.topology().components.filter((x) => sinks.includes(x.id))) {
     for (const i of c.instances) {
@@ -62,8 +79,20 @@ async function sinkLatency(handle: RunHandle, sinks: string[]): Promise<{ p50: n
       }
     }
   }
-  const list: Bucket[] = [...buckets.entries()].sort((a, b) => a[0] - b[0]).map(([upperBound, count]) => ({ upperBound, count }));
-  return { p50: bucketQuantile(0.5, list) * 1000, p95: bucketQuantile(0.95, list) * 1000, p99: bucketQuantile(0.99, list) * 1000 };
+  return buckets;
+}
+
+/**
+ * Quantiles of the events written between two histogram snapshots. The histogram is cumulative
+ * since the sink started, so without the subtraction the start-up backlog (events produced before
+ * every hop was connected) would land in p95/p99.
+ */
+function windowQuantiles(before: Map<number, number>, after: Map<number, number>): { p50: number; p95: number; p99: number; count: number } {
+  const list: Bucket[] = [...after.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([upperBound, count]) => ({ upperBound, count: count - (before.get(upperBound) ?? 0) }));
+  const count = list.at(-1)?.count ?? 0;
+  return { p50: bucketQuantile(0.5, list) * 1000, p95: bucketQuantile(0.95, list) * 1000, p99: bucketQuantile(0.99, list) * 1000, count };
 }
 
 /** Starts the pipeline, waits for data, measures for `seconds` after `warmupSeconds`, stops it. */
@@ -76,8 +105,10 @@ export async function measureFlowctl(o: MeasureOptions): Promise<FlowctlMeasurem
     await waitFor(() => handle.state === "running" || handle.state === "failed", 60_000, "the run to start");
     if (handle.state === "failed") throw new Error("bench run failed to start");
     if (o.requireEvents !== false) await waitFor(() => sinkEvents(handle, o.sinks) > 0, 60_000, "first events at the sinks");
+    assertWire(handle, o.wire);
     await new Promise((r) => setTimeout(r, o.warmupSeconds * 1000));
     const p = pids(handle);
+    const lat0 = o.latency ? await sinkLatencyBuckets(handle, o.sinks) : undefined;
     const rssStart = process.memoryUsage().rss / 2 ** 20;
     const s0 = sampleAll(p);
     const e0 = sinkEvents(handle, o.sinks);
@@ -94,7 +125,11 @@ export async function measureFlowctl(o: MeasureOptions): Promise<FlowctlMeasurem
       engineRssEndMb: process.memoryUsage().rss / 2 ** 20,
       dropped: handle.snapshot().reduce((n, c) => n + c.dropped, 0),
     };
-    if (o.latency) result.latencyMs = await sinkLatency(handle, o.sinks);
+    if (lat0) {
+      const q = windowQuantiles(lat0, await sinkLatencyBuckets(handle, o.sinks));
+      if (q.count === 0) throw new Error("bench: no latency observations in the measurement window");
+      result.latencyMs = { p50: q.p50, p95: q.p95, p99: q.p99 };
+    }
     return result;
   } finally {
     await handle.stop("benchmark done");

@@ -11,6 +11,10 @@
  *   relay <srcPort> <procPort> <sinkPort>         client of all three
  *   hop-server <port>                             server: Sink/Consume, prints counts
  *   hop-client <port> <batchSize> <eventSize>     client streaming batches into hop-server
+ *
+ * A batch size of 0 means the per-event wire's shape: each message is one serialized
+ * flowctl.v1.Event (no EventBatch envelope), and the counting roles count one event per message
+ * (pass `event` as their last argument). This is the same-hop limit of flowctl's per-event wire.
  */
 import * as grpc from "@grpc/grpc-js";
 import protobuf from "protobufjs";
@@ -58,7 +62,7 @@ async function serve(port: number, impl: grpc.UntypedServiceImplementation): Pro
 }
 
 /** Counts events in an EventBatch by walking field-1 tags without decoding the events. */
-function countEvents(buf: Buffer): number {
+function countBatchEvents(buf: Buffer): number {
   const r = protobuf.Reader.create(buf);
   let n = 0;
   while (r.pos < r.len) {
@@ -75,8 +79,23 @@ async function batchEncoder(batchSize: number, eventSize: number): Promise<() =>
   root.resolvePath = (_origin, target) => (path.isAbsolute(target) ? target : path.join(PROTO_DIR, target));
   await root.load("flowctl/batch/v1/batch.proto");
   const EventBatch = root.lookupType("flowctl.batch.v1.EventBatch");
+  const Event = root.lookupType("flowctl.v1.Event");
   const payload = Buffer.alloc(eventSize, 120);
   let seq = 0;
+  if (batchSize === 0) {
+    return () => {
+      const now = Date.now();
+      seq += 1;
+      const event = {
+        id: `evt-${seq}`,
+        type: "flowctl.load.v1",
+        payload,
+        timestamp: { seconds: Math.floor(now / 1000), nanos: (now % 1000) * 1e6 },
+        sourceComponentId: "source",
+      };
+      return Buffer.from(Event.encode(event).finish());
+    };
+  }
   return () => {
     const now = Date.now();
     const events = Array.from({ length: batchSize }, (_, i) => ({
@@ -106,6 +125,8 @@ function pump(stream: grpc.ClientWritableStream<Buffer> | grpc.ServerWritableStr
 
 async function main(): Promise<void> {
   const [role, a, b, c] = process.argv.slice(2);
+  // Counting roles take `event` as their last argument on the per-event wire (one event per message).
+  const countEvents = process.argv.at(-1) === "event" ? () => 1 : countBatchEvents;
   const client = (port: string) => new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
   switch (role) {
     case "source": {

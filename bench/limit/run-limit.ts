@@ -40,13 +40,16 @@ async function measure(roles: Record<string, Role>, counter: Role, warmupSeconds
   };
 }
 
-/** source → relay → processor → relay → sink, plain grpc-js, opaque bytes in the middle. */
+/**
+ * source → relay → processor → relay → sink, plain grpc-js, opaque bytes in the middle.
+ * `batchSize: 0` measures the per-event shape (one serialized Event per message).
+ */
 export async function measureChainLimit(o: { batchSize: number; eventSize: number; warmupSeconds: number; seconds: number }): Promise<LimitResult> {
   const [sp, pp, kp] = [await freePort(), await freePort(), await freePort()];
   const roles: Record<string, Role> = {
     source: spawnTs(NODE, ["source", String(sp), String(o.batchSize), String(o.eventSize)]),
     processor: spawnTs(NODE, ["processor", String(pp)]),
-    sink: spawnTs(NODE, ["sink", String(kp)]),
+    sink: spawnTs(NODE, ["sink", String(kp), ...(o.batchSize === 0 ? ["event"] : [])]),
   };
   try {
     await Promise.all(Object.values(roles).map((r) => r.ready));
@@ -60,7 +63,7 @@ export async function measureChainLimit(o: { batchSize: number; eventSize: numbe
 /** One client→server stream of the same batches. */
 export async function measureSingleHopLimit(o: { batchSize: number; eventSize: number; warmupSeconds: number; seconds: number }): Promise<LimitResult> {
   const port = await freePort();
-  const roles: Record<string, Role> = { server: spawnTs(NODE, ["hop-server", String(port)]) };
+  const roles: Record<string, Role> = { server: spawnTs(NODE, ["hop-server", String(port), ...(o.batchSize === 0 ? ["event"] : [])]) };
   try {
     await roles.server!.ready;
     roles.client = spawnTs(NODE, ["hop-client", String(port), String(o.batchSize), String(o.eventSize)]);

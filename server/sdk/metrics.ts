@@ -9,6 +9,16 @@ import type { UserMetrics } from "./types";
 /** 50 µs … 10 s, for processing durations and latencies (seconds). */
 export const DURATION_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/**
+ * End-to-end latency buckets: dense between 0.5 and 20 ms, where a pipeline's p50/p99 live, so
+ * quantiles interpolated from the histogram resolve a p99 target of a few milliseconds (with
+ * DURATION_BUCKETS a p99 between 2.5 and 5 ms could only be read as "somewhere in that bucket").
+ */
+export const LATENCY_BUCKETS = [
+  0.00025, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.0025, 0.003, 0.0035, 0.004, 0.0045, 0.005, 0.006, 0.007, 0.008, 0.01, 0.0125, 0.015,
+  0.02, 0.025, 0.035, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
+];
+
 type Activity = "busy" | "idle" | "backpressured";
 
 /**
@@ -153,7 +163,7 @@ export class ComponentMetrics {
     this.endToEndLatency = new client.Histogram({
       name: "component_end_to_end_latency_seconds",
       help: "At sinks: write completion time minus the event's timestamp (the load generator's send time).",
-      buckets: [...DURATION_BUCKETS, 30, 60],
+      buckets: LATENCY_BUCKETS,
       registers: opts.role === "sink" ? r : [],
     });
     if (opts.collectDefaults ?? true) {
