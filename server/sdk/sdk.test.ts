@@ -226,6 +226,23 @@ describe("harness", () => {
   });
 });
 
+describe("sink flush interval 0", () => {
+  it("writes what arrived in the same event-loop turn as one batch, without waiting for the clock", async () => {
+    const s = await testSink(defineSink({ name: "s", consume: () => undefined }), { batch: { size: 100, flushIntervalMs: 0 } });
+    // Two sends in the same turn, the fake clock never advanced: one write carrying both.
+    await Promise.all([s.send([createEvent({ type: "a", payload: 1 })]), s.send([createEvent({ type: "a", payload: 2 }), createEvent({ type: "a", payload: 3 })])]);
+    // send() resolves after one setImmediate turn: the write already happened, no drain needed.
+    expect(s.written.map((b) => b.length)).toEqual([3]);
+    expect(s.acks).toEqual([
+      { consumed: 1, failed: 0, errors: [] },
+      { consumed: 2, failed: 0, errors: [] },
+    ]);
+    // A later send is written on its own turn (no timer left behind by the first flush).
+    await s.send([createEvent({ type: "a", payload: 4 })]);
+    expect(s.written.map((b) => b.length)).toEqual([3, 1]);
+  });
+});
+
 describe("sink acknowledgements", () => {
   it("acknowledges an empty batch in its turn, after earlier pending batches", async () => {
     const s = await testSink(defineSink({ name: "s", consume: () => undefined }), { batch: { size: 10, flushIntervalMs: 5 } });

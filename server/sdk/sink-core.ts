@@ -40,7 +40,8 @@ export class SinkBatcher {
   private flushed = 0;
   private readonly tickets: Ticket[] = [];
   private flushing: Promise<void> | undefined;
-  private timer: unknown;
+  /** Cancels the pending flush timer (clock timeout, or end-of-turn immediate for an interval of 0). */
+  private cancelTimer: (() => void) | undefined;
   private spaceWaiters: (() => void)[] = [];
   /** Number of flushes that have completed (observable by tests). */
   flushCount = 0;
@@ -92,18 +93,28 @@ export class SinkBatcher {
       this.startFlush(this.opts.batch.size);
       return;
     }
-    if (this.timer === undefined) {
-      this.timer = this.opts.clock.setTimeout(() => {
-        this.timer = undefined;
+    if (this.cancelTimer === undefined) {
+      const fire = () => {
+        this.cancelTimer = undefined;
         if (!this.flushing && this.buffer.length > 0) this.startFlush(this.opts.batch.size);
-      }, this.opts.batch.flushIntervalMs);
+      };
+      const clock = this.opts.clock;
+      if (this.opts.batch.flushIntervalMs === 0) {
+        // No linger: flush what arrived during this event-loop turn. A 0 ms timer would wait ~1 ms
+        // (Node clamps timeouts to ≥ 1 ms), which is most of a pipeline's latency at moderate rates.
+        const h = setImmediate(fire);
+        this.cancelTimer = () => clearImmediate(h);
+      } else {
+        const h = clock.setTimeout(fire, this.opts.batch.flushIntervalMs);
+        this.cancelTimer = () => clock.clearTimeout(h);
+      }
     }
   }
 
   private startFlush(max: number): void {
-    if (this.timer !== undefined) {
-      this.opts.clock.clearTimeout(this.timer);
-      this.timer = undefined;
+    if (this.cancelTimer !== undefined) {
+      this.cancelTimer();
+      this.cancelTimer = undefined;
     }
     const batch = this.buffer.length <= max ? this.buffer : this.buffer.slice(0, max);
     this.buffer = batch === this.buffer ? [] : this.buffer.slice(max);

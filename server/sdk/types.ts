@@ -83,7 +83,7 @@ export interface ProcessorDefinition extends DefinitionBase {
 export interface SinkBatchOptions {
   /** @default 100 */
   size: number;
-  /** @default 100 */
+  /** 0 = no linger: flush what arrived during the current event-loop turn. @default 100 */
   flushIntervalMs: number;
 }
 

@@ -21,8 +21,9 @@ export function createBlackhole(env: Record<string, string | undefined>): SinkDe
   return defineSink({
     name: "blackhole",
     description: "Counts and discards events",
-    // Small and quick by default so end-to-end latency reflects the pipeline, not sink batching.
-    batch: { size: 100, flushIntervalMs: 1 },
+    // Small and immediate by default (flush what arrived in this event-loop turn) so end-to-end
+    // latency reflects the pipeline, not sink batching.
+    batch: { size: 100, flushIntervalMs: 0 },
     async consume(batch) {
       if (perEvent > 0) for (let i = 0; i < batch.length; i++) await wait(perEvent);
       if (perBatch > 0) await wait(perBatch);
