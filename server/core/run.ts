@@ -71,6 +71,10 @@ export const RUN_EVENT_TYPES = [
   "component.healthy",
   "component.crash_loop",
   "edge.reconnected",
+  /** A data-plane stream failed (with or without events in flight); `data: {reason, inflight, attempt}`. */
+  "edge.stream_failed",
+  /** An event too large for one data-plane message was rejected; `data: {bytes, reason}`. */
+  "edge.event_rejected",
   "diagnosis.finding",
 ] as const;
 export type RunEventType = (typeof RUN_EVENT_TYPES)[number];

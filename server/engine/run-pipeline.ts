@@ -146,6 +146,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
       policy: c.queue.policy,
       ...(c.partitionKey ? { partitionKey: c.partitionKey } : {}),
       batchSize: Math.min(c.batch?.size ?? 100, Math.max(1, c.queue.capacity)),
+      producerBatch: producerBatchSize(c.env.BATCH_SIZE, c.batch?.size),
       lingerMs: opts.router?.lingerMs ?? 1,
       ...(c.role === "source" ? { params: sourceParams(c) } : {}),
       ...(c.role === "sink" && c.inputEventTypes.length > 0 ? { acceptTypes: c.inputEventTypes } : {}),
@@ -161,8 +162,15 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
     log: (level, msg, fields) => logger[level](msg, fields),
     nodeEnded: (id) => logger.debug("component input drained", { component: id }),
     completed: (drained) => resolveCompleted(drained),
-    linkDown: (instanceId, inflight, reason) => {
+    linkDown: (instanceId, inflight, reason, attempt) => {
+      // Every failed data-plane stream is visible: logged, a RunEvent, counted (streamErrors).
+      logger.warn("data-plane stream failed", { component: instanceId, reason, inflight, attempt });
       if (inflight > 0) emit("edge.reconnected", instanceId, `stream to ${instanceId} broke with ${inflight} events in flight (${reason})`, { inflight, reason });
+      else emit("edge.stream_failed", instanceId, `stream to ${instanceId} failed (${reason}); attempt ${attempt}`, { inflight, reason, attempt });
+    },
+    rejected: (instanceId, bytes, reason) => {
+      logger.error("event rejected", { component: instanceId, bytes, reason });
+      emit("edge.event_rejected", instanceId, reason, { bytes, reason });
     },
     failed: (err) => fail(err.message),
   });
@@ -370,8 +378,15 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
   return handle;
 }
 
+/** The batch size a component produces with (the BATCH_SIZE it is given, else the SDK default 100). */
+function producerBatchSize(envValue: string | undefined, batchSize: number | undefined): number {
+  const fromEnv = envValue !== undefined ? Number(envValue) : NaN;
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  return batchSize ?? 100;
+}
+
 function stripSummary(c: RunSummary["components"][number]) {
-  const { id: _id, role: _role, instances: _instances, queueDepth: _queueDepth, filtered: _filtered, ...metrics } = c;
+  const { id: _id, role: _role, instances: _instances, queueDepth: _queueDepth, queuePeakDepth: _queuePeakDepth, filtered: _filtered, ...metrics } = c;
   return metrics;
 }
 

@@ -59,9 +59,11 @@ export class RunStats {
     const byId = new Map((this.last?.nodes ?? []).map((n) => [n.id, n]));
     const dropped = new Map<string, number>();
     const depth = new Map<string, number>();
+    const peak = new Map<string, number>();
     for (const e of this.last?.edges ?? []) {
       dropped.set(e.to, (dropped.get(e.to) ?? 0) + e.dropped);
       depth.set(e.to, (depth.get(e.to) ?? 0) + e.depth);
+      peak.set(e.to, Math.max(peak.get(e.to) ?? 0, e.peakDepth));
     }
     return this.pipeline.components.map((c) => {
       const n = byId.get(c.id);
@@ -83,7 +85,10 @@ export class RunStats {
         restarts: this.restarts.get(c.id) ?? 0,
         instances,
         queueDepth: depth.get(c.id) ?? 0,
+        queuePeakDepth: peak.get(c.id) ?? 0,
         filtered: n?.filtered ?? 0,
+        rejected: n?.rejected ?? 0,
+        streamErrors: n?.streamErrors ?? 0,
       };
     });
   }

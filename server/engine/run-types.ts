@@ -80,8 +80,14 @@ export interface ComponentSummary extends ComponentRunMetrics {
   instances: Record<string, { eventsIn: number; eventsOut: number }>;
   /** Events waiting on this component's input edges now (0 for sources). */
   queueDepth: number;
+  /** Highest depth any single input edge of this component reached during the run (≤ its capacity with `block`). */
+  queuePeakDepth: number;
   /** Sinks: events not offered because their type is not in the sink's input_event_types. */
   filtered: number;
+  /** Events this component produced that were too large for one data-plane message (never delivered; also in `errors`). */
+  rejected: number;
+  /** Data-plane streams to this component's instances that failed (each logged and recorded as a RunEvent). */
+  streamErrors: number;
 }
 
 export interface RunSummary {

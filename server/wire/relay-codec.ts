@@ -10,6 +10,33 @@
  */
 import { InvalidArgumentError } from "../core/errors";
 
+/**
+ * Largest gRPC message a data-plane peer accepts (both wires, both directions; same value as
+ * `event-codec.ts`'s `MAX_MESSAGE_BYTES`, repeated here so the relay has no protobufjs import).
+ */
+export const DATA_PLANE_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Byte cap of one batch built by the router or the SDK (besides its event count): a batch closes
+ * before an event would take it over this size. Far below the max message size, so a batch of
+ * large events can never exceed it (100 × 1 MiB events would be 100 MiB), and small enough that
+ * 16 batches in flight stay a bounded amount of memory per hop. 2 MiB also fits the 4 MiB default
+ * receive limit of grpc-js/grpc-go servers (foreign batched components). A single event larger
+ * than the cap travels alone.
+ */
+export const BATCH_MAX_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Largest single serialized event that fits in one message with its batch framing (tag, length,
+ * sequence). Bigger events cannot be delivered on either wire: they are rejected and counted.
+ */
+export const MAX_EVENT_BYTES = DATA_PLANE_MAX_MESSAGE_BYTES - 64;
+
+/** Bytes one serialized event of `len` bytes adds to an `EventBatch` (tag + length + body). */
+export function batchEntryBytes(len: number): number {
+  return 1 + varintSize(len) + len;
+}
+
 const WIRE_VARINT = 0;
 const WIRE_I64 = 1;
 const WIRE_LEN = 2;

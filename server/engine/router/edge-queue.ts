@@ -2,9 +2,11 @@
  * The bounded queue on one edge `from → to`, holding serialized events (Buffers, never decoded).
  *
  * `capacity` is the point at which the upstream is stopped (policy `block`) or the oldest event is
- * discarded and counted (policy `drop_oldest`). With `block`, events already in flight when the
- * upstream was paused are still accepted (never dropped): the overshoot is bounded by the credits
- * and HTTP/2 windows the router grants, so memory stays bounded.
+ * discarded and counted (policy `drop_oldest`). With `block` the router grants producers room only
+ * for what fits under the capacity (RouterCore.mayProduce: source credits and processor batches in
+ * flight are reserved), so the depth stays ≤ capacity. A producer that breaks its agreement (a
+ * foreign source sending batches above its BATCH_SIZE, a processor emitting more events than it
+ * received) still gets its events accepted — never dropped — and `peakDepth` shows the overshoot.
  */
 import type { QueuePolicy } from "../../core/spec/pipeline-spec.schema";
 
@@ -17,6 +19,8 @@ export class EdgeQueue {
   dequeued = 0;
   dequeuedBytes = 0;
   dropped = 0;
+  /** Highest depth ever reached (the bound users are promised: ≤ capacity with `block`). */
+  peakDepth = 0;
   /** Accumulated ms during which the queue was full and the upstream paused. */
   blockedMs = 0;
   private blockedSince: number | undefined;
@@ -48,6 +52,7 @@ export class EdgeQueue {
     if (this.size === this.ring.length) this.grow();
     this.ring[(this.head + this.size) & (this.ring.length - 1)] = ev;
     this.size++;
+    if (this.size > this.peakDepth) this.peakDepth = this.size;
     this.enqueued++;
     if (this.full && this.blockedSince === undefined) this.blockedSince = performance.now();
   }

@@ -19,6 +19,12 @@ export interface RouterNodeSpec {
   partitionKey?: string;
   /** Events per batch sent to this node (batched wire). */
   batchSize: number;
+  /**
+   * Largest batch this node's instances produce on the batched wire (sources: their BATCH_SIZE;
+   * the SDK default is 100). Producers are granted room in these units, so their out-edges never
+   * go above capacity.
+   */
+  producerBatch?: number;
   /** Linger before a partial batch is sent. */
   lingerMs: number;
   /** Sources: StreamRequest.params. */
@@ -54,6 +60,8 @@ export interface EdgeStats {
   from: string;
   to: string;
   depth: number;
+  /** Highest depth since the run started. */
+  peakDepth: number;
   capacity: number;
   events: number;
   bytes: number;
@@ -72,6 +80,10 @@ export interface NodeStats {
   filtered: number;
   lost: number;
   redelivered: number;
+  /** Events produced by this node too large for one data-plane message (never delivered). */
+  rejected: number;
+  /** Data-plane streams to this node's instances that failed (each one logged and a RunEvent). */
+  streamErrors: number;
   /** Per instance: events delivered to it (acked). */
   instances: Record<string, { eventsIn: number; eventsOut: number; connected: boolean }>;
   ended: boolean;
@@ -93,6 +105,9 @@ export type RouterToHost =
   | { type: "nodeEnded"; id: string }
   /** Every source ended and every queue drained into the sinks (or the drain finished). */
   | { type: "completed"; drained: boolean }
-  | { type: "linkDown"; instanceId: string; inflight: number; reason: string }
+  /** A stream failed; `attempt` counts consecutive failures without progress (1 = first). */
+  | { type: "linkDown"; instanceId: string; inflight: number; reason: string; attempt: number }
+  /** An event too large for one data-plane message was produced by `instanceId` and rejected. */
+  | { type: "rejected"; instanceId: string; bytes: number; reason: string }
   /** The data plane cannot continue (a component does not speak the expected service, or is unreachable). */
   | { type: "fatal"; reason: string };

@@ -3,7 +3,7 @@
  * fan-out/fan-in/replicas/partitioning, completion and reconnect. Runs inside the router worker
  * (router-worker.ts) but has no worker dependency, so it is the same code in tests.
  */
-import { readEventKey, hashBytes, type PartitionField } from "../../wire/relay-codec";
+import { BATCH_MAX_BYTES, MAX_EVENT_BYTES, batchEntryBytes, readEventKey, hashBytes, type PartitionField } from "../../wire/relay-codec";
 import { EdgeQueue } from "./edge-queue";
 import {
   BatchDownLink,
@@ -160,10 +160,10 @@ export class RouterCore implements LinkHost {
     if (role === "source") {
       const params = node.spec.params ?? {};
       return wire === "batch"
-        ? new BatchSourceLink(node.id, slot.instanceId, endpoint, this, params)
+        ? new BatchSourceLink(node.id, slot.instanceId, endpoint, this, params, node.spec.producerBatch ?? node.spec.batchSize)
         : new EventSourceLink(node.id, slot.instanceId, endpoint, this, params);
     }
-    if (wire === "batch") return new BatchDownLink(node.id, slot.instanceId, endpoint, this, role);
+    if (wire === "batch") return new BatchDownLink(node.id, slot.instanceId, endpoint, this, role, node.spec.batchSize);
     return role === "sink" ? new EventSinkLink(node.id, slot.instanceId, endpoint, this) : new EventDownLink(node.id, slot.instanceId, endpoint, this);
   }
 
@@ -182,10 +182,21 @@ export class RouterCore implements LinkHost {
 
   // ---- LinkHost --------------------------------------------------------------------------------
 
-  output(link: Link, events: Buffer[]): void {
+  output(link: Link, produced: Buffer[]): void {
     const node = this.linkNode.get(link)!;
+    let events = produced;
     let bytes = 0;
-    for (let i = 0; i < events.length; i++) bytes += events[i]!.length;
+    let oversized = false;
+    for (let i = 0; i < events.length; i++) {
+      const len = events[i]!.length;
+      bytes += len;
+      if (len > MAX_EVENT_BYTES) oversized = true;
+    }
+    if (oversized) {
+      events = this.rejectOversized(link, node, events);
+      bytes = 0;
+      for (const ev of events) bytes += ev.length;
+    }
     node.stats.eventsOut += events.length;
     node.stats.bytesOut += bytes;
     for (let e = 0; e < node.outEdges.length; e++) {
@@ -211,6 +222,29 @@ export class RouterCore implements LinkHost {
         this.post({ type: "log", level: "debug", msg: `${node.id}: waiting for downstream`, fields: { full: full.join(",") } });
       }
     }
+  }
+
+  /**
+   * An event that cannot fit in one gRPC message can never be delivered downstream: it is taken
+   * out, counted (`rejected`, `errors`) and reported with its size — never dropped silently.
+   */
+  private rejectOversized(link: Link, node: NodeRt, events: Buffer[]): Buffer[] {
+    const kept: Buffer[] = [];
+    for (const ev of events) {
+      if (ev.length <= MAX_EVENT_BYTES) {
+        kept.push(ev);
+        continue;
+      }
+      node.stats.rejected++;
+      node.stats.errors++;
+      this.post({
+        type: "rejected",
+        instanceId: link.instanceId,
+        bytes: ev.length,
+        reason: `${link.instanceId} produced an event of ${ev.length} bytes, larger than the ${MAX_EVENT_BYTES}-byte limit of one data-plane message; rejected (not delivered)`,
+      });
+    }
+    return kept;
   }
 
   delivered(link: Link, events: readonly Buffer[], bytes: number, failed: number, tookMs: number): void {
@@ -243,6 +277,7 @@ export class RouterCore implements LinkHost {
       node.crashed.add(ev);
     }
     node.stats.lost += lost;
+    node.stats.streamErrors++;
     const progress = link.eventsIn + link.eventsOut;
     if (progress !== slot.progressAtLastFailure) slot.reconnectAttempts = 0;
     slot.progressAtLastFailure = progress;
@@ -254,9 +289,9 @@ export class RouterCore implements LinkHost {
       this.post({ type: "fatal", reason: `${link.instanceId}: ${MAX_FAILED_STREAMS} data streams in a row failed while its process runs (last: ${reason})` });
       return;
     }
-    if (retry.length > 0 || lost > 0 || slot.reconnectAttempts === 0) {
-      this.post({ type: "linkDown", instanceId: link.instanceId, inflight: retry.length + lost, reason });
-    }
+    // Every failed stream is reported (logged, a RunEvent, counted): a stream that keeps failing
+    // with nothing in flight (e.g. a peer refusing oversized messages) must not look like silence.
+    this.post({ type: "linkDown", instanceId: link.instanceId, inflight: retry.length + lost, reason, attempt: slot.reconnectAttempts + 1 });
     // A crash while closing with work in flight re-opens the node so the work is delivered again.
     if (node.closing && retry.length > 0) node.closing = false;
     if (node.closing) {
@@ -280,6 +315,34 @@ export class RouterCore implements LinkHost {
     const node = this.nodes.get(nodeId)!;
     for (const q of node.outEdges) if (q.full) return true;
     return false;
+  }
+
+  mayProduce(nodeId: string, events: number): boolean {
+    const node = this.nodes.get(nodeId)!;
+    let room = Infinity;
+    let full = false;
+    for (const q of node.outEdges) {
+      if (q.policy !== "block") continue;
+      room = Math.min(room, q.capacity - q.depth);
+      if (q.full) full = true;
+    }
+    if (room === Infinity) return true;
+    const reserved = this.reservedEvents(node);
+    if (room - reserved >= events) return true;
+    // Nothing in flight and room left: one batch may go even if it is bigger than the room, so a
+    // batch size above the capacity slows the pipeline instead of deadlocking it.
+    return reserved === 0 && !full;
+  }
+
+  /** Output events the node's instances may still deliver without asking (credits, batches in flight). */
+  private reservedEvents(node: NodeRt): number {
+    let n = 0;
+    for (const slot of node.slots) {
+      const link = slot.link;
+      if (link instanceof SourceLink) n += link.reserved;
+      else if (link instanceof BatchDownLink && node.spec.role === "processor") n += link.inflight;
+    }
+    return n;
   }
 
   streamsDelta(delta: number): void {
@@ -321,7 +384,7 @@ export class RouterCore implements LinkHost {
         if (!(link instanceof DownLink) || !link.canSend()) continue;
         const size = link.wire === "batch" ? node.spec.batchSize : Math.min(node.spec.batchSize, 64);
         if (link.wire === "batch" && !this.flushAllowed(node, node.queued())) return;
-        const batch = node.take(Math.min(size, node.queued()), this.unblocked);
+        const batch = node.take(Math.min(size, node.queued()), this.unblocked, BATCH_MAX_BYTES);
         if (batch.length === 0) return;
         link.send(batch);
         node.rr = i + 1;
@@ -338,6 +401,7 @@ export class RouterCore implements LinkHost {
     // Size-or-linger applies here too: small batches cost a gRPC message each on the batched wire.
     if (node.slots.some((s) => s.wire === "batch") && !this.flushAllowed(node, node.queued())) return;
     const staged: Buffer[][] = node.slots.map(() => []);
+    const stagedBytes: number[] = node.slots.map(() => 0);
     const limit = node.spec.batchSize;
     let blockedTarget = false;
     while (!blockedTarget && node.queued() > 0) {
@@ -349,10 +413,23 @@ export class RouterCore implements LinkHost {
         blockedTarget = true;
         break;
       }
+      const add = batchEntryBytes(ev.length);
+      // Byte cap as in dispatchShared: send what is staged before this event would overflow it.
+      if (staged[target]!.length > 0 && stagedBytes[target]! + add > BATCH_MAX_BYTES) {
+        link.send(staged[target]!);
+        staged[target] = [];
+        stagedBytes[target] = 0;
+        if (!link.canSend()) {
+          blockedTarget = true;
+          break;
+        }
+      }
       staged[target]!.push(node.take(1, this.unblocked)[0]!);
+      stagedBytes[target]! += add;
       if (staged[target]!.length >= limit) {
         link.send(staged[target]!);
         staged[target] = [];
+        stagedBytes[target] = 0;
       }
     }
     for (let i = 0; i < n; i++) {
@@ -441,6 +518,7 @@ export class RouterCore implements LinkHost {
           from: q.from,
           to: q.to,
           depth: q.depth,
+          peakDepth: q.peakDepth,
           capacity: q.capacity,
           events: q.dequeued,
           bytes: q.dequeuedBytes,

@@ -37,6 +37,7 @@ describe("RouterHost", () => {
           nodeEnded: () => undefined,
           completed: () => undefined,
           linkDown: () => undefined,
+          rejected: () => undefined,
           failed: (err) => (failure = err),
         },
       );
@@ -50,7 +51,7 @@ describe("RouterHost", () => {
     await got;
     expect(failure).toBeUndefined();
     const s = stats[0]!;
-    expect(s.edges).toEqual([{ from: "src", to: "sink", depth: 0, capacity: 10, events: 0, bytes: 0, blockedSeconds: 0, dropped: 0 }]);
+    expect(s.edges).toEqual([{ from: "src", to: "sink", depth: 0, peakDepth: 0, capacity: 10, events: 0, bytes: 0, blockedSeconds: 0, dropped: 0 }]);
     expect(s.nodes.find((n) => n.id === "sink")!.instances).toHaveProperty("sink-1");
   });
 });

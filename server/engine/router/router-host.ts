@@ -11,7 +11,10 @@ export interface RouterCallbacks {
   log(level: "debug" | "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>): void;
   nodeEnded(id: string): void;
   completed(drained: boolean): void;
-  linkDown(instanceId: string, inflight: number, reason: string): void;
+  /** A data-plane stream failed (`attempt` = consecutive failures without progress). */
+  linkDown(instanceId: string, inflight: number, reason: string, attempt: number): void;
+  /** An event too large for one data-plane message was rejected. */
+  rejected(instanceId: string, bytes: number, reason: string): void;
   /** The worker died: the data plane is gone. */
   failed(err: Error): void;
 }
@@ -36,7 +39,9 @@ export class RouterHost {
         case "completed":
           return cb.completed(msg.drained);
         case "linkDown":
-          return cb.linkDown(msg.instanceId, msg.inflight, msg.reason);
+          return cb.linkDown(msg.instanceId, msg.inflight, msg.reason, msg.attempt);
+        case "rejected":
+          return cb.rejected(msg.instanceId, msg.bytes, msg.reason);
         case "fatal":
           return cb.failed(new OperationalError(msg.reason, { retryable: false }));
         case "ready":

@@ -1,5 +1,5 @@
 /** Router-side state of one pipeline component (node) and of its instances. */
-import { parsePartitionKey, type PartitionField } from "../../wire/relay-codec";
+import { batchEntryBytes, parsePartitionKey, type PartitionField } from "../../wire/relay-codec";
 import type { EdgeQueue } from "./edge-queue";
 import type { Link } from "./links/index";
 import type { RouterNodeSpec, Wire } from "./protocol";
@@ -41,7 +41,7 @@ export class NodeRt {
   lingerExpired = false;
   lastDebugAt = 0;
   lastBlockedLogAt = 0;
-  stats = { eventsIn: 0, eventsOut: 0, bytesIn: 0, bytesOut: 0, errors: 0, filtered: 0, lost: 0, redelivered: 0 };
+  stats = { eventsIn: 0, eventsOut: 0, bytesIn: 0, bytesOut: 0, errors: 0, filtered: 0, lost: 0, redelivered: 0, rejected: 0, streamErrors: 0 };
   /** The downstream node of each out-edge (same order as outEdges). */
   readonly outTargets: NodeRt[] = [];
   /** Sink event-type filter; undefined = accept every event. */
@@ -86,19 +86,27 @@ export class NodeRt {
   }
 
   /**
-   * Takes up to `count` events: retried ones first, then fairly across input edges.
-   * `unblocked(fromId)` is called for every edge that stopped being full.
+   * Takes up to `count` events and at most `maxBytes` of batch framing (the first event is always
+   * taken, so one oversized event still moves alone): retried ones first, then fairly across
+   * input edges. `unblocked(fromId)` is called for every edge that events were taken from.
    */
-  take(count: number, unblocked: (fromId: string) => void): Buffer[] {
+  take(count: number, unblocked: (fromId: string) => void, maxBytes = Infinity): Buffer[] {
     const out: Buffer[] = [];
-    if (this.retry.length > 0) {
-      const k = Math.min(count, this.retry.length);
-      for (let i = 0; i < k; i++) out.push(this.retry[i]!);
-      this.retry = this.retry.slice(k);
-    }
+    let bytes = 0;
+    const fits = (ev: Buffer): boolean => {
+      const add = batchEntryBytes(ev.length);
+      if (out.length > 0 && bytes + add > maxBytes) return false;
+      bytes += add;
+      return true;
+    };
+    let retryTaken = 0;
+    while (retryTaken < this.retry.length && out.length < count && fits(this.retry[retryTaken]!)) out.push(this.retry[retryTaken++]!);
+    if (retryTaken > 0) this.retry = this.retry.slice(retryTaken);
+    if (this.retry.length > 0) return out;
     const m = this.inEdges.length;
     let idle = 0;
-    while (out.length < count && idle < m) {
+    let full = false;
+    while (!full && out.length < count && idle < m) {
       const q = this.inEdges[this.edgeRr % m]!;
       this.edgeRr = (this.edgeRr + 1) % m;
       if (q.depth === 0) {
@@ -107,10 +115,20 @@ export class NodeRt {
       }
       idle = 0;
       const wasFull = q.full;
+      let taken = 0;
       // Chunks per edge keep the loop cheap; rotating the start keeps fan-in fair.
       const chunk = Math.min(count - out.length, q.depth, Math.max(1, Math.ceil(count / m)));
-      for (let i = 0; i < chunk; i++) out.push(q.shift()!);
-      if (wasFull && !q.full) unblocked(q.from);
+      for (let i = 0; i < chunk; i++) {
+        if (!fits(q.peek()!)) {
+          full = true;
+          break;
+        }
+        out.push(q.shift()!);
+        taken++;
+      }
+      // Any room made may let the producer have more credits (capacity-aware grants), not only
+      // the full → not-full transition.
+      if (taken > 0 || (wasFull && !q.full)) unblocked(q.from);
     }
     return out;
   }

@@ -6,6 +6,7 @@
 import type * as grpc from "@grpc/grpc-js";
 import { ERROR_STATUS } from "../../core/errors";
 import type { StreamRequestObject, WireEventBatch, WireSourceControl } from "../../wire/event-codec";
+import { BATCH_MAX_BYTES, MAX_EVENT_BYTES } from "../../wire/relay-codec";
 import { iterateSource } from "../source-core";
 import type { ComponentContext, FlowEvent, SourceDefinition, SourceRequest } from "../types";
 import { statusError, waitForDrain, type ServiceDeps } from "./deps";
@@ -51,11 +52,18 @@ export function createSourceHandlers(deps: ServiceDeps<SourceDefinition>) {
     const finished = (async () => {
       try {
         for await (const events of iterateSource(deps.def, ctx, toRequest(call.request), m)) {
+          let sent = 0;
           for (const e of events) {
+            const bytes = estimateEventBytes(e);
+            if (bytes > MAX_EVENT_BYTES) {
+              rejectOversized(deps, e, bytes);
+              continue;
+            }
+            sent++;
             if (!call.write(e)) await m.time.blocked(waitForDrain(call));
           }
-          m.eventsProcessed += events.length;
-          m.eventsEmitted += events.length;
+          m.eventsProcessed += sent;
+          m.eventsEmitted += sent;
           if (call.cancelled) break;
         }
         if (!call.cancelled) call.end();
@@ -148,6 +156,23 @@ export function createSourceHandlers(deps: ServiceDeps<SourceDefinition>) {
 const LINGER = Symbol("linger");
 
 /**
+ * Upper estimate of an event's serialized size: its variable fields plus a fixed allowance for
+ * tags, lengths and the timestamp. Cheap (no encoding) and never below the real size by more
+ * than the allowance, which the caps leave room for.
+ */
+export function estimateEventBytes(e: FlowEvent): number {
+  let n = 64 + e.payload.length + e.id.length * 3 + e.type.length * 3 + (e.sourceComponentId?.length ?? 0) * 3 + (e.contentType?.length ?? 0) * 3;
+  if (e.metadata) for (const k in e.metadata) n += 8 + (k.length + e.metadata[k]!.length) * 3;
+  return n;
+}
+
+/** An event no single message can carry: counted as an error and logged with its size, never sent. */
+function rejectOversized(deps: ServiceDeps, e: FlowEvent, bytes: number): void {
+  deps.metrics.errors++;
+  deps.logger.error("event rejected: larger than one data-plane message", { component: deps.ctx.componentId, eventId: e.id, bytes, maxBytes: MAX_EVENT_BYTES });
+}
+
+/**
  * Groups the producer's output into batches of `batchSize`, sending a partial batch `lingerMs`
  * after its first event. Returns false if a send was refused (stream closing).
  */
@@ -158,6 +183,7 @@ async function pumpBatches(
 ): Promise<boolean> {
   const size = deps.batchSize;
   let batch: FlowEvent[] = [];
+  let batchBytes = 0;
   let deadline = 0;
   let pending: Promise<IteratorResult<FlowEvent[]>> | undefined;
   try {
@@ -177,18 +203,35 @@ async function pumpBatches(
       if (r === LINGER) {
         const out = batch;
         batch = [];
+        batchBytes = 0;
         if (!(await send(out))) return false;
         continue;
       }
       pending = undefined;
       if (r.done) break;
-      if (batch.length === 0) deadline = performance.now() + deps.lingerMs;
-      for (const e of r.value) batch.push(e);
-      while (batch.length >= size) {
-        const out = batch.length === size ? batch : batch.slice(0, size);
-        batch = batch.length === size ? [] : batch.slice(size);
-        if (!(await send(out))) return false;
-        if (batch.length > 0) deadline = performance.now() + deps.lingerMs;
+      // A batch closes at `size` events or before an event would take it over BATCH_MAX_BYTES, so
+      // no message ever exceeds the max message size (100 × 1 MiB events would be 100 MiB).
+      for (const e of r.value) {
+        const bytes = estimateEventBytes(e);
+        if (bytes > MAX_EVENT_BYTES) {
+          rejectOversized(deps, e, bytes);
+          continue;
+        }
+        if (batch.length > 0 && batchBytes + bytes > BATCH_MAX_BYTES) {
+          const out = batch;
+          batch = [];
+          batchBytes = 0;
+          if (!(await send(out))) return false;
+        }
+        if (batch.length === 0) deadline = performance.now() + deps.lingerMs;
+        batch.push(e);
+        batchBytes += bytes;
+        if (batch.length >= size) {
+          const out = batch;
+          batch = [];
+          batchBytes = 0;
+          if (!(await send(out))) return false;
+        }
       }
     }
     if (batch.length > 0) return send(batch);

@@ -21,7 +21,15 @@ export class BatchDownLink extends DownLink {
   private call: grpc.ClientDuplexStream<Buffer, Buffer> | undefined;
   private unacked: Unacked[] = [];
   private sequence = 0;
-  constructor(nodeId: string, instanceId: string, endpoint: string, host: LinkHost, private readonly role: "processor" | "sink") {
+  /** `batchMax`: events per batch sent to this node (a processor's outputs are reserved 1:1). */
+  constructor(
+    nodeId: string,
+    instanceId: string,
+    endpoint: string,
+    host: LinkHost,
+    private readonly role: "processor" | "sink",
+    private readonly batchMax: number,
+  ) {
     super(nodeId, instanceId, "batch", endpoint, host);
   }
   protected open(client: grpc.Client): void {
@@ -87,7 +95,9 @@ export class BatchDownLink extends DownLink {
     return (
       this.state === "up" &&
       this.unacked.length < MAX_INFLIGHT_BATCHES &&
-      !(this.role === "processor" && this.host.outputBlocked(this.nodeId))
+      // A processor's unanswered inputs are reserved on its out-edges (one output per input
+      // assumed): a batch goes out only if its outputs will fit under the out-edges' capacity.
+      !(this.role === "processor" && !this.host.mayProduce(this.nodeId, this.batchMax))
     );
   }
   send(events: Buffer[]): void {

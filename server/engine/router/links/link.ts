@@ -56,6 +56,13 @@ export interface LinkHost {
   ended(link: Link): void;
   /** True while the node's output edges cannot take more (block policy). */
   outputBlocked(nodeId: string): boolean;
+  /**
+   * True when the node may be given room for `events` more output events: every `block` out-edge
+   * has that much free capacity beyond what is already reserved for the node's producers (source
+   * credits, processor batches in flight), or nothing is reserved and no out-edge is full (so a
+   * batch larger than the capacity still moves, alone). Keeps queue depth ≤ capacity.
+   */
+  mayProduce(nodeId: string, events: number): boolean;
   streamsDelta(delta: number): void;
 }
 
@@ -115,8 +122,12 @@ export abstract class Link {
 
 /** A producer of events: a source instance. */
 export abstract class SourceLink extends Link {
-  /** Called when the node's output is no longer blocked. */
+  /** Called when the node's output has more room. */
   abstract resume(): void;
+  /** Output events this instance may still send without asking (reserved on the out-edges). */
+  get reserved(): number {
+    return 0;
+  }
 }
 
 /** A consumer of events: a processor or sink instance. */

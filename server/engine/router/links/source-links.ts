@@ -58,24 +58,53 @@ export class EventSourceLink extends SourceLink {
   }
 }
 
+/**
+ * Batched source: credits are granted only for room that exists. Each outstanding credit reserves
+ * `batchMax` events on the node's out-edges, and a credit is granted only when every out-edge can
+ * take that on top of what is queued and reserved — so a queue never goes above its capacity
+ * (at most SOURCE_CREDITS outstanding; a source that sends batches larger than its BATCH_SIZE
+ * breaks that promise, and its excess still lands in the queue rather than being dropped).
+ */
 export class BatchSourceLink extends SourceLink {
   private call: grpc.ClientDuplexStream<Buffer, Buffer> | undefined;
-  private owed = 0;
-  constructor(nodeId: string, instanceId: string, endpoint: string, host: LinkHost, private readonly params: Record<string, string>) {
+  /** Credits granted and not yet spent by a batch. */
+  private outstanding = 0;
+  constructor(
+    nodeId: string,
+    instanceId: string,
+    endpoint: string,
+    host: LinkHost,
+    private readonly params: Record<string, string>,
+    private readonly batchMax: number,
+  ) {
     super(nodeId, instanceId, "batch", endpoint, host);
+  }
+  override get reserved(): number {
+    // A stream that is not up has no credits the source could still spend.
+    return this.state === "up" ? this.outstanding * this.batchMax : 0;
+  }
+  /** Grants as many credits as the out-edges have room for (up to SOURCE_CREDITS outstanding). */
+  private grant(): number {
+    let n = 0;
+    while (this.outstanding < SOURCE_CREDITS && this.host.mayProduce(this.nodeId, this.batchMax)) {
+      this.outstanding++;
+      n++;
+    }
+    return n;
   }
   protected open(client: grpc.Client): void {
     const call = client.makeBidiStreamRequest(PATHS.sourceBatches, identitySerialize, identityDeserialize);
     this.call = call;
-    this.owed = 0;
-    call.write(writeSourceControl(SOURCE_CREDITS, this.params));
+    this.outstanding = 0;
+    // The first message carries the request even when no room exists yet (credits 0).
+    call.write(writeSourceControl(this.grant(), this.params));
     call.on("data", (msg: Buffer) => {
       const batch = readEventBatch(msg);
+      this.outstanding = Math.max(0, this.outstanding - 1);
       this.eventsOut += batch.events.length;
       if (batch.events.length > 0) this.host.output(this, batch.events);
-      // One credit back per batch received, unless our output is blocked: then we owe it.
-      if (this.host.outputBlocked(this.nodeId)) this.owed++;
-      else call.write(writeSourceControl(1));
+      const n = this.call === call ? this.grant() : 0;
+      if (n > 0) call.write(writeSourceControl(n));
     });
     call.on("error", (err) => {
       if (this.call === call) this.fail([], 0, statusReason(err));
@@ -87,14 +116,14 @@ export class BatchSourceLink extends SourceLink {
   reset(reason: string): void {
     const call = this.call;
     this.call = undefined;
+    this.outstanding = 0;
     call?.cancel();
     this.fail([], 0, reason);
   }
   resume(): void {
-    if (this.owed > 0 && this.call && this.state === "up" && !this.host.outputBlocked(this.nodeId)) {
-      this.call.write(writeSourceControl(this.owed));
-      this.owed = 0;
-    }
+    if (!this.call || this.state !== "up") return;
+    const n = this.grant();
+    if (n > 0) this.call.write(writeSourceControl(n));
   }
   cancel(): void {
     const call = this.call;

@@ -1,0 +1,67 @@
+/**
+ * Queue capacity is a promise (issue: flowctl_edge_queue_depth was seen at 1100–2536 on queues of
+ * capacity 1000 — the batched wire's credits let producers overshoot). With a stalled sink behind
+ * a processor, on both wires: the source stops, every edge fills up to its capacity and never goes
+ * above it (the router's peak depth per edge, and the exported gauge sampled throughout).
+ */
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { RunHandle } from "../../server/engine/run-pipeline";
+import { readCount, startRun, tempDir, waitFor, writePipeline } from "./engine-harness";
+
+const runs: RunHandle[] = [];
+afterEach(async () => {
+  await Promise.all(runs.splice(0).map((r) => r.stop("test cleanup")));
+});
+
+const CAPACITY = 200;
+
+/** Largest `flowctl_edge_queue_depth` value exported right now. */
+async function gaugeMax(handle: RunHandle): Promise<number> {
+  const m = await handle.metrics.registry.getSingleMetric("flowctl_edge_queue_depth")!.get();
+  return Math.max(0, ...m.values.map((v) => v.value));
+}
+
+describe.each(["batch", "event"] as const)("stalled sink on the %s wire", (wire) => {
+  it("queue depth fills to capacity and never exceeds it", async () => {
+    const dir = tempDir();
+    const srcCount = path.join(dir, "src.count");
+    const { file } = writePipeline(
+      dir,
+      {
+        name: "queue-bound",
+        sources: [{ id: "src", env: { COUNT_FILE: srcCount, PAYLOAD_BYTES: 256 } }],
+        processors: [{ id: "p", inputs: ["src"], queue: { capacity: CAPACITY, policy: "block" } }],
+        sinks: [{ id: "sink", inputs: ["p"], env: { STALL: 1 }, queue: { capacity: CAPACITY, policy: "block" } }],
+      },
+      wire,
+    );
+    const handle = await startRun(file, { router: { statsIntervalMs: 20 } });
+    runs.push(handle);
+    let sampledMax = 0;
+    let last = -1;
+    // Until the source stops (two reads 500 ms apart agree), sample the exported gauge.
+    await waitFor(
+      "the source to stall behind the full queues",
+      async () => {
+        sampledMax = Math.max(sampledMax, await gaugeMax(handle));
+        const now = readCount(srcCount);
+        const stable = now > 0 && now === last;
+        last = now;
+        return stable;
+      },
+      30_000,
+      500,
+    );
+    // Stats arrive every 20 ms: wait for the snapshot that shows both queues full.
+    await waitFor("both queues to be full", () => handle.snapshot().filter((c) => c.role !== "source").every((c) => c.queueDepth === CAPACITY), 10_000);
+    sampledMax = Math.max(sampledMax, await gaugeMax(handle));
+    const byId = Object.fromEntries(handle.snapshot().map((c) => [c.id, c]));
+    expect(byId.p!.queuePeakDepth).toBe(CAPACITY);
+    expect(byId.sink!.queuePeakDepth).toBe(CAPACITY);
+    expect(sampledMax).toBe(CAPACITY);
+    const summary = await handle.stop("test");
+    expect(summary.components.find((c) => c.id === "sink")!.dropped).toBe(0);
+    expect(Math.max(...summary.components.map((c) => c.queuePeakDepth))).toBe(CAPACITY);
+  });
+});
