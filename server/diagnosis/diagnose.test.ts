@@ -86,6 +86,17 @@ describe("diagnose on recorded metric windows", () => {
     expect(b.recommendations).toContain("estimate: with 2 replicas ≈ 200 events/s (100 events/s per replica at 100 % busy; upstream limits still apply)");
   });
 
+  it("does not promise replica throughput a saturated host cannot give", () => {
+    const base = fixtures["cpu-bound-processor"]!.window;
+    const roomy = diagnose({ ...base, host: { cpuCount: 8, cpuUsedCores: 1.5 } }).bottleneck!;
+    expect(roomy.recommendations[0]).toMatch(/replicas: 2/);
+    expect(roomy.recommendations.join("\n")).not.toMatch(/saturated|more cores/);
+    expect(roomy.evidence).toContain("host CPU: 1.5 of 8 cores in use by the pipeline");
+    const full = diagnose({ ...base, host: { cpuCount: 2, cpuUsedCores: 1.96 } }).bottleneck!;
+    expect(full.recommendations[0]).toMatch(/^the host is saturated: the pipeline's processes use 2\.0 of 2 cores/);
+    expect(full.recommendations.filter((r) => r.startsWith("estimate:")).every((r) => /needs ~\d+\.\d more cores; this host has 0\.0 of 2 idle/.test(r))).toBe(true);
+  });
+
   it("recommends parallelism for a CPU-bound processor and names the idle sibling as not the limit on fan-out", () => {
     const cpu = diagnose(fixtures["cpu-bound-processor"]!.window).bottleneck!;
     expect(cpu.recommendations[0]).toMatch(/replicas: 2/);

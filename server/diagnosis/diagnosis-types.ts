@@ -56,6 +56,14 @@ export interface EdgeWindow {
   depthSamples?: Array<[number, number]>;
 }
 
+/** The machine the pipeline runs on, over the window. */
+export interface HostWindow {
+  /** Cores available to the pipeline's processes. */
+  cpuCount: number;
+  /** CPU used by the engine and every component process, in cores (null = not measured). */
+  cpuUsedCores: number | null;
+}
+
 export interface MetricWindow {
   pipeline: string;
   /** Window bounds, ms since epoch. */
@@ -63,6 +71,8 @@ export interface MetricWindow {
   to: number;
   components: ComponentWindow[];
   edges: EdgeWindow[];
+  /** When known, recommendations take the host's free cores into account. */
+  host?: HostWindow;
 }
 
 export type Severity = "critical" | "warning" | "info";

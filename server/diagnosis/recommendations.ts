@@ -2,7 +2,20 @@
  * Remedies from the performance tuning guide's checklist (docs/performance-tuning.md), chosen by
  * what kind of bottleneck was found, plus the capacity estimates the numbers allow.
  */
-import type { ComponentWindow, EdgeWindow } from "./diagnosis-types";
+import type { ComponentWindow, EdgeWindow, HostWindow } from "./diagnosis-types";
+
+/** Share of the host's cores in use above which adding processes on it cannot add throughput. */
+export const HOST_SATURATED = 0.9;
+
+/** Idle cores on the host, or undefined when CPU use was not measured. */
+export function idleCores(host: HostWindow | undefined): number | undefined {
+  if (!host || host.cpuUsedCores === null) return undefined;
+  return Math.max(0, host.cpuCount - host.cpuUsedCores);
+}
+
+function isHostSaturated(host: HostWindow | undefined): boolean {
+  return !!host && host.cpuUsedCores !== null && host.cpuUsedCores >= HOST_SATURATED * host.cpuCount;
+}
 
 const fmtRate = (r: number) => (r >= 100 ? `${Math.round(r)}` : r.toFixed(1));
 
@@ -17,18 +30,34 @@ export function capacityPerReplica(c: ComponentWindow): number | undefined {
   return rate / replicas / Math.min(1, c.busy);
 }
 
-/** "With N replicas ≈ X events/s" lines for 2× and 4× the current replica count. */
-export function replicaEstimates(c: ComponentWindow): string[] {
+/**
+ * "With N replicas ≈ X events/s" lines for 2× and 4× the current replica count. A busy replica
+ * needs about a core of its own: when the host has fewer idle cores than the extra replicas need,
+ * the line says so instead of promising throughput the machine cannot give.
+ */
+export function replicaEstimates(c: ComponentWindow, host?: HostWindow): string[] {
   const per = capacityPerReplica(c);
   if (per === undefined) return [];
   const r = c.replicas ?? 1;
-  return [2 * r, 4 * r].map((n) => `estimate: with ${n} replicas ≈ ${fmtRate(per * n)} events/s (${fmtRate(per)} events/s per replica at 100 % busy; upstream limits still apply)`);
+  const idle = idleCores(host);
+  return [2 * r, 4 * r].map((n) => {
+    const line = `estimate: with ${n} replicas ≈ ${fmtRate(per * n)} events/s (${fmtRate(per)} events/s per replica at 100 % busy; upstream limits still apply)`;
+    const extraCores = (n - r) * Math.min(1, c.busy ?? 1);
+    if (idle === undefined || idle >= extraCores) return line;
+    return `${line} — needs ~${extraCores.toFixed(1)} more cores; this host has ${idle.toFixed(1)} of ${host!.cpuCount} idle`;
+  });
 }
 
 /** Recommendations for a component bottleneck, most effective first. */
-export function componentRecommendations(c: ComponentWindow, opts: { processorChain: boolean }): string[] {
+export function componentRecommendations(c: ComponentWindow, opts: { processorChain: boolean; host?: HostWindow }): string[] {
   const r = c.replicas ?? 1;
   const recs: string[] = [];
+  if (c.role !== "sink" && isHostSaturated(opts.host)) {
+    const h = opts.host!;
+    recs.push(
+      `the host is saturated: the pipeline's processes use ${h.cpuUsedCores!.toFixed(1)} of ${h.cpuCount} cores, so more replicas on this machine cannot add throughput — cut ${c.id}'s CPU per event or give the pipeline more cores (a bigger machine, or spread replicas over several)`,
+    );
+  }
   if (c.role === "sink") {
     recs.push(
       `batch writes in ${c.id}: set \`batch: { size, flushInterval }\` (BATCH_SIZE) so one write carries many events instead of one round-trip per event`,
@@ -46,7 +75,7 @@ export function componentRecommendations(c: ComponentWindow, opts: { processorCh
   } else {
     recs.push(`batch data fetching in ${c.id} and use connection pooling`, `partition the source (PARTITION_ID/PARTITION_COUNT via replicas)`);
   }
-  return [...recs, ...replicaEstimates(c)];
+  return [...recs, ...replicaEstimates(c, opts.host)];
 }
 
 /** Recommendations for an edge/transport bottleneck. */

@@ -39,6 +39,10 @@ function recordedStore(): SeriesStore {
     s.append("flowctl_edge_queue_capacity", edge, t, 100);
     s.append("flowctl_component_up", { pipeline: "p", component_id: "sink-2" }, t, 1);
     s.append("nodejs_heap_size_total_bytes", {}, t, 1e6);
+    // CPU: each component process uses 0.5 core, the engine 0.3 (another pipeline's 2 cores excluded).
+    for (const id of ["gen", "sink-1", "sink-2"]) s.append("process_cpu_seconds_total", { component_id: id, pipeline: "p" }, t, i * 0.5);
+    s.append("process_cpu_seconds_total", { component_id: "x", pipeline: "other" }, t, i * 2);
+    s.append("flowctl_engine_process_cpu_seconds_total", { job: "flowctl-engine", instance: "engine" }, t, i * 0.3);
     // Another pipeline's component with the same id must not leak into this window.
     s.append("component_busy_seconds_total", { component_id: "sink-1", instance: "sink-1", job: "flowctl-component", pipeline: "other" }, t, 0);
   }
@@ -67,6 +71,12 @@ describe("collectMetricWindow", () => {
     expect(edge!.blocked).toBeCloseTo(0.9, 6);
     expect(edge!.avgFill).toBeCloseTo(0.775, 6);
     expect(edge!.depthSamples!.length).toBe(11);
+    expect(w.host!.cpuUsedCores).toBeCloseTo(1.8, 6);
+  });
+
+  it("reports the host's cores, and null CPU use when no process metrics were scraped", async () => {
+    const w = await collectMetricWindow(new EmbeddedMetricsQuery(new SeriesStore()), topology, { atMs: T0, windowMs: 10_000, cpuCount: 4 });
+    expect(w.host).toEqual({ cpuCount: 4, cpuUsedCores: null });
   });
 
   it("resolves replica instance ids to their component", () => {

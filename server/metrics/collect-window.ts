@@ -3,7 +3,8 @@
  * so diagnosis runs the same against the embedded store and a real Prometheus. Replicas report
  * under their instance id (`component_id="sink-1"`); they are folded into their YAML component.
  */
-import type { ComponentWindow, EdgeWindow, MetricWindow } from "../diagnosis/diagnosis-types";
+import os from "node:os";
+import type { ComponentWindow, EdgeWindow, HostWindow, MetricWindow } from "../diagnosis/diagnosis-types";
 import { bucketQuantile, type Bucket } from "./query/prom-functions";
 import type { Expr, MetricsQuery, Sample } from "./query/query-types";
 
@@ -19,6 +20,8 @@ export interface CollectWindowOptions {
   atMs: number;
   /** @default 10_000 */
   windowMs?: number;
+  /** Cores available to the pipeline. @default this machine's */
+  cpuCount?: number;
   signal?: AbortSignal;
 }
 
@@ -77,7 +80,7 @@ export async function collectMetricWindow(query: MetricsQuery, topology: WindowT
   const sumRate = (name: string): Expr => ({ kind: "sum", by: ["component_id"], expr: { kind: "rate", name, matchers: pipe, windowMs: w } });
   const edgeSum = (expr: Expr): Expr => ({ kind: "sum", by: ["from", "to"], expr });
 
-  const [received, processed, emitted, errors, busy, idle, bp, buckets, up, compUp, eRate, eBlocked, eDepth, eCap, eAvg, eDropped] = await Promise.all([
+  const [received, processed, emitted, errors, busy, idle, bp, buckets, up, compUp, eRate, eBlocked, eDepth, eCap, eAvg, eDropped, compCpu, engineCpu] = await Promise.all([
     q(sumRate("component_events_received_total")),
     q(sumRate("component_events_processed_total")),
     q(sumRate("component_events_emitted_total")),
@@ -94,6 +97,9 @@ export async function collectMetricWindow(query: MetricsQuery, topology: WindowT
     q(edgeSum({ kind: "selector", name: "flowctl_edge_queue_capacity", matchers: pipe })),
     q(edgeSum({ kind: "avg_over_time", name: "flowctl_edge_queue_depth", matchers: pipe, windowMs: w })),
     q(edgeSum({ kind: "increase", name: "flowctl_edge_dropped_total", matchers: pipe, windowMs: w })),
+    // Node's default process metrics: CPU of every component process, and of the engine (router included).
+    q({ kind: "sum", by: [], expr: { kind: "rate", name: "process_cpu_seconds_total", matchers: pipe, windowMs: w } }),
+    q({ kind: "sum", by: [], expr: { kind: "rate", name: "flowctl_engine_process_cpu_seconds_total", matchers: {}, windowMs: w } }),
   ]);
   const depthSeries = await query.range(
     edgeSum({ kind: "selector", name: "flowctl_edge_queue_depth", matchers: pipe }),
@@ -192,5 +198,10 @@ export async function collectMetricWindow(query: MetricsQuery, topology: WindowT
     };
   });
 
-  return { pipeline: topology.pipeline, from: at - w, to: at, components, edges };
+  const cpuSamples = [...compCpu, ...engineCpu].filter((x) => Number.isFinite(x.value));
+  const host: HostWindow = {
+    cpuCount: opts.cpuCount ?? os.availableParallelism(),
+    cpuUsedCores: cpuSamples.length ? cpuSamples.reduce((a, x) => a + x.value, 0) : null,
+  };
+  return { pipeline: topology.pipeline, from: at - w, to: at, components, edges, host };
 }
