@@ -11,7 +11,11 @@ import { FlowError } from "../../core/errors";
 import type { Logger } from "../../core/logger";
 import { formatDuration, parseDuration } from "../../core/units";
 import { createConsoleSink } from "../../drivers/process/log-stream";
+import { ComponentRegistry } from "../../control-plane/registry";
 import { runPipeline, type ComponentSummary, type EngineEvent, type RunHandle, type RunSummary } from "../../engine/run-pipeline";
+import { createEngineMetrics } from "../../metrics/engine-metrics";
+import type { MetricsHttpServer } from "../../metrics/metrics-http";
+import { observeLiveRun, serveEngineMetrics, type LiveObservation } from "../live-run.service";
 import { handleSignals } from "../../lifecycle/signals";
 import { openStore, type Store } from "../../storage/store";
 import { cliContext, parseFlags } from "../context";
@@ -42,6 +46,7 @@ export const runFlagsSchema = z.object({
   registrationTimeout: duration().default(30_000),
   gracePeriod: duration().default(10_000),
   componentLogs: z.boolean().default(true),
+  metricsPort: z.coerce.number().int().min(0).max(65535).optional(),
 });
 export type RunFlags = z.output<typeof runFlagsSchema>;
 
@@ -60,7 +65,8 @@ export function addRunOptions(cmd: Command): Command {
     .option("--for <duration>", "stop the run after this long, then report")
     .option("--registration-timeout <duration>", "how long each component may take to register", "30s")
     .option("--grace-period <duration>", "drain/terminate budget of a stop before SIGKILL", "10s")
-    .option("--no-component-logs", "do not echo component output to the console (log files only)");
+    .option("--no-component-logs", "do not echo component output to the console (log files only)")
+    .option("--metrics-port <port>", "serve the engine's Prometheus /metrics on this port (0 = any free port)");
 }
 
 /** Registers `flowctl run`. */
@@ -91,9 +97,17 @@ export async function executeRun(file: string, flags: RunFlags, ctx: { logger: L
   const store: Store = await openStore(flags.persistence ? (flags.dbPath ? { databaseUrl: `file:${path.resolve(flags.dbPath)}` } : {}) : { databaseUrl: "file::memory:" });
   let handle: RunHandle | undefined;
   let stopSignals: (() => void) | undefined;
+  let observation: LiveObservation | undefined;
+  let metricsServer: MetricsHttpServer | undefined;
   try {
     const edges = pipeline.components.reduce((a, c) => a + c.inputs.length, 0);
+    // Created here so /metrics can serve before the run starts and heartbeats feed the observer.
+    const metrics = createEngineMetrics();
+    const registry = flags.useExternalControlPlane ? undefined : new ComponentRegistry({ heartbeatTtlMs: flags.heartbeatTtl });
+    if (flags.metricsPort !== undefined) metricsServer = await serveEngineMetrics(metrics.registry, flags.metricsPort, ctx.logger);
     handle = await runPipeline({
+      metrics,
+      ...(registry ? { registry } : {}),
       pipeline,
       configYaml: loaded.source.text,
       file: loaded.source.absolutePath,
@@ -118,8 +132,11 @@ export async function executeRun(file: string, flags: RunFlags, ctx: { logger: L
     out(`  control plane ${topo.controlPlaneEndpoint} (${flags.useExternalControlPlane ? "external" : "embedded"})`);
     out(`  database      ${store.ephemeral ? "(no persistence)" : store.file}`);
     out(`  logs          ${path.resolve(flags.logDir ?? path.join(".flowctl", "logs"), h.runId)}`);
+    if (metricsServer) out(`  metrics       ${metricsServer.url}`);
     if (flags.for !== undefined) out(`  stops after   ${formatDuration(flags.for)}`);
     out();
+    // Rollups and diagnosis findings are stored while the run is live: `flowctl diagnose <run-id>`.
+    observation = observeLiveRun(h, { store, ...(registry ? { registry } : {}), logger: ctx.logger });
     h.onEvent((e) => out(formatEvent(e)));
     stopSignals = handleSignals({
       onGraceful: (sig) => {
@@ -131,14 +148,19 @@ export async function executeRun(file: string, flags: RunFlags, ctx: { logger: L
         h.forceStop();
       },
     });
-    const status = flags.showStatus ? startStatusLines(h, flags.statusInterval) : undefined;
+    const obs = observation;
+    const status = flags.showStatus ? startStatusLines(h, flags.statusInterval, () => obs.verdict()) : undefined;
     const summary = await h.done;
     clearInterval(status);
+    // The observer writes its last rollup now, while the store is still open.
+    await observation.stop();
     out();
     out(renderSummary(summary));
     return summary;
   } finally {
     stopSignals?.();
+    await observation?.stop().catch((err: unknown) => ctx.logger.warn("stopping the run observer failed", { error: String(err) }));
+    await metricsServer?.close().catch((err: unknown) => ctx.logger.warn("closing the metrics server failed", { error: String(err) }));
     await store.close();
   }
 }
@@ -149,16 +171,16 @@ function formatEvent(e: EngineEvent): string {
   const mark =
     e.type === "component.registered" || e.type === "component.healthy"
       ? pc.green("✓")
-      : e.type === "component.exited" || e.type === "component.unhealthy" || e.type === "edge.reconnected"
+      : e.type === "component.exited" || e.type === "component.unhealthy" || e.type === "edge.reconnected" || e.type === "edge.stream_failed"
         ? pc.yellow("!")
-        : e.type === "component.crash_loop"
+        : e.type === "component.crash_loop" || e.type === "edge.event_rejected"
           ? pc.red("✗")
           : pc.cyan("•");
   return `${t} ${mark} ${who}${e.message.startsWith(e.componentId ?? "\u0000") ? e.message.slice((e.componentId ?? "").length).trimStart() : e.message}`;
 }
 
-/** Periodic status: per component in/out rates since the previous line. */
-function startStatusLines(h: RunHandle, everyMs: number): NodeJS.Timeout {
+/** Periodic status: per component in/out rates since the previous line, then the diagnosis verdict. */
+function startStatusLines(h: RunHandle, everyMs: number, verdict: () => string): NodeJS.Timeout {
   let prev = new Map<string, ComponentSummary>();
   let prevAt = Date.now();
   const timer = setInterval(() => {
@@ -174,7 +196,9 @@ function startStatusLines(h: RunHandle, everyMs: number): NodeJS.Timeout {
       const extra = [c.queueDepth ? `queue ${c.queueDepth}` : "", c.restarts ? `restarts ${c.restarts}` : "", c.dropped ? `dropped ${c.dropped}` : ""].filter(Boolean).join(" ");
       return `${c.id} ${rate}${extra ? " " + extra : ""}`;
     });
-    out(`${pc.dim(new Date().toTimeString().slice(0, 8))} ${pc.cyan("status")} ${parts.join(pc.dim(" | "))}`);
+    const v = verdict();
+    const shown = v === "keeps up" ? pc.green(v) : v.startsWith("bottleneck") ? pc.yellow(v) : pc.dim(v);
+    out(`${pc.dim(new Date().toTimeString().slice(0, 8))} ${pc.cyan("status")} ${parts.join(pc.dim(" | "))} ${pc.dim("—")} ${shown}`);
     prev = new Map(current.map((c) => [c.id, c]));
     prevAt = now;
   }, everyMs);
@@ -206,6 +230,11 @@ export function renderSummary(s: RunSummary): string {
   if (s.components.some((c) => c.filtered > 0)) {
     headers.push("FILTERED");
     rows.forEach((r, i) => r.push(String(s.components[i]!.filtered)));
+  }
+  // Data-plane trouble is never silent: shown whenever a stream failed or an event was rejected.
+  if (s.components.some((c) => c.streamErrors > 0 || c.rejected > 0)) {
+    headers.push("STREAM ERRORS", "REJECTED");
+    rows.forEach((r, i) => r.push(String(s.components[i]!.streamErrors), String(s.components[i]!.rejected)));
   }
   const table = formatTable(headers, rows);
   const colour = s.status === "FAILED" ? pc.red : s.status === "COMPLETED" ? pc.green : pc.yellow;

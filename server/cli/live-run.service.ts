@@ -1,0 +1,85 @@
+/**
+ * What `flowctl run` / `flowctl start` do around a live run besides printing: observe it
+ * (`observeRun`: scrapes, 10 s rollups and `diagnosis.finding` RunEvents in the store, so
+ * `flowctl diagnose <run-id>` works for it) and, with `--metrics-port`, serve the engine registry
+ * at `/metrics`. The command owns when; this owns how, and the order of teardown (the observer
+ * flushes its last rollup before the store closes).
+ */
+import type { ComponentRegistry } from "../control-plane/registry";
+import type { Logger } from "../core/logger";
+import type { DiagnosisReport } from "../diagnosis/diagnosis-types";
+import type { RunHandle } from "../engine/run-pipeline";
+import { startMetricsHttp, type MetricsHttpServer } from "../metrics/metrics-http";
+import { observeRun, type ObservationStore, type RunObserver } from "../metrics/observe-run";
+
+/** The engine registry served by `--metrics-port` (prom-client Registry shape). */
+export interface MetricsRegistry {
+  metrics(): Promise<string>;
+  readonly contentType: string;
+}
+
+/** Serves `registry` at `http://<host>:<port>/metrics` (port 0 = any free port). */
+export function serveEngineMetrics(registry: MetricsRegistry, port: number, logger: Logger, host = "127.0.0.1"): Promise<MetricsHttpServer> {
+  return startMetricsHttp({ registry, port, host, logger });
+}
+
+export interface LiveObservationOptions {
+  store: ObservationStore;
+  /** The embedded control plane's registry: heartbeats for components without /metrics. */
+  registry?: ComponentRegistry;
+  logger: Logger;
+  /** @default 1000 */
+  scrapeIntervalMs?: number;
+  /** @default 10_000 */
+  windowMs?: number;
+}
+
+/** A run under observation; `stop()` flushes and must run before the store closes. */
+export interface LiveObservation {
+  readonly observer: RunObserver;
+  /** One phrase for the status line: the current bottleneck, "keeps up", or why there is none yet. */
+  verdict(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts observing `handle` (returns at once; scraping runs in the background). */
+export function observeLiveRun(handle: RunHandle, opts: LiveObservationOptions): LiveObservation {
+  const stopping = new AbortController();
+  const registry = opts.registry;
+  const observer = observeRun(handle, {
+    signal: stopping.signal,
+    store: opts.store,
+    intervalMs: opts.scrapeIntervalMs ?? 1_000,
+    windowMs: opts.windowMs ?? 10_000,
+    logger: opts.logger,
+    ...(registry
+      ? {
+          heartbeats: () =>
+            registry.list({ includeUnhealthy: true }).map((c) => ({
+              componentId: c.serviceId,
+              healthy: c.status === "HEALTHY",
+              lastHeartbeatMs: c.lastHeartbeat.getTime(),
+              metrics: c.metrics,
+            })),
+        }
+      : {}),
+  });
+  return {
+    observer,
+    verdict: () => describeVerdict(observer.latest()),
+    async stop() {
+      stopping.abort();
+      await observer.stop();
+    },
+  };
+}
+
+/** The status line's diagnosis phrase. */
+export function describeVerdict(report: DiagnosisReport | undefined): string {
+  if (!report) return "diagnosis: collecting a first window";
+  const b = report.bottleneck;
+  if (!b) return "keeps up";
+  const where = b.kind === "edge" && b.edge ? `edge ${b.edge.from} → ${b.edge.to}` : (b.component ?? "unknown component");
+  // Reasons usually start by naming the component; do not name it twice.
+  return b.reason.includes(b.component ?? where) ? `bottleneck: ${b.reason}` : `bottleneck: ${where} (${b.reason})`;
+}

@@ -1,0 +1,90 @@
+/**
+ * `flowctl run` observes its live run (a real CLI process): `--metrics-port 0` serves the engine's
+ * /metrics (flowctl_edge_events_total), the status line carries the diagnosis verdict, and after
+ * the run `flowctl diagnose <run-id> --json` names the slow sink from what the run stored
+ * (10 s rollups and diagnosis.finding RunEvents).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { openStore } from "../../server/storage/store";
+import { tempDir, waitFor } from "./engine-harness";
+
+const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../bin/flowctl.mjs");
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+});
+
+function flowctl(args: string[], cwd: string): { output: () => string; stdout: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  let out = "";
+  let stdout = "";
+  child.stdout!.on("data", (c: Buffer) => ((out += c.toString()), (stdout += c.toString())));
+  child.stderr!.on("data", (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
+  return { output: () => out, stdout: () => stdout, exited };
+}
+
+it("flowctl run --metrics-port serves /metrics, shows the verdict, and stores what diagnose <run-id> needs", async () => {
+  const dir = tempDir("flowctl-observe-");
+  const file = path.join(dir, "slow-sink.yaml");
+  fs.writeFileSync(
+    file,
+    stringify({
+      apiVersion: "flowctl/v1",
+      kind: "Pipeline",
+      metadata: { name: "slow-sink" },
+      spec: {
+        driver: "process",
+        sources: [{ id: "gen", type: "load-generator", env: { EVENTS_PER_SECOND: "0" } }],
+        processors: [{ id: "pass", type: "passthrough", inputs: ["gen"] }],
+        sinks: [{ id: "db", type: "blackhole", inputs: ["pass"], env: { DELAY_MS: "10" } }],
+      },
+    }),
+  );
+  const db = path.join(dir, "flowctl.db");
+  // Two 10 s rollups need a little over 20 s of run.
+  const run = flowctl(
+    ["run", file, "--control-plane-port", "0", "--db-path", db, "--for", "24s", "--metrics-port", "0", "--show-status", "--status-interval", "2s", "--no-component-logs", "--grace-period", "4s"],
+    dir,
+  );
+  await waitFor("the metrics URL in the preflight block", () => /metrics\s+http:\/\/127\.0\.0\.1:\d+\/metrics/.test(run.stdout()), 60_000);
+  const url = /metrics\s+(http:\/\/127\.0\.0\.1:\d+\/metrics)/.exec(run.stdout())![1]!;
+  let body = "";
+  await waitFor(
+    "edge events on /metrics",
+    async () => {
+      body = await (await fetch(url)).text();
+      return /flowctl_edge_events_total\{[^}]*from="gen"[^}]*to="pass"[^}]*\} [1-9]/.test(body);
+    },
+    60_000,
+    250,
+  );
+  expect(body).toContain("flowctl_edge_queue_capacity");
+  await waitFor("a status line naming the bottleneck", () => /status .*bottleneck: .*db/.test(run.stdout()), 60_000);
+  const code = await run.exited;
+  expect(code).toBe(0);
+  expect(run.stdout()).toContain("run STOPPED");
+  const runId = /run id\s+([0-9a-f-]{36})/.exec(run.stdout())![1]!;
+
+  // The findings timeline is in the store as RunEvents.
+  const store = await openStore({ databaseUrl: `file:${db}` });
+  try {
+    const events = await store.runs.listEvents(runId);
+    expect(events.some((e) => e.type === "diagnosis.finding" && e.data?.state === "raised")).toBe(true);
+    expect((await store.metrics.listRollups(runId)).length).toBeGreaterThan(0);
+  } finally {
+    await store.close();
+  }
+
+  const diag = flowctl(["diagnose", runId, "--json", "--db-path", db], dir);
+  expect(await diag.exited).toBe(0);
+  const report = JSON.parse(diag.stdout()) as { pipeline: string; bottleneck: { kind: string; component: string | null } | null };
+  expect(report.pipeline).toBe("slow-sink");
+  expect(report.bottleneck).toMatchObject({ kind: "component", component: "db" });
+});
