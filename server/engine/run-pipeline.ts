@@ -15,6 +15,7 @@ import { buildDag } from "../core/graph/dag";
 import { createEngineMetrics } from "../metrics/engine-metrics";
 import { reapRunProcesses } from "../drivers/process/orphan-reaper";
 import { ExternalRegistry, type RegistrationPort } from "./external-registry";
+import { ExternalRunRecord } from "./external-run-record";
 import { DEFAULT_BACKOFF, DEFAULT_CRASH_LOOP } from "./restart-policy";
 import { RouterHost } from "./router/router-host";
 import type { RouterInit } from "./router/protocol";
@@ -120,6 +121,10 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
     await store?.runs.update(runId, { status: "FAILED", error: reason }).catch((e: unknown) => logger.error("run record not updated", { runId, error: String(e) }));
     throw err;
   }
+  // Like the original: the run is recorded on the external control plane too (a mirror; the local
+  // store stays the source of truth). Failures there are logged, never fatal.
+  const externalRun = cp.mode === "external" ? new ExternalRunRecord(cp.endpoint, runId, logger, cp.token) : undefined;
+  void externalRun?.create({ pipelineName: pipeline.name, configYaml: opts.configYaml, componentIds: pipeline.components.map((c) => c.id) });
   const instanceIds = new Set<string>();
   const unsubscribeRegistry = embeddedRegistry?.subscribe((ch) => {
     const reg = embeddedRegistry!;
@@ -261,6 +266,10 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
           .catch((err: unknown) => logger.error("run record not updated", { runId, error: String(err) }));
       }
       resolveRecorded();
+      if (externalRun) {
+        await externalRun.finish(TERMINAL[final], error, summary);
+        externalRun.close();
+      }
       await controlPlane?.close({ graceMs: 2_000 });
       ownedRuns.delete(runId);
       opts.signal?.removeEventListener("abort", onAbort);
@@ -368,6 +377,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
       if (store) await store.runs.update(runId, { status: "RUNNING" });
       setState("running");
       emit("run.status", null, "run RUNNING", { status: "RUNNING" });
+      void externalRun?.running((status) => void handle.stop(`run marked ${status} on the external control plane ${controlPlaneEndpoint} (StopPipelineRun)`));
       router.send({ type: "start" });
       if (opts.runForMs !== undefined) runForTimer = setTimeout(() => void handle.stop(`--for ${opts.runForMs} ms elapsed`), opts.runForMs);
     } catch (err) {
