@@ -139,7 +139,8 @@ export async function startComponent(def: ComponentDefinition, opts: StartCompon
           logger,
           clock: realClock,
           batchSize: config.batchSize ?? 100,
-          lingerMs: config.batchFlushIntervalMs ?? 1,
+          // 0 = adaptive (flush when the producer pauses and a credit is free), see pumpBatches.
+          lingerMs: config.batchFlushIntervalMs ?? 0,
           maxQueueSize: config.maxQueueSize,
           shutdown: shutdown.signal,
           track: (s) => {

@@ -19,7 +19,7 @@ export interface ServiceDeps<D extends ComponentDefinition = ComponentDefinition
   clock: Clock;
   /** Events per outgoing batch (sources). */
   batchSize: number;
-  /** Linger before a partial outgoing batch is sent (sources). */
+  /** Linger before a partial outgoing batch is sent (sources); 0 = adaptive (see source-service's pumpBatches). */
   lingerMs: number;
   maxQueueSize: number;
   /** Registers a live stream for the shutdown drain; returns its removal. */

@@ -88,14 +88,25 @@ export function createSourceHandlers(deps: ServiceDeps<SourceDefinition>) {
     }
     const { ctx, abort, dispose } = streamContext(deps, call);
     let credits = 0;
-    let wake: (() => void) | undefined;
     let started: ((r: SourceRequest) => void) | undefined;
     const firstRequest = new Promise<SourceRequest>((r) => (started = r));
+    // One shared promise per credit-less stretch: send() and the batch pump may both wait on it.
+    let creditWait: { promise: Promise<void>; resolve: () => void } | undefined;
     const signalWake = () => {
-      const w = wake;
-      wake = undefined;
-      w?.();
+      const w = creditWait;
+      creditWait = undefined;
+      w?.resolve();
     };
+    /** Resolves when a credit arrives or the stream stops (callers re-check). */
+    const nextCredit = (): Promise<void> => {
+      if (!creditWait) {
+        let resolve!: () => void;
+        const promise = new Promise<void>((r) => (resolve = r));
+        creditWait = { promise, resolve };
+      }
+      return creditWait.promise;
+    };
+    const stopped = () => call.cancelled || abort.signal.aborted;
     call.on("data", (c: WireSourceControl) => {
       credits += c.credits;
       if (started) {
@@ -117,8 +128,8 @@ export function createSourceHandlers(deps: ServiceDeps<SourceDefinition>) {
     let sequence = 0;
     const send = async (events: FlowEvent[]): Promise<boolean> => {
       while (credits <= 0) {
-        if (call.cancelled || abort.signal.aborted) return false;
-        await m.time.blocked(new Promise<void>((r) => (wake = r)));
+        if (stopped()) return false;
+        await m.time.blocked(nextCredit());
       }
       credits--;
       sequence++;
@@ -134,7 +145,11 @@ export function createSourceHandlers(deps: ServiceDeps<SourceDefinition>) {
         const request = await firstRequest;
         // A partial batch that finds no credit during shutdown is dropped unsent: the engine never
         // saw those events, and a source has no acknowledgement to break.
-        await pumpBatches(iterateSource(deps.def, ctx, request, m), deps, send);
+        const flow: CreditFlow = {
+          hasCredit: () => credits > 0 || stopped(),
+          nextCredit: () => m.time.blocked(nextCredit()),
+        };
+        await pumpBatches(iterateSource(deps.def, ctx, request, m), deps, send, flow);
         if (!call.cancelled) call.end();
       } catch (err) {
         m.errors++;
@@ -172,14 +187,33 @@ function rejectOversized(deps: ServiceDeps, e: FlowEvent, bytes: number): void {
   deps.logger.error("event rejected: larger than one data-plane message", { component: deps.ctx.componentId, eventId: e.id, bytes, maxBytes: MAX_EVENT_BYTES });
 }
 
+/** The credit state a batch pump needs for adaptive flushing. */
+export interface CreditFlow {
+  /** A batch could be sent now (or the stream stopped, so waiting is pointless). */
+  hasCredit(): boolean;
+  /** Resolves when a credit arrives or the stream stops. */
+  nextCredit(): Promise<void>;
+}
+
+/** Resolves with LINGER after the current macrotask: everything already resolvable runs first. */
+const endOfTurn = (): Promise<typeof LINGER> => new Promise((res) => setImmediate(() => res(LINGER)));
+
 /**
- * Groups the producer's output into batches of `batchSize`, sending a partial batch `lingerMs`
- * after its first event. Returns false if a send was refused (stream closing).
+ * Groups the producer's output into batches of `batchSize` (and BATCH_MAX_BYTES). A partial batch
+ * goes out:
+ * - `lingerMs` = 0 (default, adaptive): as soon as the producer has nothing more ready in this
+ *   event-loop turn and a credit is free. While no credit is free the batch keeps filling, so
+ *   batches grow exactly when the engine is the bottleneck (Nagle-style) and stay small — low
+ *   latency — when it keeps up. A fixed timer adds its period to every event at moderate rates
+ *   (Node clamps timers to ≥ 1 ms; measured p50 9–12 ms at 10k ev/s with 1 ms timers on each hop).
+ * - `lingerMs` > 0: `lingerMs` after its first event (fixed linger).
+ * Returns false if a send was refused (stream closing).
  */
-async function pumpBatches(
+export async function pumpBatches(
   it: AsyncGenerator<FlowEvent[]>,
   deps: ServiceDeps,
   send: (events: FlowEvent[]) => Promise<boolean>,
+  flow: CreditFlow,
 ): Promise<boolean> {
   const size = deps.batchSize;
   let batch: FlowEvent[] = [];
@@ -191,7 +225,9 @@ async function pumpBatches(
       pending ??= it.next();
       let r: IteratorResult<FlowEvent[]> | typeof LINGER;
       if (batch.length === 0) r = await pending;
-      else {
+      else if (deps.lingerMs === 0) {
+        r = await Promise.race([pending, flow.hasCredit() ? endOfTurn() : flow.nextCredit().then((): typeof LINGER => LINGER)]);
+      } else {
         const wait = deadline - performance.now();
         if (wait <= 0) r = LINGER;
         else {
