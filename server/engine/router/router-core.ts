@@ -383,7 +383,10 @@ export class RouterCore implements LinkHost {
         const link = node.slots[i]!.link;
         if (!(link instanceof DownLink) || !link.canSend()) continue;
         const size = link.wire === "batch" ? node.spec.batchSize : Math.min(node.spec.batchSize, 64);
-        if (link.wire === "batch" && !this.flushAllowed(node, node.queued())) return;
+        // Nagle-style: an instance with nothing in flight gets what is queued now (at moderate rates
+        // a linger timer is most of the latency: Node clamps it to ≥ 1 ms per hop); one with batches
+        // outstanding lets the next batch fill (size or linger) until an ack comes back.
+        if (link.wire === "batch" && link.inflight > 0 && !this.flushAllowed(node, node.queued())) continue;
         const batch = node.take(Math.min(size, node.queued()), this.unblocked, BATCH_MAX_BYTES);
         if (batch.length === 0) return;
         link.send(batch);
