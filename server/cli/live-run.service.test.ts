@@ -1,0 +1,32 @@
+/** The status line's diagnosis phrase: collecting, keeps up, or the bottleneck (named once). */
+import { describe, expect, it } from "vitest";
+import type { DiagnosisReport } from "../diagnosis/diagnosis-types";
+import { describeVerdict } from "./live-run.service";
+
+const report = (bottleneck: DiagnosisReport["bottleneck"]): DiagnosisReport => ({
+  pipeline: "p",
+  window: { from: "2026-01-01T00:00:00.000Z", to: "2026-01-01T00:00:10.000Z" },
+  bottleneck,
+  components: [],
+  findings: [],
+});
+
+describe("describeVerdict", () => {
+  it("says a first window is being collected before any diagnosis", () => {
+    expect(describeVerdict(undefined)).toBe("diagnosis: collecting a first window");
+  });
+
+  it("says keeps up when there is no bottleneck", () => {
+    expect(describeVerdict(report(null))).toBe("keeps up");
+  });
+
+  it("names a component bottleneck once, with its reason", () => {
+    const v = describeVerdict(report({ kind: "component", component: "db", edge: null, reason: "db (sink) is the bottleneck: busy 100 %", evidence: [], recommendations: [] }));
+    expect(v).toBe("bottleneck: db (sink) is the bottleneck: busy 100 %");
+  });
+
+  it("names an edge bottleneck by its endpoints", () => {
+    const v = describeVerdict(report({ kind: "edge", component: null, edge: { from: "a", to: "b" }, reason: "events lost in transport", evidence: [], recommendations: [] }));
+    expect(v).toBe("bottleneck: edge a → b (events lost in transport)");
+  });
+});
