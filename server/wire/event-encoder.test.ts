@@ -70,5 +70,8 @@ describe("event encoder", () => {
     const theirs = Buffer.from(wireTypes.Event.encode(e as never).finish());
     // No default-valued fields in this event: both encodings are canonical and identical.
     expect(ours.equals(theirs)).toBe(true);
+    // Re-encoding the decoded event (int64 seconds now a protobufjs Long, as in a processor) too.
+    const decoded = eventCodec.event.decode(ours);
+    expect(eventCodec.event.encode(decoded).equals(theirs)).toBe(true);
   });
 });

@@ -7,8 +7,9 @@
  *
  * Output is canonical proto3 (empty strings/bytes and zero numbers are omitted), so any protobuf
  * decoder — protobufjs, the relay's header reader, foreign engines — reads it like protobufjs's
- * output. Events with field values this encoder does not handle natively (int64 timestamps as
- * Longs, negative or non-integer numbers) fall back to protobufjs for that event only.
+ * output. Events with field values this encoder does not handle natively (negative or
+ * non-integer numbers, int64 beyond 2^53, stellar cursors) fall back to protobufjs for that event
+ * only. Long-valued seconds (what protobufjs decodes, so what a processor re-emits) are handled.
  */
 import type protobuf from "protobufjs";
 import type { WireEvent, WireTimestamp } from "./event-codec";
@@ -77,8 +78,18 @@ const contentTypeLen = new LastLength();
 const strLen = (s: string | undefined | null): number => (s ? Buffer.byteLength(s, "utf8") : 0);
 const fieldLen = (n: number): number => (n === 0 ? 0 : 1 + varintLen(n) + n);
 
+/**
+ * Seconds of a timestamp as a plain number: protobufjs decodes int64 as a Long, which events
+ * relayed by a processor still carry; -1 when negative or beyond 2^53 (protobufjs fallback).
+ */
+function secondsOf(ts: WireTimestamp): number {
+  const v = ts.seconds;
+  const n = typeof v === "number" ? v : v.toNumber();
+  return isPlainUint(n) ? n : -1;
+}
+
 function timestampLen(ts: WireTimestamp): number {
-  const s = ts.seconds as number;
+  const s = secondsOf(ts);
   const n = ts.nanos;
   return (s === 0 ? 0 : 1 + varintLen(s)) + (n === 0 ? 0 : 1 + varintLen(n));
 }
@@ -89,7 +100,7 @@ function timestampLen(ts: WireTimestamp): number {
  */
 function measureEvent(e: WireEvent, strs: Int32Array): number {
   const ts = e.timestamp;
-  if (ts && (!isPlainUint(ts.seconds) || !isPlainUint(ts.nanos))) return -1;
+  if (ts && (secondsOf(ts) < 0 || !isPlainUint(ts.nanos))) return -1;
   if (e.stellarCursor) return -1;
   const id = strLen(e.id);
   const type = typeLen.of(e.type);
@@ -154,7 +165,7 @@ function writeEvent(buf: Buffer, pos: number, e: WireEvent, strs: Int32Array): n
   }
   const ts = e.timestamp;
   if (ts) {
-    const s = ts.seconds as number;
+    const s = secondsOf(ts);
     buf[pos++] = T_TIMESTAMP;
     pos = writeVarint(buf, pos, timestampLen(ts));
     if (s !== 0) {
