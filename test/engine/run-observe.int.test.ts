@@ -15,9 +15,20 @@ import { tempDir, waitFor } from "./engine-harness";
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../bin/flowctl.mjs");
 const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+// Graceful first (SIGINT: the run stops its components), newest first (runs before the server
+// they use); SIGKILL only if that hangs — a SIGKILLed engine would leave its components behind.
+afterEach(async () => {
+  for (const c of children.splice(0).reverse()) await stopChild(c);
 });
+
+async function stopChild(c: ChildProcess): Promise<void> {
+  if (c.exitCode !== null || c.signalCode !== null) return;
+  const closed = new Promise<void>((resolve) => c.once("close", () => resolve()));
+  c.kill("SIGINT");
+  const force = setTimeout(() => c.kill("SIGKILL"), 15_000);
+  await closed;
+  clearTimeout(force);
+}
 
 function flowctl(args: string[], cwd: string): { output: () => string; stdout: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
