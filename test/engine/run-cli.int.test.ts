@@ -12,9 +12,20 @@ import { processesMatching, tempDir, waitFor, writePipeline } from "./engine-har
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../bin/flowctl.mjs");
 const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+// Graceful first (SIGINT: the run stops its components), SIGKILL only if that hangs — a SIGKILLed
+// engine would leave its components behind when an assertion fails mid-run.
+afterEach(async () => {
+  for (const c of children.splice(0).reverse()) await stopChild(c);
 });
+
+async function stopChild(c: ChildProcess): Promise<void> {
+  if (c.exitCode !== null || c.signalCode !== null) return;
+  const closed = new Promise<void>((resolve) => c.once("close", () => resolve()));
+  c.kill("SIGINT");
+  const force = setTimeout(() => c.kill("SIGKILL"), 15_000);
+  await closed;
+  clearTimeout(force);
+}
 
 interface CliRun {
   child: ChildProcess;
