@@ -4,14 +4,14 @@
  * ratios measured together mean anything). Prints a table and writes bench/results/latest.json
  * (stable keys, read by other tools) and appends the figures to docs/benchmarks.md.
  *
- *   npm run bench                 full run (~10 minutes)
+ *   npm run bench                 full run (~10 minutes; limits and flowctl interleaved)
  *   npm run bench -- --quick      shorter windows, one run each (smoke check, not for reporting)
  */
 import { execSync } from "node:child_process";
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { measureChainLimit, measureSingleHopLimit } from "./limit/run-limit";
+import { measureChainLimit, measureSingleHopLimit, type LimitResult } from "./limit/run-limit";
 import { measureFlowctl, type FlowctlMeasurement } from "./flowctl/run-flowctl";
 import { benchPipelines, type Wire } from "./flowctl/pipelines";
 import { median } from "./lib/proc-stats";
@@ -22,6 +22,19 @@ const BATCH = 100;
 
 function fmt(n: number): string {
   return n >= 1000 ? `${(n / 1000).toFixed(1)}k` : n.toFixed(1);
+}
+
+/**
+ * CPU microseconds per delivered event, summed over every process of the setup (median over
+ * runs). Less sensitive to other load than events/s: it is what each event costs, not how much
+ * CPU the setup happened to get.
+ */
+function cpuMicrosPerEvent(runs: { eventsPerSec: number; cpu: Record<string, number> }[]): number {
+  return median(runs.map((r) => (Object.values(r.cpu).reduce((a, b) => a + b, 0) / r.eventsPerSec) * 1e6));
+}
+
+function cpuPerEvent(runs: { eventsPerSec: number; cpu: Record<string, number> }[]): string {
+  return cpuMicrosPerEvent(runs).toFixed(1);
 }
 
 function cpuLine(m: { cpu: Record<string, number>; peakRssMb: Record<string, number> }): string {
@@ -38,33 +51,39 @@ export async function main(argv: string[]): Promise<void> {
   const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
   const lines: string[] = [];
 
-  log("1/5 physical limit (plain grpc-js, same hops, same event and batch size)");
-  const chain = [];
-  for (let i = 0; i < runs; i++) chain.push(await measureChainLimit({ batchSize: BATCH, eventSize: EVENT_SIZE, warmupSeconds: w, seconds: s }));
+  // Limits and flowctl alternate (limit, flowctl, limit, flowctl, …): load from other work on this
+  // shared machine comes and goes, and interleaving exposes both sides of each ratio to the same load.
+  log(`1–2/5 physical limits (plain grpc-js, same hops) interleaved with flowctl linear, ${runs} rounds`);
+  const chain: LimitResult[] = [];
+  const chainPerEvent: LimitResult[] = [];
+  const linear: Record<Wire, FlowctlMeasurement[]> = { batch: [], event: [] };
+  const linearRun = (wire: Wire) =>
+    measureFlowctl({ yaml: benchPipelines.linear({ wire, rate: 0, eventSize: EVENT_SIZE, batchSize: BATCH }), sinks: ["out"], warmupSeconds: w, seconds: s, wire });
+  for (let i = 0; i < runs; i++) {
+    chain.push(await measureChainLimit({ batchSize: BATCH, eventSize: EVENT_SIZE, warmupSeconds: w, seconds: s }));
+    linear.batch.push(await linearRun("batch"));
+    // The per-event wire's own limit: the same hops, one serialized Event per gRPC message.
+    chainPerEvent.push(await measureChainLimit({ batchSize: 0, eventSize: EVENT_SIZE, warmupSeconds: w, seconds: s }));
+    linear.event.push(await linearRun("event"));
+  }
   const hop = await measureSingleHopLimit({ batchSize: BATCH, eventSize: EVENT_SIZE, warmupSeconds: w, seconds: s });
-  // The per-event wire's own limit: the same hops, one serialized Event per gRPC message.
-  const chainPerEvent = [];
-  for (let i = 0; i < runs; i++) chainPerEvent.push(await measureChainLimit({ batchSize: 0, eventSize: EVENT_SIZE, warmupSeconds: w, seconds: s }));
   const chainEps = median(chain.map((c) => c.eventsPerSec));
   const chainPerEventEps = median(chainPerEvent.map((c) => c.eventsPerSec));
-  lines.push(`limit chain (4 processes)     ${fmt(chainEps)} ev/s   [${cpuLine(chain[0]!)}]`);
-  lines.push(`limit chain, 1 event/message  ${fmt(chainPerEventEps)} ev/s   [${cpuLine(chainPerEvent[0]!)}]`);
-  lines.push(`limit single hop              ${fmt(hop.eventsPerSec)} ev/s   [${cpuLine(hop)}]`);
-
-  const linear: Record<Wire, FlowctlMeasurement[]> = { batch: [], event: [] };
-  for (const wire of ["batch", "event"] as const) {
-    log(`2/5 flowctl linear, ${wire} wire (${runs} runs)`);
-    for (let i = 0; i < runs; i++) {
-      linear[wire].push(
-        await measureFlowctl({ yaml: benchPipelines.linear({ wire, rate: 0, eventSize: EVENT_SIZE, batchSize: BATCH }), sinks: ["out"], warmupSeconds: w, seconds: s, wire }),
-      );
-    }
-  }
   const batchedEps = median(linear.batch.map((m) => m.eventsPerSec));
   const perEventEps = median(linear.event.map((m) => m.eventsPerSec));
-  lines.push(`flowctl linear, batched wire  ${fmt(batchedEps)} ev/s   ratio ${(batchedEps / chainEps).toFixed(2)}   [${cpuLine(linear.batch[0]!)}]`);
+  // Ratios: median of the per-round ratios (each pair measured back to back).
+  const pairedRatio = (a: { eventsPerSec: number }[], b: { eventsPerSec: number }[]) => median(a.map((x, i) => x.eventsPerSec / b[i]!.eventsPerSec));
+  const batchedRatio = pairedRatio(linear.batch, chain);
+  const perEventRatio = pairedRatio(linear.event, chain);
+  const perEventOwnRatio = pairedRatio(linear.event, chainPerEvent);
+  lines.push(`limit chain (4 processes)     ${fmt(chainEps)} ev/s   ${cpuPerEvent(chain)} µs CPU/event   [${cpuLine(chain[0]!)}]`);
+  lines.push(`limit chain, 1 event/message  ${fmt(chainPerEventEps)} ev/s   ${cpuPerEvent(chainPerEvent)} µs CPU/event   [${cpuLine(chainPerEvent[0]!)}]`);
+  lines.push(`limit single hop              ${fmt(hop.eventsPerSec)} ev/s   [${cpuLine(hop)}]`);
   lines.push(
-    `flowctl linear, per-event     ${fmt(perEventEps)} ev/s   ratio ${(perEventEps / chainEps).toFixed(2)} (to its own 1 event/message limit ${(perEventEps / chainPerEventEps).toFixed(2)})   [${cpuLine(linear.event[0]!)}]`,
+    `flowctl linear, batched wire  ${fmt(batchedEps)} ev/s   ratio ${batchedRatio.toFixed(2)}   ${cpuPerEvent(linear.batch)} µs CPU/event   [${cpuLine(linear.batch[0]!)}]`,
+  );
+  lines.push(
+    `flowctl linear, per-event     ${fmt(perEventEps)} ev/s   ratio ${perEventRatio.toFixed(2)} (to its own 1 event/message limit ${perEventOwnRatio.toFixed(2)})   ${cpuPerEvent(linear.event)} µs CPU/event   [${cpuLine(linear.event[0]!)}]`,
   );
 
   log("3/5 fan-out, fan-in, diamond (batched wire)");
@@ -102,19 +121,22 @@ export async function main(argv: string[]): Promise<void> {
 
   const result = {
     linear: {
-      batched: { eventsPerSec: Math.round(batchedEps), ratioToLimit: round(batchedEps / chainEps) },
+      batched: { eventsPerSec: Math.round(batchedEps), ratioToLimit: round(batchedRatio), cpuMicrosPerEvent: round(cpuMicrosPerEvent(linear.batch)) },
       // ratioToLimit: against the batched chain limit (the issue's definition, kept for other tools);
       // ratioToPerEventLimit: against the same hops moving one event per message.
       perEvent: {
         eventsPerSec: Math.round(perEventEps),
-        ratioToLimit: round(perEventEps / chainEps),
-        ratioToPerEventLimit: round(perEventEps / chainPerEventEps),
+        ratioToLimit: round(perEventRatio),
+        ratioToPerEventLimit: round(perEventOwnRatio),
+        cpuMicrosPerEvent: round(cpuMicrosPerEvent(linear.event)),
       },
     },
     limit: {
       chainEventsPerSec: Math.round(chainEps),
       singleHopEventsPerSec: Math.round(hop.eventsPerSec),
       chainPerEventEventsPerSec: Math.round(chainPerEventEps),
+      chainCpuMicrosPerEvent: round(cpuMicrosPerEvent(chain)),
+      chainPerEventCpuMicrosPerEvent: round(cpuMicrosPerEvent(chainPerEvent)),
     },
     fanOut: { eventsPerSec: Math.round(fanOutEps) },
     fanIn: { eventsPerSec: Math.round(fanIn.eventsPerSec) },

@@ -18,6 +18,7 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import protobuf from "protobufjs";
+import type { Http2Server, ServerHttp2Session } from "node:http2";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -27,6 +28,9 @@ const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   "grpc-node.flow_control_window": WINDOW,
   "grpc.max_receive_message_length": 64 << 20,
   "grpc.max_send_message_length": 64 << 20,
+  // As the engine's data-plane clients (server/engine/router/links/link.ts): the limit must use the
+  // same transport tuning as flowctl, or the ratio compares settings instead of code.
+  "grpc.enable_retries": 0,
 };
 
 const id = (b: Buffer): Buffer => b;
@@ -45,11 +49,28 @@ const SERVICE = {
   Consume: method("Consume", true, false),
 } satisfies grpc.ServiceDefinition;
 
-/** Raises a grpc-js server's HTTP/2 receive windows (grpc-js has no server option for it). */
+/**
+ * Raises a grpc-js server's HTTP/2 stream receive window (grpc-js has no server option for it),
+ * like the SDK's servers (server/sdk/wire/grpc-server.ts).
+ */
 function largeWindows(server: grpc.Server): grpc.Server {
   const internals = server as unknown as { commonServerOptions: { settings?: Record<string, number> } };
   internals.commonServerOptions.settings = { ...internals.commonServerOptions.settings, initialWindowSize: WINDOW };
   return server;
+}
+
+/**
+ * Raises the connection-level receive window of every session, like the SDK's servers. Without it
+ * the 64 KiB connection window capped the chain at ~90k ev/s with every process mostly idle
+ * (one window per round trip), below what flowctl itself moved: not a limit at all.
+ */
+function largeSessionWindows(server: grpc.Server): void {
+  const internals = server as unknown as { http2Servers?: Map<Http2Server, unknown> };
+  for (const s of internals.http2Servers?.keys() ?? []) {
+    s.on("session", (session: ServerHttp2Session) => {
+      if (!session.destroyed) session.setLocalWindowSize(WINDOW);
+    });
+  }
 }
 
 async function serve(port: number, impl: grpc.UntypedServiceImplementation): Promise<void> {
@@ -58,6 +79,7 @@ async function serve(port: number, impl: grpc.UntypedServiceImplementation): Pro
   await new Promise<void>((resolve, reject) =>
     server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve())),
   );
+  largeSessionWindows(server);
   process.stdout.write(JSON.stringify({ ready: true }) + "\n");
 }
 
@@ -114,6 +136,37 @@ function reportCounts(count: () => number): void {
   setInterval(() => process.stdout.write(JSON.stringify({ t: Date.now(), count: count() }) + "\n"), 200).unref();
 }
 
+/** Messages a forwarding hop keeps in flight before it stops reading (resumes at half). */
+const FORWARD_WINDOW = 32;
+
+/**
+ * Forwards every message of `from` to `to`, reading on while fewer than FORWARD_WINDOW writes are
+ * unconfirmed (write callbacks) — the per-hop credits grpc-node-limits.md recommends. Pausing on
+ * `write() === false` instead stalled the chain (grpc-js reports false after 16 buffered messages
+ * whatever their size), leaving every process half idle.
+ */
+function forwardWindowed(
+  from: { on(ev: "data", fn: (b: Buffer) => void): unknown; pause(): unknown; resume(): unknown },
+  to: { write(b: Buffer, cb: () => void): unknown },
+): void {
+  let inflight = 0;
+  let paused = false;
+  from.on("data", (buf: Buffer) => {
+    inflight++;
+    to.write(buf, () => {
+      inflight--;
+      if (paused && inflight <= FORWARD_WINDOW / 2) {
+        paused = false;
+        from.resume();
+      }
+    });
+    if (!paused && inflight >= FORWARD_WINDOW) {
+      paused = true;
+      from.pause();
+    }
+  });
+}
+
 /** Writes from `next()` as fast as the stream's flow control allows. */
 function pump(stream: grpc.ClientWritableStream<Buffer> | grpc.ServerWritableStream<unknown, Buffer>, next: () => Buffer): void {
   const go = () => {
@@ -136,12 +189,7 @@ async function main(): Promise<void> {
     case "processor":
       return serve(Number(a), {
         Process: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => {
-          call.on("data", (buf: Buffer) => {
-            if (!call.write(buf)) {
-              call.pause();
-              call.once("drain", () => call.resume());
-            }
-          });
+          forwardWindowed(call, call);
           call.on("end", () => call.end());
         },
       });
@@ -160,15 +208,8 @@ async function main(): Promise<void> {
       const src = client(a!).makeServerStreamRequest<Buffer, Buffer>(SERVICE.Stream.path, id, id, Buffer.alloc(0));
       const proc = client(b!).makeBidiStreamRequest<Buffer, Buffer>(SERVICE.Process.path, id, id);
       const sink = client(c!).makeClientStreamRequest<Buffer, Buffer>(SERVICE.Consume.path, id, id, () => undefined);
-      const forward = (from: NodeJS.ReadableStream & { pause(): void; resume(): void }, to: grpc.ClientWritableStream<Buffer>) =>
-        from.on("data", (buf: Buffer) => {
-          if (!to.write(buf)) {
-            from.pause();
-            to.once("drain", () => from.resume());
-          }
-        });
-      forward(src as never, proc as never);
-      forward(proc as never, sink);
+      forwardWindowed(src, proc);
+      forwardWindowed(proc, sink);
       return;
     }
     case "hop-client": {
