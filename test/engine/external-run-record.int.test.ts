@@ -6,46 +6,11 @@
  * the record then keeps STOPPED. A run that completes on its own ends its external record
  * COMPLETED with the metrics summary.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, expect, it } from "vitest";
+import { cleanupChildren, flowctl } from "./cli-harness";
 import { tempDir, waitFor, writePipeline } from "./engine-harness";
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../bin/flowctl.mjs");
-const children: ChildProcess[] = [];
-// Graceful first (SIGINT: the run stops its components), newest first (runs before the server
-// they use); SIGKILL only if that hangs — a SIGKILLed engine would leave its components behind.
-afterEach(async () => {
-  for (const c of children.splice(0).reverse()) await stopChild(c);
-});
-
-async function stopChild(c: ChildProcess): Promise<void> {
-  if (c.exitCode !== null || c.signalCode !== null) return;
-  const closed = new Promise<void>((resolve) => c.once("close", () => resolve()));
-  c.kill("SIGINT");
-  const force = setTimeout(() => c.kill("SIGKILL"), 15_000);
-  await closed;
-  clearTimeout(force);
-}
-
-interface Cli {
-  child: ChildProcess;
-  stdout: () => string;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function flowctl(args: string[], cwd: string): Cli {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
-  children.push(child);
-  let out = "";
-  let stdout = "";
-  child.stdout!.on("data", (c: Buffer) => ((out += c.toString()), (stdout += c.toString())));
-  child.stderr!.on("data", (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
-  return { child, stdout: () => stdout, output: () => out, exited };
-}
+afterEach(cleanupChildren);
 
 /** Runs a short CLI command to its end and parses its JSON stdout. */
 async function json<T>(args: string[], cwd: string): Promise<T> {

@@ -2,46 +2,14 @@
  * `flowctl run` as a user runs it (a real CLI process): Ctrl-C → STOPPED with no orphan processes
  * left in the process table; bad pipelines fail before anything starts; --for stops and reports.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { openStore } from "../../server/storage/store";
+import { cleanupChildren, flowctl } from "./cli-harness";
 import { processesMatching, tempDir, waitFor, writePipeline } from "./engine-harness";
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../bin/flowctl.mjs");
-const children: ChildProcess[] = [];
-// Graceful first (SIGINT: the run stops its components), SIGKILL only if that hangs — a SIGKILLed
-// engine would leave its components behind when an assertion fails mid-run.
-afterEach(async () => {
-  for (const c of children.splice(0).reverse()) await stopChild(c);
-});
-
-async function stopChild(c: ChildProcess): Promise<void> {
-  if (c.exitCode !== null || c.signalCode !== null) return;
-  const closed = new Promise<void>((resolve) => c.once("close", () => resolve()));
-  c.kill("SIGINT");
-  const force = setTimeout(() => c.kill("SIGKILL"), 15_000);
-  await closed;
-  clearTimeout(force);
-}
-
-interface CliRun {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function flowctl(args: string[], cwd: string): CliRun {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
-  children.push(child);
-  let out = "";
-  child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
-  child.stderr!.on("data", (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
-  return { child, output: () => out, exited };
-}
+afterEach(cleanupChildren);
 
 /** Marks every component's argv with the test dir so the process table can be searched for it. */
 function markCommands(file: string, marker: string): void {

@@ -4,42 +4,15 @@
  * the run `flowctl diagnose <run-id> --json` names the slow sink from what the run stored
  * (10 s rollups and diagnosis.finding RunEvents).
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { openStore } from "../../server/storage/store";
+import { cleanupChildren, flowctl } from "./cli-harness";
 import { tempDir, waitFor } from "./engine-harness";
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../bin/flowctl.mjs");
-const children: ChildProcess[] = [];
-// Graceful first (SIGINT: the run stops its components), newest first (runs before the server
-// they use); SIGKILL only if that hangs — a SIGKILLed engine would leave its components behind.
-afterEach(async () => {
-  for (const c of children.splice(0).reverse()) await stopChild(c);
-});
-
-async function stopChild(c: ChildProcess): Promise<void> {
-  if (c.exitCode !== null || c.signalCode !== null) return;
-  const closed = new Promise<void>((resolve) => c.once("close", () => resolve()));
-  c.kill("SIGINT");
-  const force = setTimeout(() => c.kill("SIGKILL"), 15_000);
-  await closed;
-  clearTimeout(force);
-}
-
-function flowctl(args: string[], cwd: string): { output: () => string; stdout: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
-  children.push(child);
-  let out = "";
-  let stdout = "";
-  child.stdout!.on("data", (c: Buffer) => ((out += c.toString()), (stdout += c.toString())));
-  child.stderr!.on("data", (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
-  return { output: () => out, stdout: () => stdout, exited };
-}
+afterEach(cleanupChildren);
 
 it("flowctl run --metrics-port serves /metrics, shows the verdict, and stores what diagnose <run-id> needs", async () => {
   const dir = tempDir("flowctl-observe-");
