@@ -1,9 +1,11 @@
 /**
  * The data plane: per-edge bounded queues between nodes, dispatch to instances under credits,
  * fan-out/fan-in/replicas/partitioning, completion and reconnect. Runs inside the router worker
- * (router-worker.ts) but has no worker dependency, so it is the same code in tests.
+ * (router-worker.ts) but has no worker dependency, so it is the same code in tests. Dispatch
+ * itself (shared/partitioned batching) is in router-dispatch.ts, the producers' back-pressure checks
+ * in router-backpressure.ts, the stats message in router-stats.ts.
  */
-import { BATCH_MAX_BYTES, MAX_EVENT_BYTES, batchEntryBytes, readEventKey, hashBytes, type PartitionField } from "../../wire/relay-codec";
+import { MAX_EVENT_BYTES, readEventKey, type PartitionField } from "../../wire/relay-codec";
 import { EdgeQueue } from "./edge-queue";
 import {
   BatchDownLink,
@@ -16,8 +18,11 @@ import {
   type Link,
   type LinkHost,
 } from "./links/index";
-import type { HostToRouter, NodeStats, RouterInit, RouterToHost, Wire } from "./protocol";
+import type { HostToRouter, RouterInit, RouterToHost, Wire } from "./protocol";
+import { isOutputBlocked, mayNodeProduce } from "./router-backpressure";
+import { dispatchQueued, type DispatchHost } from "./router-dispatch";
 import { NodeRt, type InstanceSlot } from "./router-node";
+import { buildStats } from "./router-stats";
 
 const TYPE_FIELD: PartitionField = { kind: "type" };
 const RECONNECT_MIN_MS = 100;
@@ -312,37 +317,11 @@ export class RouterCore implements LinkHost {
   }
 
   outputBlocked(nodeId: string): boolean {
-    const node = this.nodes.get(nodeId)!;
-    for (const q of node.outEdges) if (q.full) return true;
-    return false;
+    return isOutputBlocked(this.nodes.get(nodeId)!);
   }
 
   mayProduce(nodeId: string, events: number): boolean {
-    const node = this.nodes.get(nodeId)!;
-    let room = Infinity;
-    let full = false;
-    for (const q of node.outEdges) {
-      if (q.policy !== "block") continue;
-      room = Math.min(room, q.capacity - q.depth);
-      if (q.full) full = true;
-    }
-    if (room === Infinity) return true;
-    const reserved = this.reservedEvents(node);
-    if (room - reserved >= events) return true;
-    // Nothing in flight and room left: one batch may go even if it is bigger than the room, so a
-    // batch size above the capacity slows the pipeline instead of deadlocking it.
-    return reserved === 0 && !full;
-  }
-
-  /** Output events the node's instances may still deliver without asking (credits, batches in flight). */
-  private reservedEvents(node: NodeRt): number {
-    let n = 0;
-    for (const slot of node.slots) {
-      const link = slot.link;
-      if (link instanceof SourceLink) n += link.reserved;
-      else if (link instanceof BatchDownLink && node.spec.role === "processor") n += link.inflight;
-    }
-    return n;
+    return mayNodeProduce(this.nodes.get(nodeId)!, events);
   }
 
   streamsDelta(delta: number): void {
@@ -351,97 +330,17 @@ export class RouterCore implements LinkHost {
 
   // ---- dispatch ------------------------------------------------------------------------------
 
-  /** Moves queued events to instances with free credits, in batches (size or linger). */
+  /** Moves queued events to instances with free credits (router-dispatch.ts), then checks for drain. */
   private dispatch(node: NodeRt): void {
     if (node.spec.role === "source" || node.closing || node.ended) return;
-    if (node.partition) this.dispatchPartitioned(node, node.partition);
-    else this.dispatchShared(node);
+    dispatchQueued(node, this.dispatchHost);
     this.checkDrained(node);
   }
 
-  private flushAllowed(node: NodeRt, available: number): boolean {
-    if (available >= node.spec.batchSize || node.lingerExpired || node.upstream.every((u) => u.ended)) return true;
-    if (!node.lingerTimer) {
-      node.lingerTimer = setTimeout(() => {
-        node.lingerTimer = undefined;
-        node.lingerExpired = true;
-        this.dispatch(node);
-        node.lingerExpired = false;
-      }, node.spec.lingerMs);
-    }
-    return false;
-  }
-
-  private dispatchShared(node: NodeRt): void {
-    const n = node.slots.length;
-    for (;;) {
-      const available = node.queued();
-      if (available === 0) return;
-      let sent = false;
-      for (let k = 0; k < n; k++) {
-        const i = (node.rr + k) % n;
-        const link = node.slots[i]!.link;
-        if (!(link instanceof DownLink) || !link.canSend()) continue;
-        const size = link.wire === "batch" ? node.spec.batchSize : Math.min(node.spec.batchSize, 64);
-        // Nagle-style: an instance with nothing in flight gets what is queued now (at moderate rates
-        // a linger timer is most of the latency: Node clamps it to ≥ 1 ms per hop); one with batches
-        // outstanding lets the next batch fill (size or linger) until an ack comes back.
-        if (link.wire === "batch" && link.inflight > 0 && !this.flushAllowed(node, node.queued())) continue;
-        const batch = node.take(Math.min(size, node.queued()), this.unblocked, BATCH_MAX_BYTES);
-        if (batch.length === 0) return;
-        link.send(batch);
-        node.rr = i + 1;
-        sent = true;
-        break;
-      }
-      if (!sent) return;
-    }
-  }
-
-  /** Hash of the partition key picks the instance; a busy instance holds back its own events only at the head. */
-  private dispatchPartitioned(node: NodeRt, field: PartitionField): void {
-    const n = node.slots.length;
-    // Size-or-linger applies here too: small batches cost a gRPC message each on the batched wire.
-    if (node.slots.some((s) => s.wire === "batch") && !this.flushAllowed(node, node.queued())) return;
-    const staged: Buffer[][] = node.slots.map(() => []);
-    const stagedBytes: number[] = node.slots.map(() => 0);
-    const limit = node.spec.batchSize;
-    let blockedTarget = false;
-    while (!blockedTarget && node.queued() > 0) {
-      const ev = node.peekNext();
-      if (!ev) break;
-      const target = hashBytes(readEventKey(ev, field)) % n;
-      const link = node.slots[target]!.link;
-      if (staged[target]!.length >= limit || !(link instanceof DownLink) || !link.canSend()) {
-        blockedTarget = true;
-        break;
-      }
-      const add = batchEntryBytes(ev.length);
-      // Byte cap as in dispatchShared: send what is staged before this event would overflow it.
-      if (staged[target]!.length > 0 && stagedBytes[target]! + add > BATCH_MAX_BYTES) {
-        link.send(staged[target]!);
-        staged[target] = [];
-        stagedBytes[target] = 0;
-        if (!link.canSend()) {
-          blockedTarget = true;
-          break;
-        }
-      }
-      staged[target]!.push(node.take(1, this.unblocked)[0]!);
-      stagedBytes[target]! += add;
-      if (staged[target]!.length >= limit) {
-        link.send(staged[target]!);
-        staged[target] = [];
-        stagedBytes[target] = 0;
-      }
-    }
-    for (let i = 0; i < n; i++) {
-      if (staged[i]!.length === 0) continue;
-      (node.slots[i]!.link as DownLink).send(staged[i]!);
-    }
-  }
-
-  private readonly unblocked = (fromId: string): void => this.resumeProducer(this.nodes.get(fromId)!);
+  private readonly dispatchHost: DispatchHost = {
+    unblocked: (fromId: string): void => this.resumeProducer(this.nodes.get(fromId)!),
+    dispatch: (node: NodeRt): void => this.dispatch(node),
+  };
 
   private resumeProducer(node: NodeRt): void {
     if (this.outputBlocked(node.id)) return;
@@ -506,31 +405,7 @@ export class RouterCore implements LinkHost {
   }
 
   stats(final: boolean): RouterToHost {
-    const nodes: NodeStats[] = [];
-    for (const node of this.nodes.values()) {
-      const instances: NodeStats["instances"] = {};
-      for (const s of node.slots) {
-        instances[s.instanceId] = { eventsIn: s.link?.eventsIn ?? 0, eventsOut: s.link?.eventsOut ?? 0, connected: s.link?.state === "up" };
-      }
-      nodes.push({ id: node.id, ...node.stats, instances, ended: node.ended });
-    }
-    const edges = [];
-    for (const node of this.nodes.values()) {
-      for (const q of node.outEdges) {
-        edges.push({
-          from: q.from,
-          to: q.to,
-          depth: q.depth,
-          peakDepth: q.peakDepth,
-          capacity: q.capacity,
-          events: q.dequeued,
-          bytes: q.dequeuedBytes,
-          blockedSeconds: q.blockedMsNow() / 1000,
-          dropped: q.dropped,
-        });
-      }
-    }
-    return { type: "stats", at: Date.now(), edges, nodes, activeStreams: this.activeStreams, final };
+    return buildStats(this.nodes.values(), this.activeStreams, final);
   }
 
   /** Stops timers and streams (worker shutdown). */

@@ -1,0 +1,41 @@
+/**
+ * Back-pressure towards producers: whether a node's output is blocked (a full edge queue) and
+ * whether its instances may produce more events given the room left on its blocking out-edges and
+ * what they may still deliver without asking (source credits, processor batches in flight).
+ */
+import { BatchDownLink, SourceLink } from "./links/index";
+import type { NodeRt } from "./router-node";
+
+/** True while any of the node's out-edge queues is full. */
+export function isOutputBlocked(node: NodeRt): boolean {
+  for (const q of node.outEdges) if (q.full) return true;
+  return false;
+}
+
+/** Whether the node's instances may produce `events` more without overrunning a blocking out-edge. */
+export function mayNodeProduce(node: NodeRt, events: number): boolean {
+  let room = Infinity;
+  let full = false;
+  for (const q of node.outEdges) {
+    if (q.policy !== "block") continue;
+    room = Math.min(room, q.capacity - q.depth);
+    if (q.full) full = true;
+  }
+  if (room === Infinity) return true;
+  const reserved = reservedEvents(node);
+  if (room - reserved >= events) return true;
+  // Nothing in flight and room left: one batch may go even if it is bigger than the room, so a
+  // batch size above the capacity slows the pipeline instead of deadlocking it.
+  return reserved === 0 && !full;
+}
+
+/** Output events the node's instances may still deliver without asking (credits, batches in flight). */
+function reservedEvents(node: NodeRt): number {
+  let n = 0;
+  for (const slot of node.slots) {
+    const link = slot.link;
+    if (link instanceof SourceLink) n += link.reserved;
+    else if (link instanceof BatchDownLink && node.spec.role === "processor") n += link.inflight;
+  }
+  return n;
+}
