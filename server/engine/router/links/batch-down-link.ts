@@ -113,12 +113,7 @@ export class BatchDownLink extends DownLink {
     return n;
   }
   close(): void {
-    if (this.state !== "up") {
-      if (this.state === "idle" || this.state === "down") this.state = "closed";
-      return;
-    }
-    this.state = "closing";
-    this.call?.end();
+    if (this.beginClose()) this.call?.end();
   }
   resume(): void {
     if (this.canSend()) this.host.idle(this);
@@ -126,10 +121,7 @@ export class BatchDownLink extends DownLink {
   cancel(): void {
     const call = this.call;
     this.call = undefined;
-    if (this.state === "up" || this.state === "closing") this.host.streamsDelta(-1);
-    this.state = "closed";
-    call?.cancel();
-    this.dispose();
+    this.cancelCalls([call]);
   }
 }
 

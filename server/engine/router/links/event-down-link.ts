@@ -108,12 +108,7 @@ export class EventDownLink extends DownLink {
     return this.pending.length - this.pendingHead;
   }
   close(): void {
-    if (this.state !== "up") {
-      if (this.state === "idle" || this.state === "down") this.state = "closed";
-      return;
-    }
-    this.state = "closing";
-    this.call?.end();
+    if (this.beginClose()) this.call?.end();
   }
   resume(): void {
     if (this.outputPaused && this.call && !this.host.outputBlocked(this.nodeId)) {
@@ -127,9 +122,6 @@ export class EventDownLink extends DownLink {
     this.stallTimer = undefined;
     const call = this.call;
     this.call = undefined;
-    if (this.state === "up" || this.state === "closing") this.host.streamsDelta(-1);
-    this.state = "closed";
-    call?.cancel();
-    this.dispose();
+    this.cancelCalls([call]);
   }
 }

@@ -112,11 +112,7 @@ export class EventSinkLink extends DownLink {
   }
 
   close(): void {
-    if (this.state !== "up") {
-      if (this.state === "idle" || this.state === "down") this.state = "closed";
-      return;
-    }
-    this.state = "closing";
+    if (!this.beginClose()) return;
     if (this.current) {
       const rec = this.current;
       rec.ending = true;
@@ -165,9 +161,6 @@ export class EventSinkLink extends DownLink {
     this.unconfirmed = [];
     this.unconfirmedEvents = 0;
     this.current = undefined;
-    if (this.state === "up" || this.state === "closing") this.host.streamsDelta(-1);
-    this.state = "closed";
-    for (const c of calls) c.cancel();
-    this.dispose();
+    this.cancelCalls(calls);
   }
 }

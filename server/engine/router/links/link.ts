@@ -128,6 +128,29 @@ export abstract class SourceLink extends Link {
   get reserved(): number {
     return 0;
   }
+
+  /**
+   * Ends the link with its stream while `call` is still the current one: an error fails it (a
+   * source has nothing in flight to deliver again), an OK status means the source is exhausted.
+   */
+  protected followEnd(call: grpc.ClientReadableStream<Buffer> | grpc.ClientDuplexStream<Buffer, Buffer>, isCurrent: () => boolean): void {
+    call.on("error", (err) => {
+      if (isCurrent()) this.fail([], 0, statusReason(err));
+    });
+    call.on("status", (s: grpc.StatusObject) => {
+      if (s.code === grpc.status.OK && isCurrent()) this.finish();
+    });
+  }
+
+  /** Cancels the (already detached) stream without reporting; a link that was up is closed. */
+  protected cancelCall(call: grpc.Call | undefined): void {
+    if (this.state === "up") {
+      this.state = "closed";
+      this.host.streamsDelta(-1);
+    }
+    call?.cancel();
+    this.dispose();
+  }
 }
 
 /** A consumer of events: a processor or sink instance. */
@@ -141,6 +164,27 @@ export abstract class DownLink extends Link {
   abstract close(): void;
   /** Processors: called when output edges have room again. */
   abstract resume(): void;
+
+  /**
+   * Starts closing: true when the link was up and is `closing` now (the caller ends its write
+   * side). A link with no stream (idle, down) is closed at once; closing or closed stays as it is.
+   */
+  protected beginClose(): boolean {
+    if (this.state !== "up") {
+      if (this.state === "idle" || this.state === "down") this.state = "closed";
+      return false;
+    }
+    this.state = "closing";
+    return true;
+  }
+
+  /** Cancels the (already detached) streams without reporting; the link is closed whatever its state. */
+  protected cancelCalls(calls: readonly (grpc.Call | undefined)[]): void {
+    if (this.state === "up" || this.state === "closing") this.host.streamsDelta(-1);
+    this.state = "closed";
+    for (const c of calls) c?.cancel();
+    this.dispose();
+  }
 }
 
 /** `CODE: details` of a gRPC error, for logs and RunEvents. */

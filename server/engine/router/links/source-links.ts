@@ -7,7 +7,7 @@ import {
   writeSourceControl,
   writeStreamRequest,
 } from "../../../wire/relay-codec";
-import { PATHS, SOURCE_CREDITS, SourceLink, statusReason, type LinkHost } from "./link";
+import { PATHS, SOURCE_CREDITS, SourceLink, type LinkHost } from "./link";
 
 export class EventSourceLink extends SourceLink {
   private call: grpc.ClientReadableStream<Buffer> | undefined;
@@ -27,12 +27,7 @@ export class EventSourceLink extends SourceLink {
         call.pause();
       }
     });
-    call.on("error", (err) => {
-      if (this.call === call) this.fail([], 0, statusReason(err));
-    });
-    call.on("status", (s: grpc.StatusObject) => {
-      if (s.code === grpc.status.OK && this.call === call) this.finish();
-    });
+    this.followEnd(call, () => this.call === call);
   }
   reset(reason: string): void {
     const call = this.call;
@@ -49,12 +44,7 @@ export class EventSourceLink extends SourceLink {
   cancel(): void {
     const call = this.call;
     this.call = undefined;
-    if (this.state === "up") {
-      this.state = "closed";
-      this.host.streamsDelta(-1);
-    }
-    call?.cancel();
-    this.dispose();
+    this.cancelCall(call);
   }
 }
 
@@ -106,12 +96,7 @@ export class BatchSourceLink extends SourceLink {
       const n = this.call === call ? this.grant() : 0;
       if (n > 0) call.write(writeSourceControl(n));
     });
-    call.on("error", (err) => {
-      if (this.call === call) this.fail([], 0, statusReason(err));
-    });
-    call.on("status", (s: grpc.StatusObject) => {
-      if (s.code === grpc.status.OK && this.call === call) this.finish();
-    });
+    this.followEnd(call, () => this.call === call);
   }
   reset(reason: string): void {
     const call = this.call;
@@ -128,12 +113,7 @@ export class BatchSourceLink extends SourceLink {
   cancel(): void {
     const call = this.call;
     this.call = undefined;
-    if (this.state === "up") {
-      this.state = "closed";
-      this.host.streamsDelta(-1);
-    }
-    call?.cancel();
-    this.dispose();
+    this.cancelCall(call);
   }
 }
 
