@@ -43,30 +43,14 @@ export function createSourceHandlers(deps: ServiceDeps<SourceDefinition>) {
   const guard = createSingleStreamGuard();
   const { metrics: m, logger } = deps;
 
-  const streamEvents = (call: grpc.ServerWritableStream<StreamRequestObject, FlowEvent>) => {
-    if (!guard.acquire()) {
-      call.emit("error", statusError(ERROR_STATUS.ALREADY_EXISTS.grpc, "source is already streaming"));
-      return;
-    }
-    const { ctx, dispose } = streamContext(deps, call);
+  /**
+   * Runs one stream's producer to its end: a failure is counted, logged and ends the call with
+   * INTERNAL; the stream is tracked so shutdown drains it, and frees the one-stream guard when done.
+   */
+  const runStream = (call: NodeJS.EventEmitter, dispose: () => void, produce: () => Promise<void>): void => {
     const finished = (async () => {
       try {
-        for await (const events of iterateSource(deps.def, ctx, toRequest(call.request), m)) {
-          let sent = 0;
-          for (const e of events) {
-            const bytes = estimateEventBytes(e);
-            if (bytes > MAX_EVENT_BYTES) {
-              rejectOversized(deps, e, bytes);
-              continue;
-            }
-            sent++;
-            if (!call.write(e)) await m.time.blocked(waitForDrain(call));
-          }
-          m.eventsProcessed += sent;
-          m.eventsEmitted += sent;
-          if (call.cancelled) break;
-        }
-        if (!call.cancelled) call.end();
+        await produce();
       } catch (err) {
         m.errors++;
         logger.error("source failed", { error: (err as Error).message });
@@ -78,6 +62,32 @@ export function createSourceHandlers(deps: ServiceDeps<SourceDefinition>) {
       dispose();
       untrack();
       guard.release();
+    });
+  };
+
+  const streamEvents = (call: grpc.ServerWritableStream<StreamRequestObject, FlowEvent>) => {
+    if (!guard.acquire()) {
+      call.emit("error", statusError(ERROR_STATUS.ALREADY_EXISTS.grpc, "source is already streaming"));
+      return;
+    }
+    const { ctx, dispose } = streamContext(deps, call);
+    runStream(call, dispose, async () => {
+      for await (const events of iterateSource(deps.def, ctx, toRequest(call.request), m)) {
+        let sent = 0;
+        for (const e of events) {
+          const bytes = estimateEventBytes(e);
+          if (bytes > MAX_EVENT_BYTES) {
+            rejectOversized(deps, e, bytes);
+            continue;
+          }
+          sent++;
+          if (!call.write(e)) await m.time.blocked(waitForDrain(call));
+        }
+        m.eventsProcessed += sent;
+        m.eventsEmitted += sent;
+        if (call.cancelled) break;
+      }
+      if (!call.cancelled) call.end();
     });
   };
 
@@ -140,28 +150,16 @@ export function createSourceHandlers(deps: ServiceDeps<SourceDefinition>) {
       return true;
     };
 
-    const finished = (async () => {
-      try {
-        const request = await firstRequest;
-        // A partial batch that finds no credit during shutdown is dropped unsent: the engine never
-        // saw those events, and a source has no acknowledgement to break.
-        const flow: CreditFlow = {
-          hasCredit: () => credits > 0 || stopped(),
-          nextCredit: () => m.time.blocked(nextCredit()),
-        };
-        await pumpBatches(iterateSource(deps.def, ctx, request, m), deps, send, flow);
-        if (!call.cancelled) call.end();
-      } catch (err) {
-        m.errors++;
-        logger.error("source failed", { error: (err as Error).message });
-        call.emit("error", statusError(ERROR_STATUS.INTERNAL.grpc, `source failed: ${(err as Error).message}`));
-      }
-    })();
-    const untrack = deps.track({ drain: () => finished });
-    void finished.finally(() => {
-      dispose();
-      untrack();
-      guard.release();
+    runStream(call, dispose, async () => {
+      const request = await firstRequest;
+      // A partial batch that finds no credit during shutdown is dropped unsent: the engine never
+      // saw those events, and a source has no acknowledgement to break.
+      const flow: CreditFlow = {
+        hasCredit: () => credits > 0 || stopped(),
+        nextCredit: () => m.time.blocked(nextCredit()),
+      };
+      await pumpBatches(iterateSource(deps.def, ctx, request, m), deps, send, flow);
+      if (!call.cancelled) call.end();
     });
   };
 
