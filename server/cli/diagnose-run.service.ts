@@ -17,6 +17,7 @@ import { createMetricsQuery } from "../metrics/query/index";
 import { loadRollups } from "../metrics/rollups";
 import { SeriesStore } from "../metrics/series-store";
 import { openStore, type Store } from "../storage/store";
+import { registryHeartbeats } from "./live-run.service";
 import { loadPipelineFile } from "./pipeline-file";
 
 export interface DiagnoseFileOptions {
@@ -80,13 +81,7 @@ export async function diagnosePipelineFile(opts: DiagnoseFileOptions): Promise<D
       windowMs: opts.windowMs,
       intervalMs: opts.scrapeIntervalMs ?? 1000,
       logger: opts.logger,
-      heartbeats: () =>
-        registry.list({ includeUnhealthy: true }).map((c) => ({
-          componentId: c.serviceId,
-          healthy: c.status === "HEALTHY",
-          lastHeartbeatMs: c.lastHeartbeat.getTime(),
-          metrics: c.metrics,
-        })),
+      heartbeats: registryHeartbeats(registry),
     });
     const observedFrom = Date.now();
     await waitForObservation(handle, opts.forMs, opts.signal);

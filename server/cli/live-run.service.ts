@@ -11,6 +11,7 @@ import type { DiagnosisReport } from "../diagnosis/diagnosis-types";
 import type { RunHandle } from "../engine/run-pipeline";
 import { startMetricsHttp, type MetricsHttpServer } from "../metrics/metrics-http";
 import { observeRun, type ObservationStore, type RunObserver } from "../metrics/observe-run";
+import type { HeartbeatSnapshot } from "../metrics/scrape-loop";
 
 /** The engine registry served by `--metrics-port` (prom-client Registry shape). */
 export interface MetricsRegistry {
@@ -52,17 +53,7 @@ export function observeLiveRun(handle: RunHandle, opts: LiveObservationOptions):
     intervalMs: opts.scrapeIntervalMs ?? 1_000,
     windowMs: opts.windowMs ?? 10_000,
     logger: opts.logger,
-    ...(registry
-      ? {
-          heartbeats: () =>
-            registry.list({ includeUnhealthy: true }).map((c) => ({
-              componentId: c.serviceId,
-              healthy: c.status === "HEALTHY",
-              lastHeartbeatMs: c.lastHeartbeat.getTime(),
-              metrics: c.metrics,
-            })),
-        }
-      : {}),
+    ...(registry ? { heartbeats: registryHeartbeats(registry) } : {}),
   });
   return {
     observer,
@@ -72,6 +63,20 @@ export function observeLiveRun(handle: RunHandle, opts: LiveObservationOptions):
       await observer.stop();
     },
   };
+}
+
+/**
+ * The control plane registry's view of every component (unhealthy ones too) as the observer's
+ * heartbeat snapshots: what it knows of components that serve no /metrics.
+ */
+export function registryHeartbeats(registry: ComponentRegistry): () => HeartbeatSnapshot[] {
+  return () =>
+    registry.list({ includeUnhealthy: true }).map((c) => ({
+      componentId: c.serviceId,
+      healthy: c.status === "HEALTHY",
+      lastHeartbeatMs: c.lastHeartbeat.getTime(),
+      metrics: c.metrics,
+    }));
 }
 
 /** The status line's diagnosis phrase. */
