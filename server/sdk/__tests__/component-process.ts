@@ -112,6 +112,17 @@ export function closeClients(): void {
   for (const c of clients.splice(0)) c.close();
 }
 
+/** Collects every message a stream delivers; `ended` resolves at its end and rejects on an error. */
+export function collect(call: grpc.ClientReadableStream<unknown> | grpc.ClientDuplexStream<unknown, unknown>): { items: Record<string, unknown>[]; ended: Promise<void> } {
+  const items: Record<string, unknown>[] = [];
+  const ended = new Promise<void>((resolve, reject) => {
+    call.on("data", (d: Record<string, unknown>) => items.push(d));
+    call.on("end", () => resolve());
+    call.on("error", reject);
+  });
+  return { items, ended };
+}
+
 /** Polls `fn` until it returns a truthy value or the deadline passes. */
 export async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 20_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;

@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import type * as grpc from "@grpc/grpc-js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { closeClients, dial, httpGet, killAll, runBuiltinExpectingExit, startBuiltin, waitFor } from "../__tests__/component-process";
+import { closeClients, collect, dial, httpGet, killAll, runBuiltinExpectingExit, startBuiltin, waitFor } from "../__tests__/component-process";
 
 interface Ev {
   id: string;
@@ -24,16 +24,6 @@ const mkEvent = (i: number): Ev & { contentType: string } => ({
   contentType: "application/json",
   timestamp: { seconds: Math.floor(Date.now() / 1000), nanos: 0 },
 });
-
-function collect(call: grpc.ClientReadableStream<unknown> | Duplex): { items: Record<string, unknown>[]; ended: Promise<void> } {
-  const items: Record<string, unknown>[] = [];
-  const ended = new Promise<void>((resolve, reject) => {
-    call.on("data", (d: Record<string, unknown>) => items.push(d));
-    call.on("end", () => resolve());
-    call.on("error", reject);
-  });
-  return { items, ended };
-}
 
 function metricValue(text: string, name: string): number {
   const line = text.split("\n").find((l) => l.startsWith(name + "{") || l.startsWith(name + " "));

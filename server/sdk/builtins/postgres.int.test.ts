@@ -5,7 +5,7 @@
 import type * as grpc from "@grpc/grpc-js";
 import pg from "pg";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { closeClients, dial, killAll, startBuiltin } from "../__tests__/component-process";
+import { closeClients, collect, dial, killAll, startBuiltin } from "../__tests__/component-process";
 
 const url = process.env.FLOWCTL_TEST_POSTGRES_URL;
 const table = `flowctl_sink_test_${process.pid}_${Date.now()}`;
@@ -30,12 +30,7 @@ describe.skipIf(!url && process.env.CI !== "true")("postgres sink against Postgr
     expect(url, "FLOWCTL_TEST_POSTGRES_URL must be set when CI=true").toBeTruthy();
     const p = await startBuiltin("postgres", { DATABASE_URL: url!, TABLE: table, BATCH_SIZE: "50", POSTGRES_MAX_CONNS: "2" });
     const call = (dial("batchConsumer", p.port).ConsumeBatches as () => Duplex)();
-    const acks: Record<string, unknown>[] = [];
-    const ended = new Promise<void>((resolve, reject) => {
-      call.on("data", (a: Record<string, unknown>) => acks.push(a));
-      call.on("end", () => resolve());
-      call.on("error", reject);
-    });
+    const { items: acks, ended } = collect(call);
     const now = Date.now();
     for (let s = 1; s <= 6; s++) {
       call.write({
@@ -68,12 +63,7 @@ describe.skipIf(!url && process.env.CI !== "true")("postgres sink against Postgr
     try {
       const p = await startBuiltin("postgres", { DATABASE_URL: url!, TABLE: view, BATCH_SIZE: "10" });
       const call = (dial("batchConsumer", p.port).ConsumeBatches as () => Duplex)();
-      const acks: Record<string, unknown>[] = [];
-      const ended = new Promise<void>((resolve, reject) => {
-        call.on("data", (a: Record<string, unknown>) => acks.push(a));
-        call.on("end", () => resolve());
-        call.on("error", reject);
-      });
+      const { items: acks, ended } = collect(call);
       call.write({ sequence: 1, events: [{ id: "x", type: "t", payload: Buffer.from("{}") }] });
       call.end();
       await ended;
