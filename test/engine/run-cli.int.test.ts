@@ -182,11 +182,13 @@ describe("flowctl run", () => {
     const dir = tempDir();
     const { file } = writePipeline(dir, { name: "fails", sources: [{ id: "src", env: { EVENT_COUNT: 5 } }], sinks: [{ id: "sink", inputs: ["src"], env: { NO_REGISTER: 1 } }] });
     markCommands(file, dir);
-    const run = flowctl(["run", file, "--control-plane-port", "0", "--no-persistence", "--registration-timeout", "1s"], dir);
+    // 6 s, not less: the source must still register in time on a loaded 2-core CI machine, so
+    // that the failure is the sink's (the one that never registers) and nothing else's.
+    const run = flowctl(["run", file, "--control-plane-port", "0", "--no-persistence", "--registration-timeout", "6s"], dir);
     const code = await run.exited;
     expect(code).toBe(1);
     expect(run.output()).toContain("run FAILED");
-    expect(run.output()).toContain("component sink did not register within 1000 ms");
+    expect(run.output()).toContain("component sink did not register within 6000 ms");
     expect(processesMatching(`--marker=${dir}`)).toEqual([]);
   });
 });
