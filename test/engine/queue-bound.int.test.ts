@@ -65,3 +65,41 @@ describe.each(["batch", "event"] as const)("stalled sink on the %s wire", (wire)
     expect(Math.max(...summary.components.map((c) => c.queuePeakDepth))).toBe(CAPACITY);
   });
 });
+
+describe("a capacity that is not a multiple of the batch size", () => {
+  it("is never exceeded by a whole batch arriving into the remaining room", async () => {
+    // Batches of 100 into capacity 250: after two batches 50 places are left; a third batch must
+    // wait for room instead of taking the queue to 300.
+    const capacity = 250;
+    const dir = tempDir();
+    const srcCount = path.join(dir, "src.count");
+    const { file } = writePipeline(
+      dir,
+      {
+        name: "queue-bound-odd",
+        sources: [{ id: "src", env: { COUNT_FILE: srcCount, PAYLOAD_BYTES: 256 } }],
+        sinks: [{ id: "sink", inputs: ["src"], env: { STALL: 1 }, queue: { capacity, policy: "block" } }],
+      },
+      "batch",
+    );
+    const handle = await startRun(file, { router: { statsIntervalMs: 20 } });
+    runs.push(handle);
+    let last = -1;
+    await waitFor(
+      "the source to stall behind the full queue",
+      () => {
+        const now = readCount(srcCount);
+        const stable = now > 0 && now === last;
+        last = now;
+        return stable;
+      },
+      30_000,
+      500,
+    );
+    const sink = () => handle.snapshot().find((c) => c.id === "sink")!;
+    await waitFor("the queue to hold what the source sent", () => sink().queueDepth > 0, 10_000);
+    expect(sink().queuePeakDepth).toBeLessThanOrEqual(capacity);
+    expect(sink().queuePeakDepth).toBeGreaterThanOrEqual(capacity - 100);
+    expect(await gaugeMax(handle)).toBeLessThanOrEqual(capacity);
+  });
+});

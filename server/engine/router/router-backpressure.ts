@@ -15,18 +15,19 @@ export function isOutputBlocked(node: NodeRt): boolean {
 /** Whether the node's instances may produce `events` more without overrunning a blocking out-edge. */
 export function mayNodeProduce(node: NodeRt, events: number): boolean {
   let room = Infinity;
-  let full = false;
+  let queued = false;
   for (const q of node.outEdges) {
     if (q.policy !== "block") continue;
     room = Math.min(room, q.capacity - q.depth);
-    if (q.full) full = true;
+    if (q.depth > 0) queued = true;
   }
   if (room === Infinity) return true;
   const reserved = reservedEvents(node);
   if (room - reserved >= events) return true;
-  // Nothing in flight and room left: one batch may go even if it is bigger than the room, so a
-  // batch size above the capacity slows the pipeline instead of deadlocking it.
-  return reserved === 0 && !full;
+  // Nothing in flight and the queues empty: one batch may go even if it is bigger than the
+  // capacity, so a batch size above the capacity slows the pipeline instead of deadlocking it.
+  // Only then — allowing it whenever some room is left let a queue of capacity 1000 reach 1089.
+  return reserved === 0 && !queued;
 }
 
 /** Output events the node's instances may still deliver without asking (credits, batches in flight). */
