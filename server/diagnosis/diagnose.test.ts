@@ -93,8 +93,12 @@ describe("diagnose on recorded metric windows", () => {
     expect(roomy.recommendations.join("\n")).not.toMatch(/saturated|more cores/);
     expect(roomy.evidence).toContain("host CPU: 1.5 of 8 cores in use by the pipeline");
     const full = diagnose({ ...base, host: { cpuCount: 2, cpuUsedCores: 1.96 } }).bottleneck!;
-    expect(full.recommendations[0]).toMatch(/^the host is saturated: the pipeline's processes use 2\.0 of 2 cores/);
+    expect(full.recommendations[0]).toMatch(/^the host is saturated: 2\.0 of its 2 cores are busy, the pipeline's processes using 2\.0, so more replicas/);
     expect(full.recommendations.filter((r) => r.startsWith("estimate:")).every((r) => /needs ~\d+\.\d more cores; this host has 0\.0 of 2 idle/.test(r))).toBe(true);
+    // Other work on the host counts too: the pipeline uses 1 core, the host is busy on 1.9.
+    const shared = diagnose({ ...base, host: { cpuCount: 2, cpuUsedCores: 1, hostBusyCores: 1.9 } }).bottleneck!;
+    expect(shared.recommendations[0]).toMatch(/^the host is saturated: 1\.9 of its 2 cores are busy, the pipeline's processes using 1\.0 \(other work on the host: 0\.9\)/);
+    expect(shared.evidence).toContain("host CPU: 1.0 of 2 cores in use by the pipeline, 1.9 busy in all");
   });
 
   it("recommends parallelism for a CPU-bound processor and names the idle sibling as not the limit on fan-out", () => {

@@ -90,7 +90,10 @@ function describeRootCause(root: RootCause, w: MetricWindow, loads: ReadonlyMap<
     const processorChain = c.role === "processor" && w.edges.some((e) => (e.to === c.id || e.from === c.id) && w.components.find((x) => x.id === (e.to === c.id ? e.from : e.to))?.role === "processor");
     const stalled = (c.inRate ?? c.outRate ?? 1) < 0.01 && (l.inputFill ?? 0) > 0.5;
     if (stalled) evidence.unshift(`${c.id} took no events in the window while its input queue is full: it is stalled, not slow`);
-    if (w.host && w.host.cpuUsedCores !== null) evidence.push(`host CPU: ${w.host.cpuUsedCores.toFixed(1)} of ${w.host.cpuCount} cores in use by the pipeline`);
+    if (w.host && w.host.cpuUsedCores !== null) {
+      const all = w.host.hostBusyCores != null ? `, ${w.host.hostBusyCores.toFixed(1)} busy in all` : "";
+      evidence.push(`host CPU: ${w.host.cpuUsedCores.toFixed(1)} of ${w.host.cpuCount} cores in use by the pipeline${all}`);
+    }
     const recs = componentRecommendations(c, { processorChain, ...(w.host ? { host: w.host } : {}) });
     return {
       kind: "component",

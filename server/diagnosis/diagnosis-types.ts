@@ -62,6 +62,8 @@ export interface HostWindow {
   cpuCount: number;
   /** CPU used by the engine and every component process, in cores (null = not measured). */
   cpuUsedCores: number | null;
+  /** CPU the whole host is busy with (the pipeline and everything else), in cores, when measured. */
+  hostBusyCores?: number | null;
 }
 
 export interface MetricWindow {

@@ -7,14 +7,22 @@ import type { ComponentWindow, EdgeWindow, HostWindow } from "./diagnosis-types"
 /** Share of the host's cores in use above which adding processes on it cannot add throughput. */
 export const HOST_SATURATED = 0.9;
 
+/** Cores in use on the host: all of its work when measured, else the pipeline's own. */
+function busyCores(host: HostWindow | undefined): number | undefined {
+  if (!host) return undefined;
+  const busy = host.hostBusyCores ?? host.cpuUsedCores;
+  return busy === null ? undefined : Math.max(busy, host.cpuUsedCores ?? 0);
+}
+
 /** Idle cores on the host, or undefined when CPU use was not measured. */
 export function idleCores(host: HostWindow | undefined): number | undefined {
-  if (!host || host.cpuUsedCores === null) return undefined;
-  return Math.max(0, host.cpuCount - host.cpuUsedCores);
+  const busy = busyCores(host);
+  return busy === undefined ? undefined : Math.max(0, host!.cpuCount - busy);
 }
 
 function isHostSaturated(host: HostWindow | undefined): boolean {
-  return !!host && host.cpuUsedCores !== null && host.cpuUsedCores >= HOST_SATURATED * host.cpuCount;
+  const busy = busyCores(host);
+  return busy !== undefined && busy >= HOST_SATURATED * host!.cpuCount;
 }
 
 const fmtRate = (r: number) => (r >= 100 ? `${Math.round(r)}` : r.toFixed(1));
@@ -54,8 +62,9 @@ export function componentRecommendations(c: ComponentWindow, opts: { processorCh
   const recs: string[] = [];
   if (c.role !== "sink" && isHostSaturated(opts.host)) {
     const h = opts.host!;
+    const others = h.hostBusyCores != null && h.cpuUsedCores !== null && h.hostBusyCores - h.cpuUsedCores >= 0.1 ? ` (other work on the host: ${(h.hostBusyCores - h.cpuUsedCores).toFixed(1)})` : "";
     recs.push(
-      `the host is saturated: the pipeline's processes use ${h.cpuUsedCores!.toFixed(1)} of ${h.cpuCount} cores, so more replicas on this machine cannot add throughput — cut ${c.id}'s CPU per event or give the pipeline more cores (a bigger machine, or spread replicas over several)`,
+      `the host is saturated: ${busyCores(h)!.toFixed(1)} of its ${h.cpuCount} cores are busy, the pipeline's processes using ${(h.cpuUsedCores ?? 0).toFixed(1)}${others}, so more replicas on this machine cannot add throughput — cut ${c.id}'s CPU per event or give the pipeline more cores (a bigger machine, or spread replicas over several)`,
     );
   }
   if (c.role === "sink") {

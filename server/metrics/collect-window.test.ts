@@ -43,6 +43,8 @@ function recordedStore(): SeriesStore {
     for (const id of ["gen", "sink-1", "sink-2"]) s.append("process_cpu_seconds_total", { component_id: id, pipeline: "p" }, t, i * 0.5);
     s.append("process_cpu_seconds_total", { component_id: "x", pipeline: "other" }, t, i * 2);
     s.append("flowctl_engine_process_cpu_seconds_total", { job: "flowctl-engine", instance: "engine" }, t, i * 0.3);
+    s.append("flowctl_host_cpu_busy_seconds_total", { job: "flowctl-engine", instance: "engine" }, t, i * 3.5);
+    s.append("flowctl_host_cpus", { job: "flowctl-engine", instance: "engine" }, t, 4);
     // Another pipeline's component with the same id must not leak into this window.
     s.append("component_busy_seconds_total", { component_id: "sink-1", instance: "sink-1", job: "flowctl-component", pipeline: "other" }, t, 0);
   }
@@ -72,6 +74,8 @@ describe("collectMetricWindow", () => {
     expect(edge!.avgFill).toBeCloseTo(0.775, 6);
     expect(edge!.depthSamples!.length).toBe(11);
     expect(w.host!.cpuUsedCores).toBeCloseTo(1.8, 6);
+    expect(w.host!.hostBusyCores).toBeCloseTo(3.5, 6);
+    expect(w.host!.cpuCount).toBe(4);
   });
 
   it("reports the host's cores, and null CPU use when no process metrics were scraped", async () => {

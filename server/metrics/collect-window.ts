@@ -80,7 +80,7 @@ export async function collectMetricWindow(query: MetricsQuery, topology: WindowT
   const sumRate = (name: string): Expr => ({ kind: "sum", by: ["component_id"], expr: { kind: "rate", name, matchers: pipe, windowMs: w } });
   const edgeSum = (expr: Expr): Expr => ({ kind: "sum", by: ["from", "to"], expr });
 
-  const [received, processed, emitted, errors, busy, idle, bp, buckets, up, compUp, eRate, eBlocked, eDepth, eCap, eAvg, eDropped, compCpu, engineCpu] = await Promise.all([
+  const [received, processed, emitted, errors, busy, idle, bp, buckets, up, compUp, eRate, eBlocked, eDepth, eCap, eAvg, eDropped, compCpu, engineCpu, hostBusy, hostCpus] = await Promise.all([
     q(sumRate("component_events_received_total")),
     q(sumRate("component_events_processed_total")),
     q(sumRate("component_events_emitted_total")),
@@ -100,6 +100,9 @@ export async function collectMetricWindow(query: MetricsQuery, topology: WindowT
     // Node's default process metrics: CPU of every component process, and of the engine (router included).
     q({ kind: "sum", by: [], expr: { kind: "rate", name: "process_cpu_seconds_total", matchers: pipe, windowMs: w } }),
     q({ kind: "sum", by: [], expr: { kind: "rate", name: "flowctl_engine_process_cpu_seconds_total", matchers: {}, windowMs: w } }),
+    // The whole host (any process), from the engine: replicas need cores nobody else is using.
+    q({ kind: "sum", by: [], expr: { kind: "rate", name: "flowctl_host_cpu_busy_seconds_total", matchers: {}, windowMs: w } }),
+    q({ kind: "max", by: [], expr: { kind: "selector", name: "flowctl_host_cpus", matchers: {} } }),
   ]);
   const depthSeries = await query.range(
     edgeSum({ kind: "selector", name: "flowctl_edge_queue_depth", matchers: pipe }),
@@ -199,9 +202,12 @@ export async function collectMetricWindow(query: MetricsQuery, topology: WindowT
   });
 
   const cpuSamples = [...compCpu, ...engineCpu].filter((x) => Number.isFinite(x.value));
+  const finite = (xs: typeof hostBusy) => xs.find((x) => Number.isFinite(x.value))?.value;
   const host: HostWindow = {
-    cpuCount: opts.cpuCount ?? os.availableParallelism(),
+    cpuCount: opts.cpuCount ?? finite(hostCpus) ?? os.availableParallelism(),
     cpuUsedCores: cpuSamples.length ? cpuSamples.reduce((a, x) => a + x.value, 0) : null,
   };
+  const hostBusyCores = finite(hostBusy);
+  if (hostBusyCores !== undefined) host.hostBusyCores = hostBusyCores;
   return { pipeline: topology.pipeline, from: at - w, to: at, components, edges, host };
 }

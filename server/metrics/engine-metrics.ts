@@ -3,6 +3,7 @@
  * the seed's control-plane gauges and the per-edge router metrics that diagnosis reads.
  * One factory so the engine, the scraper and the tests agree on names, types and labels.
  */
+import os from "node:os";
 import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
 
 export interface EngineMetrics {
@@ -42,6 +43,39 @@ export function removeNonCompliantDefaults(registry: Registry, prefix = ""): voi
 }
 
 /** The engine's registry with every family above (and Node defaults prefixed `flowctl_engine_`). */
+/** CPU seconds all cores of this machine spent busy (user, nice, system, irq) since boot. */
+function hostBusyCpuSeconds(): number {
+  let ms = 0;
+  for (const c of os.cpus()) ms += c.times.user + c.times.nice + c.times.sys + c.times.irq;
+  return ms / 1000;
+}
+
+/**
+ * The machine's cores and how busy they are, whoever uses them: diagnosis must not promise that
+ * replicas add throughput on a host whose cores other work already takes.
+ */
+function registerHostCpuMetrics(registry: Registry): void {
+  new Gauge({
+    name: "flowctl_host_cpus",
+    help: "CPU cores available on the engine's host.",
+    registers: [registry],
+    collect() {
+      this.set(os.availableParallelism());
+    },
+  });
+  let last = hostBusyCpuSeconds();
+  new Counter({
+    name: "flowctl_host_cpu_busy_seconds_total",
+    help: "CPU seconds the host's cores spent busy (any process), summed over cores.",
+    registers: [registry],
+    collect() {
+      const now = hostBusyCpuSeconds();
+      if (now > last) this.inc(now - last);
+      last = now;
+    },
+  });
+}
+
 export function createEngineMetrics(opts: { defaultMetrics?: boolean } = {}): EngineMetrics {
   const registry = new Registry();
   if (opts.defaultMetrics ?? true) {
@@ -49,6 +83,7 @@ export function createEngineMetrics(opts: { defaultMetrics?: boolean } = {}): En
     removeNonCompliantDefaults(registry, "flowctl_engine_");
   }
   const reg = [registry];
+  registerHostCpuMetrics(registry);
   return {
     registry,
     registeredComponents: new Gauge({ name: "flowctl_registered_components", help: "Components registered with the control plane.", registers: reg }),

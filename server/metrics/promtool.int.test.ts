@@ -41,7 +41,17 @@ describe.skipIf(!available)("promtool check metrics", () => {
     expect(r.status).toBe(0);
     // And our own parser reads every sample of it.
     const names = new Set(parseExposition(text).map((s) => s.name));
-    for (const n of ["flowctl_registered_components", "flowctl_edge_blocked_seconds_total", "flowctl_component_up", "flowctl_engine_process_cpu_seconds_total"]) expect(names).toContain(n);
+    for (const n of ["flowctl_registered_components", "flowctl_edge_blocked_seconds_total", "flowctl_component_up", "flowctl_engine_process_cpu_seconds_total", "flowctl_host_cpus", "flowctl_host_cpu_busy_seconds_total"]) expect(names).toContain(n);
+  });
+
+  it("counts the host's busy CPU seconds, increasing while the CPU works", async () => {
+    const m = createEngineMetrics({ defaultMetrics: false });
+    const read = async () => (await m.registry.getSingleMetric("flowctl_host_cpu_busy_seconds_total")!.get()).values[0]?.value ?? 0;
+    const before = await read();
+    const end = Date.now() + 300;
+    while (Date.now() < end); // burn CPU so the host's busy time must grow
+    expect(await read()).toBeGreaterThan(before);
+    expect((await m.registry.getSingleMetric("flowctl_host_cpus")!.get()).values[0]!.value).toBeGreaterThanOrEqual(1);
   });
 
   it("accepts an SDK component's registry", async () => {
