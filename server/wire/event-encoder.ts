@@ -13,6 +13,7 @@
  */
 import type protobuf from "protobufjs";
 import type { WireEvent, WireTimestamp } from "./event-codec";
+import { writeVarint } from "./varint";
 
 /** Wire types: 0 varint, 2 length-delimited. */
 const tag = (field: number, wireType: number) => (field << 3) | wireType;
@@ -43,15 +44,6 @@ function varintLen(n: number): number {
     n = Math.floor(n / 0x80);
   }
   return len;
-}
-
-function writeVarint(buf: Buffer, pos: number, n: number): number {
-  while (n >= 0x80) {
-    buf[pos++] = (n % 0x80) | 0x80;
-    n = Math.floor(n / 0x80);
-  }
-  buf[pos++] = n;
-  return pos;
 }
 
 /** Unsigned integer this encoder can write as a varint (no Longs, no negatives, no fractions). */

@@ -9,6 +9,7 @@
  * object per event, which is what the fast path exists to avoid.
  */
 import { InvalidArgumentError } from "../core/errors";
+import { varintSize, writeVarint } from "./varint";
 
 /**
  * Largest gRPC message a data-plane peer accepts (both wires, both directions; same value as
@@ -84,23 +85,6 @@ function skipField(c: Cursor, wireType: number): void {
   if (c.pos > c.buf.length) throw new InvalidArgumentError("wire", "truncated field");
 }
 
-function varintSize(v: number): number {
-  let n = 1;
-  while (v >= 128) {
-    v = Math.floor(v / 128);
-    n++;
-  }
-  return n;
-}
-
-function writeVarint(buf: Buffer, pos: number, v: number): number {
-  while (v >= 128) {
-    buf[pos++] = (v % 128) | 0x80;
-    v = Math.floor(v / 128);
-  }
-  buf[pos++] = v;
-  return pos;
-}
 
 /** A batch read lazily: the serialized events (slices sharing the input buffer) and its sequence. */
 export interface RelayBatch {
