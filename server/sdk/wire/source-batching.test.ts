@@ -57,16 +57,22 @@ function credits(initial: number) {
 const deps = { batchSize: 100, lingerMs: 0, metrics: { errors: 0 }, logger: { error: () => undefined }, ctx: { componentId: "c" } } as unknown as ServiceDeps;
 const turn = () => new Promise<void>((r) => setImmediate(r));
 
+/** Pumps a controlled producer with `initialCredits`, recording each sent batch's size. */
+function startPump(initialCredits: number, serviceDeps: ServiceDeps = deps) {
+  const p = controlledProducer();
+  const c = credits(initialCredits);
+  const sent: number[] = [];
+  const done = pumpBatches(p.it, serviceDeps, async (events) => {
+    c.take();
+    sent.push(events.length);
+    return true;
+  }, c.flow);
+  return { p, c, sent, done };
+}
+
 describe("adaptive source batching (lingerMs 0)", () => {
   it("sends a partial batch once the producer pauses and a credit is free, without any timer", async () => {
-    const p = controlledProducer();
-    const c = credits(4);
-    const sent: number[] = [];
-    const done = pumpBatches(p.it, deps, async (events) => {
-      c.take();
-      sent.push(events.length);
-      return true;
-    }, c.flow);
+    const { p, sent, done } = startPump(4);
     p.push([ev(1), ev(2), ev(3)]);
     await turn();
     await turn();
@@ -81,14 +87,7 @@ describe("adaptive source batching (lingerMs 0)", () => {
   });
 
   it("keeps filling the batch while no credit is free, and sends it when one arrives", async () => {
-    const p = controlledProducer();
-    const c = credits(0);
-    const sent: number[] = [];
-    const done = pumpBatches(p.it, deps, async (events) => {
-      c.take();
-      sent.push(events.length);
-      return true;
-    }, c.flow);
+    const { p, c, sent, done } = startPump(0);
     p.push([ev(1), ev(2)]);
     await turn();
     p.push([ev(3)]);
@@ -105,14 +104,7 @@ describe("adaptive source batching (lingerMs 0)", () => {
   });
 
   it("still closes full batches at batchSize", async () => {
-    const p = controlledProducer();
-    const c = credits(10);
-    const sent: number[] = [];
-    const done = pumpBatches(p.it, { ...deps, batchSize: 4 } as ServiceDeps, async (events) => {
-      c.take();
-      sent.push(events.length);
-      return true;
-    }, c.flow);
+    const { p, sent, done } = startPump(10, { ...deps, batchSize: 4 } as ServiceDeps);
     p.push(Array.from({ length: 10 }, (_, i) => ev(i)));
     p.end();
     await done;
