@@ -22,6 +22,26 @@ async function gaugeMax(handle: RunHandle): Promise<number> {
   return Math.max(0, ...m.values.map((v) => v.value));
 }
 
+/**
+ * Resolves once the source has stopped sending (two reads of its count file 500 ms apart agree),
+ * calling `sample` on every poll.
+ */
+async function sourceStalled(countFile: string, sample: () => Promise<void> | void = () => undefined): Promise<void> {
+  let last = -1;
+  await waitFor(
+    "the source to stall behind the full queues",
+    async () => {
+      await sample();
+      const now = readCount(countFile);
+      const stable = now > 0 && now === last;
+      last = now;
+      return stable;
+    },
+    30_000,
+    500,
+  );
+}
+
 describe.each(["batch", "event"] as const)("stalled sink on the %s wire", (wire) => {
   it("queue depth fills to capacity and never exceeds it", async () => {
     const dir = tempDir();
@@ -39,20 +59,10 @@ describe.each(["batch", "event"] as const)("stalled sink on the %s wire", (wire)
     const handle = await startRun(file, { router: { statsIntervalMs: 20 } });
     runs.push(handle);
     let sampledMax = 0;
-    let last = -1;
-    // Until the source stops (two reads 500 ms apart agree), sample the exported gauge.
-    await waitFor(
-      "the source to stall behind the full queues",
-      async () => {
-        sampledMax = Math.max(sampledMax, await gaugeMax(handle));
-        const now = readCount(srcCount);
-        const stable = now > 0 && now === last;
-        last = now;
-        return stable;
-      },
-      30_000,
-      500,
-    );
+    // Until the source stops, sample the exported gauge.
+    await sourceStalled(srcCount, async () => {
+      sampledMax = Math.max(sampledMax, await gaugeMax(handle));
+    });
     // Stats arrive every 20 ms: wait for the snapshot that shows both queues full.
     await waitFor("both queues to be full", () => handle.snapshot().filter((c) => c.role !== "source").every((c) => c.queueDepth === CAPACITY), 10_000);
     sampledMax = Math.max(sampledMax, await gaugeMax(handle));
@@ -84,18 +94,7 @@ describe("a capacity that is not a multiple of the batch size", () => {
     );
     const handle = await startRun(file, { router: { statsIntervalMs: 20 } });
     runs.push(handle);
-    let last = -1;
-    await waitFor(
-      "the source to stall behind the full queue",
-      () => {
-        const now = readCount(srcCount);
-        const stable = now > 0 && now === last;
-        last = now;
-        return stable;
-      },
-      30_000,
-      500,
-    );
+    await sourceStalled(srcCount);
     const sink = () => handle.snapshot().find((c) => c.id === "sink")!;
     await waitFor("the queue to hold what the source sent", () => sink().queueDepth > 0, 10_000);
     expect(sink().queuePeakDepth).toBeLessThanOrEqual(capacity);
