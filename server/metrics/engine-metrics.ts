@@ -93,7 +93,7 @@ export function createEngineMetrics(opts: { defaultMetrics?: boolean } = {}): En
     edgeQueueCapacity: new Gauge({ name: "flowctl_edge_queue_capacity", help: "Capacity of the edge's bounded queue, in events.", labelNames: EDGE_LABELS, registers: reg }),
     edgeEvents: new Counter({ name: "flowctl_edge_events_total", help: "Events delivered across the edge.", labelNames: EDGE_LABELS, registers: reg }),
     edgeBytes: new Counter({ name: "flowctl_edge_bytes_total", help: "Serialized event bytes delivered across the edge.", labelNames: EDGE_LABELS, registers: reg }),
-    edgeBlockedSeconds: new Counter({ name: "flowctl_edge_blocked_seconds_total", help: "Time the upstream waited because the edge's queue was full.", labelNames: EDGE_LABELS, registers: reg }),
+    edgeBlockedSeconds: new Counter({ name: "flowctl_edge_blocked_seconds_total", help: "Time the upstream waited on the edge's queue: full, or without room for its next batch.", labelNames: EDGE_LABELS, registers: reg }),
     edgeDropped: new Counter({ name: "flowctl_edge_dropped_total", help: "Events discarded by a drop_oldest queue on the edge.", labelNames: EDGE_LABELS, registers: reg }),
     componentRestarts: new Counter({ name: "flowctl_component_restarts_total", help: "Restarts of the component's process by the supervisor.", labelNames: COMPONENT_LABELS, registers: reg }),
     componentUp: new Gauge({ name: "flowctl_component_up", help: "1 when the component is registered and HEALTHY, else 0.", labelNames: COMPONENT_LABELS, registers: reg }),

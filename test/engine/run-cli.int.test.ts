@@ -76,7 +76,9 @@ describe("flowctl run", () => {
     );
     markCommands(file, dir);
     const run = flowctl(["--log-level", "debug", "run", file, "--control-plane-port", "0", "--no-persistence", "--grace-period", "2s"], dir);
-    await waitFor("debug lines", () => /fast: processing took \d+(\.\d+)?ms/.test(run.output()) && run.output().includes("src: waiting for downstream"), 60_000);
+    await waitFor("debug lines", () => /fast: processing took \d+(\.\d+)?ms/.test(run.output()) && run.output().includes("src: waiting for downstream"), 60_000).catch((err: Error) => {
+      throw new Error(`${err.message}; output:\n${run.output().slice(-4000)}`);
+    });
     run.child.kill("SIGINT");
     expect(await run.exited).toBe(0);
     expect(processesMatching(`--marker=${dir}`)).toEqual([]);

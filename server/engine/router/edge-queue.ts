@@ -21,9 +21,13 @@ export class EdgeQueue {
   dropped = 0;
   /** Highest depth ever reached (the bound users are promised: ≤ capacity with `block`). */
   peakDepth = 0;
-  /** Accumulated ms during which the queue was full and the upstream paused. */
+  /**
+   * Accumulated ms during which the upstream waited on this queue: it was full, or the router
+   * refused the producer a batch because the queue had no room for it (see {@link setProducerWaiting}).
+   */
   blockedMs = 0;
   private blockedSince: number | undefined;
+  private producerWaiting = false;
 
   constructor(
     readonly from: string,
@@ -57,6 +61,31 @@ export class EdgeQueue {
     if (this.full && this.blockedSince === undefined) this.blockedSince = performance.now();
   }
 
+  /**
+   * Marks whether the producer is held back by this queue without it being full: batched producers
+   * are granted room a whole batch at a time, so a source can wait on a queue at 30/50. Counting
+   * only "full" would hide that wait from `flowctl_edge_blocked_seconds_total` and the diagnosis.
+   */
+  setProducerWaiting(waiting: boolean): void {
+    if (waiting === this.producerWaiting) return;
+    this.producerWaiting = waiting;
+    this.settleBlocked();
+  }
+
+  /** Whether the producer is currently held back by this queue (full, or no room for its batch). */
+  get blocking(): boolean {
+    return this.full || this.producerWaiting;
+  }
+
+  private settleBlocked(): void {
+    const blocking = this.blocking;
+    if (blocking && this.blockedSince === undefined) this.blockedSince = performance.now();
+    else if (!blocking && this.blockedSince !== undefined) {
+      this.blockedMs += performance.now() - this.blockedSince;
+      this.blockedSince = undefined;
+    }
+  }
+
   /** Removes and returns the oldest event, or undefined when empty. */
   shift(): Buffer | undefined {
     if (this.size === 0) return undefined;
@@ -66,7 +95,7 @@ export class EdgeQueue {
     this.size--;
     this.dequeued++;
     this.dequeuedBytes += ev.length;
-    if (this.blockedSince !== undefined && !this.full) {
+    if (this.blockedSince !== undefined && !this.full && !this.producerWaiting) {
       this.blockedMs += performance.now() - this.blockedSince;
       this.blockedSince = undefined;
     }

@@ -19,7 +19,7 @@ import {
   type LinkHost,
 } from "./links/index";
 import type { HostToRouter, RouterInit, RouterToHost, Wire } from "./protocol";
-import { isOutputBlocked, mayNodeProduce } from "./router-backpressure";
+import { isOutputBlocked, isProducerWaiting, mayNodeProduce } from "./router-backpressure";
 import { dispatchQueued, type DispatchHost } from "./router-dispatch";
 import { NodeRt, type InstanceSlot } from "./router-node";
 import { buildStats } from "./router-stats";
@@ -219,14 +219,17 @@ export class RouterCore implements LinkHost {
       }
     }
     for (const d of node.downstream) this.dispatch(d);
-    if (this.init.debug && this.outputBlocked(node.id)) {
-      const now = performance.now();
-      if (now - node.lastBlockedLogAt > DEBUG_LINE_INTERVAL_MS) {
-        node.lastBlockedLogAt = now;
-        const full = node.outEdges.filter((q) => q.full).map((q) => q.to);
-        this.post({ type: "log", level: "debug", msg: `${node.id}: waiting for downstream`, fields: { full: full.join(",") } });
-      }
-    }
+    this.debugWaiting(node);
+  }
+
+  /** The seed's "waiting for downstream" debug line, once per interval while the node is held back. */
+  private debugWaiting(node: NodeRt): void {
+    if (!this.init.debug || !isProducerWaiting(node)) return;
+    const now = performance.now();
+    if (now - node.lastBlockedLogAt <= DEBUG_LINE_INTERVAL_MS) return;
+    node.lastBlockedLogAt = now;
+    const on = node.outEdges.filter((q) => q.blocking).map((q) => `${q.to} ${q.depth}/${q.capacity}`);
+    this.post({ type: "log", level: "debug", msg: `${node.id}: waiting for downstream`, fields: { queues: on.join(",") } });
   }
 
   /**
@@ -321,7 +324,10 @@ export class RouterCore implements LinkHost {
   }
 
   mayProduce(nodeId: string, events: number): boolean {
-    return mayNodeProduce(this.nodes.get(nodeId)!, events);
+    const node = this.nodes.get(nodeId)!;
+    const ok = mayNodeProduce(node, events);
+    if (!ok) this.debugWaiting(node);
+    return ok;
   }
 
   streamsDelta(delta: number): void {
@@ -356,6 +362,8 @@ export class RouterCore implements LinkHost {
     if (node.ended) return;
     node.ended = true;
     clearTimeout(node.lingerTimer);
+    // An ended producer waits on nothing: its edges stop counting blocked time.
+    for (const q of node.outEdges) q.setProducerWaiting(false);
     this.post({ type: "nodeEnded", id: node.id });
     for (const d of node.downstream) this.dispatch(d);
     this.checkAllEnded();

@@ -39,8 +39,10 @@ export class NodeRt {
   closing = false;
   lingerTimer: NodeJS.Timeout | undefined;
   lingerExpired = false;
-  lastDebugAt = 0;
-  lastBlockedLogAt = 0;
+  // -Infinity, not 0: the worker's clock starts near 0, and a stage that blocks in its first second
+  // (then never emits again) must still get its debug line.
+  lastDebugAt = Number.NEGATIVE_INFINITY;
+  lastBlockedLogAt = Number.NEGATIVE_INFINITY;
   stats = { eventsIn: 0, eventsOut: 0, bytesIn: 0, bytesOut: 0, errors: 0, filtered: 0, lost: 0, redelivered: 0, rejected: 0, streamErrors: 0 };
   /** The downstream node of each out-edge (same order as outEdges). */
   readonly outTargets: NodeRt[] = [];
