@@ -1,13 +1,17 @@
 /**
  * Registration tracking against a control plane in another process (`--use-external-control-plane`):
  * the same three operations the supervisor uses on the embedded registry, implemented by polling
- * `flowctl.v1.ControlPlaneService.ListComponents` and calling `UnregisterComponent`.
+ * `flowctl.v1.ControlPlaneService.ListComponents` and calling `UnregisterComponent` — in plaintext or
+ * over TLS/mTLS ({@link readControlPlaneTls}).
  */
+import { readFileSync } from "node:fs";
 import * as grpc from "@grpc/grpc-js";
-import { OperationalError } from "../core/errors";
+import { InvalidArgumentError, OperationalError } from "../core/errors";
 import { COMPONENT_KINDS, HEALTH_STATUSES, type ComponentInfo, type RegisteredComponent } from "../core/registry";
 import { z } from "zod";
+import { controlPlaneChannel, tlsFailure, type ControlPlaneTlsPem } from "../wire/control-plane-tls";
 import { services } from "../wire/protos";
+import type { ControlPlaneTlsFiles } from "./run-types";
 
 /** What the supervisor needs from a registry. */
 export interface RegistrationPort {
@@ -46,6 +50,41 @@ const listResponseSchema = z.object({
   ),
 });
 
+/**
+ * Reads the PEM files of {@link ControlPlaneTlsFiles} once (the engine's channels share them).
+ * Throws InvalidArgumentError naming the file that cannot be read.
+ */
+export function readControlPlaneTls(files: ControlPlaneTlsFiles): ControlPlaneTlsPem {
+  const read = (field: string, file: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new InvalidArgumentError(field, `control plane TLS: cannot read ${field} ${JSON.stringify(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  };
+  if ((files.cert === undefined) !== (files.key === undefined)) throw new InvalidArgumentError("tls", "control plane TLS: a client certificate and its key go together");
+  return {
+    ca: read("caCert", files.caCert),
+    ...(files.cert !== undefined && files.key !== undefined ? { cert: read("cert", files.cert), key: read("key", files.key) } : {}),
+    ...(files.serverName ? { serverName: files.serverName } : {}),
+  };
+}
+
+/** The TLS handshake with the external control plane failed: a configuration error, never retried. */
+export class ControlPlaneTlsError extends OperationalError {
+  constructor(endpoint: string, what: string, reason: string, cause: unknown) {
+    super(`external control plane ${endpoint}: ${what}: TLS connection failed: ${reason} (check --tls-ca-cert, and --tls-cert/--tls-key if it requires client certificates)`, { cause, retryable: false });
+    this.name = "ControlPlaneTlsError";
+  }
+}
+
+/** The error of a failed call to the external control plane ({@link ControlPlaneTlsError} for TLS failures). */
+export function externalCallError(endpoint: string, what: string, err: grpc.ServiceError): OperationalError {
+  const tls = tlsFailure(err);
+  if (tls !== undefined) return new ControlPlaneTlsError(endpoint, what, tls, err);
+  return new OperationalError(`external control plane ${endpoint}: ${what}: ${err.details || err.message}`, { cause: err });
+}
+
 function toDate(t: { seconds: number; nanos: number } | null | undefined): Date {
   return t ? new Date(t.seconds * 1000 + Math.floor(t.nanos / 1e6)) : new Date(0);
 }
@@ -55,16 +94,18 @@ export class ExternalRegistry implements RegistrationPort {
   private readonly known = new Map<string, RegisteredComponent>();
   private readonly metadata = new grpc.Metadata();
 
-  constructor(readonly endpoint: string, token?: string) {
+  /** `tls`: PEM material from {@link readControlPlaneTls}; plaintext when absent. */
+  constructor(readonly endpoint: string, token?: string, tls?: ControlPlaneTlsPem) {
     const Ctor = services.controlPlaneV1;
-    this.client = new Ctor(endpoint, grpc.credentials.createInsecure()) as unknown as grpc.Client & Record<"ListComponents" | "UnregisterComponent", (...args: unknown[]) => unknown>;
+    const channel = controlPlaneChannel(tls);
+    this.client = new Ctor(endpoint, channel.credentials, channel.options) as unknown as grpc.Client & Record<"ListComponents" | "UnregisterComponent", (...args: unknown[]) => unknown>;
     if (token) this.metadata.set("authorization", `Bearer ${token}`);
   }
 
   private list(): Promise<RegisteredComponent[]> {
     return new Promise((resolve, reject) => {
       this.client.ListComponents({ typeFilter: "COMPONENT_TYPE_UNSPECIFIED", includeUnhealthy: true }, this.metadata, { deadline: Date.now() + 5_000 }, (err: grpc.ServiceError | null, res: unknown) => {
-        if (err) return reject(new OperationalError(`external control plane ${this.endpoint}: ${err.details || err.message}`, { cause: err }));
+        if (err) return reject(externalCallError(this.endpoint, "ListComponents", err));
         const parsed = listResponseSchema.safeParse(res);
         if (!parsed.success) return reject(new OperationalError(`external control plane ${this.endpoint}: unexpected ListComponents response (${parsed.error.issues[0]?.message ?? "invalid"})`, { retryable: false }));
         const out: RegisteredComponent[] = [];
@@ -88,7 +129,8 @@ export class ExternalRegistry implements RegistrationPort {
           if (c.info.id === id && c.registeredAt.getTime() >= opts.since.getTime() - 1000) return c;
         }
       } catch (err) {
-        if (Date.now() > deadline) throw err;
+        // Certificates do not fix themselves: a TLS failure ends the wait now, not at the deadline.
+        if (Date.now() > deadline || err instanceof ControlPlaneTlsError) throw err;
       }
       if (Date.now() > deadline) throw new Error(`component ${JSON.stringify(id)} did not register within ${opts.timeoutMs} ms`);
       await new Promise<void>((resolve) => {
@@ -107,7 +149,7 @@ export class ExternalRegistry implements RegistrationPort {
     this.known.delete(serviceId);
     return new Promise((resolve, reject) =>
       this.client.UnregisterComponent({ serviceId }, this.metadata, { deadline: Date.now() + 5_000 }, (err: grpc.ServiceError | null) =>
-        err && err.code !== grpc.status.NOT_FOUND ? reject(new OperationalError(`unregister ${serviceId} at ${this.endpoint}: ${err.details}`, { cause: err })) : resolve(),
+        err && err.code !== grpc.status.NOT_FOUND ? reject(externalCallError(this.endpoint, `unregister ${serviceId}`, err)) : resolve(),
       ),
     );
   }

@@ -15,6 +15,7 @@ import * as grpc from "@grpc/grpc-js";
 import { z } from "zod";
 import type { Logger } from "../core/logger";
 import type { RunStatus } from "../core/run";
+import { controlPlaneChannel, tlsFailure, type ControlPlaneTlsPem } from "../wire/control-plane-tls";
 import { services } from "../wire/protos";
 import type { RunSummary } from "./run-types";
 
@@ -49,9 +50,12 @@ export class ExternalRunRecord {
     private readonly runId: string,
     private readonly logger: Logger,
     token?: string,
+    /** Same TLS material as the engine's other connections to that server; plaintext when absent. */
+    tls?: ControlPlaneTlsPem,
   ) {
     const Ctor = services.legacyControlPlane;
-    this.client = new Ctor(endpoint, grpc.credentials.createInsecure()) as unknown as LegacyClient;
+    const channel = controlPlaneChannel(tls);
+    this.client = new Ctor(endpoint, channel.credentials, channel.options) as unknown as LegacyClient;
     if (token) this.metadata.set("authorization", `Bearer ${token}`);
   }
 
@@ -72,7 +76,8 @@ export class ExternalRunRecord {
       () => undefined,
       (err: unknown) => {
         const e = err as Partial<grpc.ServiceError>;
-        this.logger.warn("run record on the external control plane not updated", { endpoint: this.endpoint, runId: this.runId, what, error: e.details ?? String(err) });
+        const tls = tlsFailure(e);
+        this.logger.warn("run record on the external control plane not updated", { endpoint: this.endpoint, runId: this.runId, what, error: tls !== undefined ? `TLS connection failed: ${tls}` : (e.details ?? String(err)) });
       },
     );
     this.chain = next;

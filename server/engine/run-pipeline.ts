@@ -14,8 +14,9 @@ import type { RunEventType, RunStatus } from "../core/run";
 import { buildDag } from "../core/graph/dag";
 import { createEngineMetrics } from "../metrics/engine-metrics";
 import { reapRunProcesses } from "../drivers/process/orphan-reaper";
-import { ExternalRegistry, type RegistrationPort } from "./external-registry";
+import { ExternalRegistry, readControlPlaneTls, type RegistrationPort } from "./external-registry";
 import { ExternalRunRecord } from "./external-run-record";
+import type { ControlPlaneTlsPem } from "../wire/control-plane-tls";
 import { DEFAULT_BACKOFF, DEFAULT_CRASH_LOOP } from "./restart-policy";
 import { RouterHost } from "./router/router-host";
 import type { RouterInit } from "./router/protocol";
@@ -83,6 +84,8 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
   let registration: RegistrationPort;
   let embeddedRegistry: ComponentRegistry | undefined;
   let controlPlaneEndpoint: string;
+  // TLS material of the external control plane, read once for all of the engine's channels.
+  let externalTls: ControlPlaneTlsPem | undefined;
   // Resolves once the terminal status is in the store: StopPipelineRun answers from the record,
   // and the control plane (which carries that very call) closes only after it.
   let resolveRecorded!: () => void;
@@ -112,7 +115,8 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
       registration = embeddedRegistry;
       controlPlaneEndpoint = controlPlane.endpoint;
     } else {
-      registration = new ExternalRegistry(cp.endpoint, cp.token);
+      externalTls = cp.tls ? readControlPlaneTls(cp.tls) : undefined;
+      registration = new ExternalRegistry(cp.endpoint, cp.token, externalTls);
       controlPlaneEndpoint = cp.endpoint;
     }
   } catch (err) {
@@ -123,7 +127,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
   }
   // Like the original: the run is recorded on the external control plane too (a mirror; the local
   // store stays the source of truth). Failures there are logged, never fatal.
-  const externalRun = cp.mode === "external" ? new ExternalRunRecord(cp.endpoint, runId, logger, cp.token) : undefined;
+  const externalRun = cp.mode === "external" ? new ExternalRunRecord(cp.endpoint, runId, logger, cp.token, externalTls) : undefined;
   void externalRun?.create({ pipelineName: pipeline.name, configYaml: opts.configYaml, componentIds: pipeline.components.map((c) => c.id) });
   const instanceIds = new Set<string>();
   const unsubscribeRegistry = embeddedRegistry?.subscribe((ch) => {
@@ -189,6 +193,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
     cwd,
     logDir,
     controlPlaneEndpoint,
+    ...(cp.mode === "external" && cp.tls ? { controlPlaneTls: cp.tls } : {}),
     registry: registration,
     registrationTimeoutMs: opts.registrationTimeoutMs ?? 30_000,
     heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 10_000,

@@ -15,7 +15,21 @@ export type ControlPlaneMode =
   /** Start a control plane in this process (default). Port 0 = any free port. */
   | { mode: "embedded"; address?: string; port?: number; heartbeatTtlMs?: number; token?: string }
   /** Components register with a control plane that runs elsewhere (polled for registrations). */
-  | { mode: "external"; endpoint: string; token?: string };
+  | { mode: "external"; endpoint: string; token?: string; tls?: ControlPlaneTlsFiles };
+
+/**
+ * TLS towards an external control plane: PEM file paths (absolute: components get them as
+ * FLOWCTL_TLS_CA_CERT / FLOWCTL_TLS_CERT / FLOWCTL_TLS_KEY and run in other directories).
+ */
+export interface ControlPlaneTlsFiles {
+  /** CA/certificate to trust; TLS is on when this is set. */
+  caCert: string;
+  /** Client certificate and key for mTLS; both or neither. */
+  cert?: string;
+  key?: string;
+  /** Name checked in the server certificate instead of the endpoint's host (FLOWCTL_TLS_SERVER_NAME). */
+  serverName?: string;
+}
 
 export interface RunPipelineOptions {
   pipeline: CompiledPipeline;

@@ -5,7 +5,8 @@
  * happens through {@link SupervisorEvents}; the engine turns those into RunEvents, router updates
  * and run status changes.
  */
-import type { RegistrationPort } from "./external-registry";
+import { ControlPlaneTlsError, type RegistrationPort } from "./external-registry";
+import type { ControlPlaneTlsFiles } from "./run-types";
 import { FlowError, OperationalError } from "../core/errors";
 import { normalizeEndpoint } from "../core/registry";
 import type { RunEventType } from "../core/run";
@@ -60,6 +61,8 @@ export interface SupervisorOptions {
   cwd: string;
   logDir: string;
   controlPlaneEndpoint: string;
+  /** TLS towards the control plane, passed to every component as FLOWCTL_TLS_* (absolute paths). */
+  controlPlaneTls?: ControlPlaneTlsFiles;
   registry: RegistrationPort;
   registrationTimeoutMs: number;
   heartbeatIntervalMs: number;
@@ -144,6 +147,15 @@ export class Supervisor {
     env.FLOWCTL_HEARTBEAT_INTERVAL_MS = String(this.opts.heartbeatIntervalMs);
     env.FLOWCTL_RUN_ID = this.opts.runId;
     env.FLOWCTL_ATTEMPT = String(inst.attempt);
+    // Forced too: TLS settings inherited from the engine's shell or set in YAML must not make a
+    // component dial a plaintext control plane with TLS (or the reverse).
+    const tls = this.opts.controlPlaneTls;
+    for (const k of ["FLOWCTL_TLS_CA_CERT", "FLOWCTL_TLS_CERT", "FLOWCTL_TLS_KEY", "FLOWCTL_TLS_SERVER_NAME"]) delete env[k];
+    if (tls) {
+      env.FLOWCTL_TLS_CA_CERT = tls.caCert;
+      if (tls.cert !== undefined && tls.key !== undefined) Object.assign(env, { FLOWCTL_TLS_CERT: tls.cert, FLOWCTL_TLS_KEY: tls.key });
+      if (tls.serverName) env.FLOWCTL_TLS_SERVER_NAME = tls.serverName;
+    }
     return env;
   }
 
@@ -214,7 +226,8 @@ export class Supervisor {
       }
       // Registration timed out: the process is useless; kill it, onExit restarts or fails.
       handle.signal("SIGKILL");
-      if (startup) throw this.startError(inst, handle, `did not register within ${this.opts.registrationTimeoutMs} ms (${(err as Error).message})`);
+      // A control plane the engine cannot reach over TLS fails the start at once, not at the timeout.
+      if (startup) throw this.startError(inst, handle, err instanceof ControlPlaneTlsError ? `cannot be tracked: ${err.message}` : `did not register within ${this.opts.registrationTimeoutMs} ms (${(err as Error).message})`);
     } finally {
       signal.removeEventListener("abort", onAbort);
     }

@@ -2,9 +2,11 @@
  * The environment contract the engine sets for a component process, parsed once with zod into a
  * {@link CompiledRuntimeConfig}. Nothing else in the SDK reads `process.env`.
  */
+import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { FlowError } from "../core/errors";
 import { parseDuration } from "../core/units";
+import type { ControlPlaneTlsPem } from "../wire/control-plane-tls";
 
 /** Bad component configuration (env); the message names the variable. Exits the process with 2. */
 export class ComponentConfigError extends FlowError {
@@ -63,6 +65,10 @@ const envSchema = z.object({
   FLOWCTL_SERVICE_ID: z.string().trim().optional(),
   FLOWCTL_RUN_ID: z.string().optional(),
   FLOWCTL_TOKEN: z.string().optional(),
+  FLOWCTL_TLS_CA_CERT: z.string().trim().optional(),
+  FLOWCTL_TLS_CERT: z.string().trim().optional(),
+  FLOWCTL_TLS_KEY: z.string().trim().optional(),
+  FLOWCTL_TLS_SERVER_NAME: z.string().trim().optional(),
   FLOWCTL_HEARTBEAT_INTERVAL_MS: positiveInt.optional(),
   FLOWCTL_HEARTBEAT_INTERVAL: duration.optional(),
   PORT: listenAddress.default({ host: "0.0.0.0", port: 50051 }),
@@ -89,6 +95,11 @@ export interface CompiledRuntimeConfig {
   /** FLOWCTL_TOKEN: sent as `authorization: Bearer …` to a control plane that requires it. */
   controlPlaneToken: string | undefined;
   /**
+   * FLOWCTL_TLS_CA_CERT (turns TLS on), FLOWCTL_TLS_CERT + FLOWCTL_TLS_KEY (mTLS),
+   * FLOWCTL_TLS_SERVER_NAME: read once at start-up; undefined = plaintext or standalone.
+   */
+  controlPlaneTls: (ControlPlaneTlsPem & { files: { ca: string; cert?: string; key?: string } }) | undefined;
+  /**
    * FLOWCTL_WIRE: `batch` (default) offers the batched wire at registration; `event` hides it so
    * engines use the per-event flowctl.v1 wire (benchmarks compare the two, and it eases debugging).
    */
@@ -108,6 +119,45 @@ export interface CompiledRuntimeConfig {
   partition: { id: number; count: number } | undefined;
   logLevel: "debug" | "info" | "warn" | "error";
   logJson: boolean;
+}
+
+type TlsEnv = Partial<Record<"FLOWCTL_TLS_CA_CERT" | "FLOWCTL_TLS_CERT" | "FLOWCTL_TLS_KEY" | "FLOWCTL_TLS_SERVER_NAME", string>>;
+
+/** A PEM file named by an env variable; unreadable or not PEM → an error naming both. */
+function readPemVariable(variable: string, file: string): Buffer {
+  let pem: Buffer;
+  try {
+    pem = readFileSync(file);
+  } catch (err) {
+    throw new ComponentConfigError(`invalid environment: ${variable}: cannot read ${JSON.stringify(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  // Caught here rather than as an opaque OpenSSL error at the first connection attempt.
+  if (!pem.includes("-----BEGIN ")) throw new ComponentConfigError(`invalid environment: ${variable}: ${JSON.stringify(file)} is not a PEM file`);
+  return pem;
+}
+
+/**
+ * Validates the TLS variables (cert and key together, both need the CA) and, when `read`, loads
+ * the files. Validation runs even for a standalone component, so a broken env never goes unnoticed.
+ */
+function compileTls(e: TlsEnv, read: boolean): CompiledRuntimeConfig["controlPlaneTls"] {
+  const { FLOWCTL_TLS_CA_CERT: ca, FLOWCTL_TLS_CERT: cert, FLOWCTL_TLS_KEY: key, FLOWCTL_TLS_SERVER_NAME: serverName } = e;
+  if ((cert === undefined) !== (key === undefined)) {
+    const [set, missing] = cert !== undefined ? ["FLOWCTL_TLS_CERT", "FLOWCTL_TLS_KEY"] : ["FLOWCTL_TLS_KEY", "FLOWCTL_TLS_CERT"];
+    throw new ComponentConfigError(`invalid environment: ${set} is set but ${missing} is not (a client certificate needs its key: set both or neither)`);
+  }
+  if (ca === undefined) {
+    const stray = (["FLOWCTL_TLS_CERT", "FLOWCTL_TLS_SERVER_NAME"] as const).find((v) => e[v] !== undefined);
+    if (stray) throw new ComponentConfigError(`invalid environment: ${stray} needs FLOWCTL_TLS_CA_CERT (the CA to trust; setting it turns TLS on)`);
+    return undefined;
+  }
+  if (!read) return undefined;
+  return {
+    ca: readPemVariable("FLOWCTL_TLS_CA_CERT", ca),
+    ...(cert !== undefined && key !== undefined ? { cert: readPemVariable("FLOWCTL_TLS_CERT", cert), key: readPemVariable("FLOWCTL_TLS_KEY", key) } : {}),
+    ...(serverName ? { serverName } : {}),
+    files: { ca, ...(cert !== undefined && key !== undefined ? { cert, key } : {}) },
+  };
 }
 
 /** Formats zod issues as `VAR: message; VAR2: message`. */
@@ -132,6 +182,7 @@ export function compileRuntimeConfig(env: Record<string, string | undefined>, na
     throw new ComponentConfigError(`invalid environment: PARTITION_ID: must be < PARTITION_COUNT (${e.PARTITION_COUNT})`);
   }
   const registrationEnabled = e.FLOWCTL_ENDPOINT !== undefined && e.ENABLE_FLOWCTL !== false;
+  const controlPlaneTls = compileTls(e, registrationEnabled);
   return {
     componentId: e.FLOWCTL_COMPONENT_ID || e.FLOWCTL_SERVICE_ID || `${name}-${Math.random().toString(16).slice(2, 10)}`,
     controlPlaneEndpoint: registrationEnabled ? e.FLOWCTL_ENDPOINT : undefined,
@@ -139,6 +190,7 @@ export function compileRuntimeConfig(env: Record<string, string | undefined>, na
     // prefer the _MS variant and parse the other as a duration.
     heartbeatIntervalMs: e.FLOWCTL_HEARTBEAT_INTERVAL_MS ?? e.FLOWCTL_HEARTBEAT_INTERVAL ?? 10_000,
     controlPlaneToken: e.FLOWCTL_TOKEN,
+    controlPlaneTls,
     offerBatchWire: e.FLOWCTL_WIRE === "batch",
     runId: e.FLOWCTL_RUN_ID,
     listen: e.PORT,

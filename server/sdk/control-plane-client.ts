@@ -1,11 +1,12 @@
 /**
- * Registration with `flowctl.v1.ControlPlaneService`: register (retrying with backoff while the
- * control plane is not up yet), heartbeat HEALTHY with the metrics snapshot every interval
+ * Registration with `flowctl.v1.ControlPlaneService`, in plaintext or over TLS/mTLS: register
+ * (retrying with backoff while the control plane is not up yet; a TLS failure is final), heartbeat HEALTHY with the metrics snapshot every interval
  * (re-registering if the control plane forgot us), unregister on shutdown.
  */
 import * as grpc from "@grpc/grpc-js";
 import { ERROR_STATUS } from "../core/errors";
 import type { Logger } from "../core/logger";
+import { controlPlaneChannel, tlsFailure, type ControlPlaneTlsPem } from "../wire/control-plane-tls";
 import type { ComponentInfoObject } from "../wire/event-codec";
 import { services } from "../wire/protos";
 
@@ -33,6 +34,8 @@ export interface ControlPlaneClientOptions {
   heartbeatIntervalMs: number;
   /** Bearer token for a control plane that requires one (FLOWCTL_TOKEN). */
   token?: string;
+  /** TLS towards the control plane (FLOWCTL_TLS_*); plaintext when absent. Works with `token`. */
+  tls?: ControlPlaneTlsPem;
   status: () => string;
   metrics: () => Record<string, string>;
   logger: Logger;
@@ -48,11 +51,15 @@ export class ControlPlaneClient {
 
   constructor(private readonly opts: ControlPlaneClientOptions) {
     const Ctor = services.controlPlaneV1;
-    this.stub = new Ctor(opts.endpoint, grpc.credentials.createInsecure()) as unknown as ControlPlaneStub;
+    const channel = controlPlaneChannel(opts.tls);
+    this.stub = new Ctor(opts.endpoint, channel.credentials, channel.options) as unknown as ControlPlaneStub;
     if (opts.token) this.md.set("authorization", `Bearer ${opts.token}`);
   }
 
-  /** Registers, retrying (100 ms doubling to 2 s) until it succeeds or `signal` aborts. */
+  /**
+   * Registers, retrying (100 ms doubling to 2 s) while the control plane is unreachable, until it
+   * succeeds or `signal` aborts. A rejected registration or a failed TLS handshake throws at once.
+   */
   async register(signal: AbortSignal): Promise<string> {
     this.state = "registering";
     let delay = 100;
@@ -69,11 +76,27 @@ export class ControlPlaneClient {
       } catch (err) {
         if (signal.aborted) throw new Error(`registration with ${this.opts.endpoint} aborted`, { cause: err });
         const e = err as grpc.ServiceError;
+        // The server is there but the handshake failed: retrying cannot fix certificates.
+        const tls = tlsFailure(e);
+        if (tls !== undefined) {
+          throw new Error(
+            `TLS connection to the control plane at ${this.opts.endpoint} failed: ${tls} ` +
+              (this.opts.tls
+                ? "(check FLOWCTL_TLS_CA_CERT, FLOWCTL_TLS_CERT/FLOWCTL_TLS_KEY if the control plane requires a client certificate, and FLOWCTL_TLS_SERVER_NAME)"
+                : "(the control plane speaks TLS: set FLOWCTL_TLS_CA_CERT)"),
+            { cause: err },
+          );
+        }
         // Only "not reachable yet" is worth retrying; a rejected registration is a real error.
         if (e.code !== grpc.status.UNAVAILABLE && e.code !== grpc.status.DEADLINE_EXCEEDED) {
           throw new Error(`control plane at ${this.opts.endpoint} rejected registration: ${e.details ?? e.message}`, { cause: err });
         }
-        if (attempt === 1 || attempt % 10 === 0) this.opts.logger.info("control plane not reachable yet, retrying", { endpoint: this.opts.endpoint, attempt });
+        if (attempt === 1 || attempt % 10 === 0) {
+          // A plaintext client against a TLS server, or an mTLS server refusing our certificate,
+          // looks like "Failed to connect" too; say so, since it never resolves by itself.
+          const hint = attempt >= 10 ? { hint: this.opts.tls ? "if the control plane requires mTLS, check FLOWCTL_TLS_CERT/FLOWCTL_TLS_KEY" : "if the control plane uses TLS, set FLOWCTL_TLS_CA_CERT" } : {};
+          this.opts.logger.info("control plane not reachable yet, retrying", { endpoint: this.opts.endpoint, attempt, error: e.details ?? e.message, ...hint });
+        }
         await new Promise<void>((resolve) => {
           const onAbort = () => {
             clearTimeout(t);

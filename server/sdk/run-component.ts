@@ -163,6 +163,7 @@ export async function startComponent(def: ComponentDefinition, opts: StartCompon
         info,
         heartbeatIntervalMs: config.heartbeatIntervalMs,
         token: config.controlPlaneToken,
+        ...(config.controlPlaneTls ? { tls: config.controlPlaneTls } : {}),
         status: () => `HEALTH_STATUS_${health()}`,
         metrics: () => metrics.snapshot(),
         logger,

@@ -13,12 +13,14 @@ import { formatDuration, parseDuration } from "../../core/units";
 import { createConsoleSink } from "../../drivers/process/log-stream";
 import { ComponentRegistry } from "../../control-plane/registry";
 import { runPipeline, type ComponentSummary, type EngineEvent, type RunHandle, type RunSummary } from "../../engine/run-pipeline";
+import type { ControlPlaneTlsFiles } from "../../engine/run-types";
 import { createEngineMetrics } from "../../metrics/engine-metrics";
 import type { MetricsHttpServer } from "../../metrics/metrics-http";
 import { observeLiveRun, serveEngineMetrics, type LiveObservation } from "../live-run.service";
 import { handleSignals } from "../../lifecycle/signals";
 import { openStore, type Store } from "../../storage/store";
 import { cliContext, parseFlags } from "../context";
+import { addTlsClientOptions, resolveTlsClientFlags, tlsClientFlagsShape } from "../control-plane-options";
 import { formatTable } from "../output";
 import { DEFAULT_PIPELINE_FILE, loadPipelineFile } from "../pipeline-file";
 
@@ -47,12 +49,14 @@ export const runFlagsSchema = z.object({
   gracePeriod: duration().default(10_000),
   componentLogs: z.boolean().default(true),
   metricsPort: z.coerce.number().int().min(0).max(65535).optional(),
+  // TLS towards an external control plane (same flags and checks as `flowctl status`).
+  ...tlsClientFlagsShape,
 });
 export type RunFlags = z.output<typeof runFlagsSchema>;
 
 /** Adds the run flags (shared with `flowctl start`). */
 export function addRunOptions(cmd: Command): Command {
-  return cmd
+  const withRunOptions = cmd
     .option("--control-plane-port <port>", "embedded control plane port (0 = any free port)", "8080")
     .option("--control-plane-address <address>", "control plane listen address (or the external one)", "127.0.0.1")
     .option("--use-external-control-plane", "components register with a control plane already running at address:port", false)
@@ -67,6 +71,8 @@ export function addRunOptions(cmd: Command): Command {
     .option("--grace-period <duration>", "drain/terminate budget of a stop before SIGKILL", "10s")
     .option("--no-component-logs", "do not echo component output to the console (log files only)")
     .option("--metrics-port <port>", "serve the engine's Prometheus /metrics on this port (0 = any free port)");
+  // Only with --use-external-control-plane; components get them as FLOWCTL_TLS_* (absolute paths).
+  return addTlsClientOptions(withRunOptions).addHelpText("after", "\nWith --use-external-control-plane, --tls-ca-cert/--tls-cert/--tls-key connect the engine and every\ncomponent to a TLS/mTLS control plane (FLOWCTL_TLS_SERVER_NAME overrides the name checked).");
 }
 
 /** Registers `flowctl run`. */
@@ -89,7 +95,7 @@ const out = (line = "") => process.stdout.write(line + "\n");
 /** Validates and runs `file` with the flags; prints everything; resolves with the summary. */
 export async function executeRun(file: string, flags: RunFlags, ctx: { logger: Logger; debug: boolean }): Promise<RunSummary> {
   // Bad pipelines fail here, before anything is started.
-  assertRunFlags(flags);
+  const tls = assertRunFlags(flags);
   const loaded = await loadPipelineFile(file);
   const pipeline = loaded.pipeline!;
   for (const d of loaded.diagnostics.filter((x) => x.severity === "warning")) ctx.logger.warn(d.message, { path: d.path });
@@ -113,7 +119,12 @@ export async function executeRun(file: string, flags: RunFlags, ctx: { logger: L
       file: loaded.source.absolutePath,
       store,
       controlPlane: flags.useExternalControlPlane
-        ? { mode: "external", endpoint: `${flags.controlPlaneAddress}:${flags.controlPlanePort}`, ...(process.env.FLOWCTL_TOKEN ? { token: process.env.FLOWCTL_TOKEN } : {}) }
+        ? {
+            mode: "external",
+            endpoint: `${flags.controlPlaneAddress}:${flags.controlPlanePort}`,
+            ...(process.env.FLOWCTL_TOKEN ? { token: process.env.FLOWCTL_TOKEN } : {}),
+            ...(tls ? { tls } : {}),
+          }
         : { mode: "embedded", address: flags.controlPlaneAddress, port: flags.controlPlanePort, heartbeatTtlMs: flags.heartbeatTtl, ...(process.env.FLOWCTL_TOKEN ? { token: process.env.FLOWCTL_TOKEN } : {}) },
       ...(flags.logDir ? { logDir: flags.logDir } : {}),
       registrationTimeoutMs: flags.registrationTimeout,
@@ -129,7 +140,7 @@ export async function executeRun(file: string, flags: RunFlags, ctx: { logger: L
     out(`  pipeline      ${pipeline.name} (${pipeline.components.length} components, ${edges} edges)`);
     out(`  components    ${pipeline.components.map((c) => `${c.id} (${c.role}${c.replicas > 1 ? ` ×${c.replicas}` : ""})`).join(", ")}`);
     out(`  run id        ${h.runId}`);
-    out(`  control plane ${topo.controlPlaneEndpoint} (${flags.useExternalControlPlane ? "external" : "embedded"})`);
+    out(`  control plane ${topo.controlPlaneEndpoint} (${flags.useExternalControlPlane ? "external" : "embedded"}${tls ? (tls.cert ? ", mTLS" : ", TLS") : ""})`);
     out(`  database      ${store.ephemeral ? "(no persistence)" : store.file}`);
     out(`  logs          ${path.resolve(flags.logDir ?? path.join(".flowctl", "logs"), h.runId)}`);
     if (metricsServer) out(`  metrics       ${metricsServer.url}`);
@@ -249,9 +260,20 @@ export function renderSummary(s: RunSummary): string {
   return lines.join("\n");
 }
 
-/** Thrown for flags that cannot be combined. */
-export function assertRunFlags(flags: RunFlags): void {
+/**
+ * Throws for flags that cannot be combined; returns the external control plane's TLS settings
+ * (absolute paths, FLOWCTL_TLS_SERVER_NAME from the environment), undefined without TLS.
+ */
+export function assertRunFlags(flags: RunFlags, env: Record<string, string | undefined> = process.env): ControlPlaneTlsFiles | undefined {
   if (flags.useExternalControlPlane && flags.controlPlanePort === 0) {
     throw new FlowError("INVALID_ARGUMENT", "--control-plane-port: an external control plane needs its real port, not 0");
   }
+  const tlsFlag = flags.tlsCaCert ? "--tls-ca-cert" : flags.tlsCert ? "--tls-cert" : flags.tlsKey ? "--tls-key" : undefined;
+  if (tlsFlag && !flags.useExternalControlPlane) {
+    // The embedded control plane listens on loopback in plaintext; TLS is for one elsewhere.
+    throw new FlowError("INVALID_ARGUMENT", `${tlsFlag}: TLS flags apply to an external control plane only (add --use-external-control-plane); the embedded one serves plaintext on ${flags.controlPlaneAddress}`);
+  }
+  const files = resolveTlsClientFlags(flags);
+  const serverName = env.FLOWCTL_TLS_SERVER_NAME?.trim();
+  return files ? { ...files, ...(serverName ? { serverName } : {}) } : undefined;
 }
