@@ -1,7 +1,7 @@
 /**
  * Components and `flowctl run --use-external-control-plane` against a TLS and an mTLS
  * `flowctl server` (real processes, certificates generated with openssl at test time):
- * SDK built-ins register over TLS with FLOWCTL_TLS_CA_CERT and are listed HEALTHY; an mTLS server
+ * SDK built-ins register over TLS with FLOWCTL_TLS_CA_CERT (plus a bearer token) and are listed HEALTHY; an mTLS server
  * refuses a component without a client certificate (it exits 1 saying why) and accepts one with
  * FLOWCTL_TLS_CERT/KEY; bad TLS env exits 2 naming the variable; a bounded pipeline of built-ins
  * run against the mTLS server completes, its engine and components all connected over mTLS.
@@ -21,6 +21,8 @@ let pki: TestPki;
 let tlsPort: string;
 let mtlsPort: string;
 const servers: Cli[] = [];
+/** The TLS-only server also wants a bearer token: both work together. */
+const TOKEN = "tls-and-token-0123456789";
 
 async function startServer(extra: string[]): Promise<string> {
   const server = flowctl(["server", "--port", "0", "--no-persistence", "--janitor-interval", "1s", ...extra], dir);
@@ -35,7 +37,7 @@ beforeAll(async () => {
   dir = tempDir("flowctl-tls-");
   pki = makeTestPki(dir);
   [tlsPort, mtlsPort] = await Promise.all([
-    startServer(["--tls-cert", pki.serverCert, "--tls-key", pki.serverKey]),
+    startServer(["--tls-cert", pki.serverCert, "--tls-key", pki.serverKey, "--token", TOKEN]),
     startServer(["--tls-cert", pki.serverCert, "--tls-key", pki.serverKey, "--tls-ca-cert", pki.caCert]),
   ]);
 });
@@ -74,17 +76,23 @@ async function waitHealthy(port: string, id: string, tlsFlags: string[]): Promis
 }
 
 describe("SDK components and a TLS control plane", () => {
-  it("a built-in registers over TLS with FLOWCTL_TLS_CA_CERT, is listed HEALTHY and unregisters on SIGTERM; a certificate it does not trust fails at once", async () => {
-    const sink = await startBuiltin("blackhole", { FLOWCTL_ENDPOINT: `127.0.0.1:${tlsPort}`, FLOWCTL_COMPONENT_ID: "sink-tls", FLOWCTL_TLS_CA_CERT: pki.caCert, FLOWCTL_HEARTBEAT_INTERVAL_MS: "200" });
-    await waitHealthy(tlsPort, "sink-tls", ["--tls-ca-cert", pki.caCert]);
+  it("a built-in registers over TLS with FLOWCTL_TLS_CA_CERT (and FLOWCTL_TOKEN), is listed HEALTHY and unregisters on SIGTERM; a certificate it does not trust fails at once", async () => {
+    const sink = await startBuiltin("blackhole", { FLOWCTL_ENDPOINT: `127.0.0.1:${tlsPort}`, FLOWCTL_COMPONENT_ID: "sink-tls", FLOWCTL_TLS_CA_CERT: pki.caCert, FLOWCTL_TOKEN: TOKEN, FLOWCTL_HEARTBEAT_INTERVAL_MS: "200" });
+    await waitHealthy(tlsPort, "sink-tls", ["--tls-ca-cert", pki.caCert, "--token", TOKEN]);
     sink.kill("SIGTERM");
     expect(await sink.exited).toBe(0);
     expect(sink.stderr()).toMatch(/unregistered from control plane/);
 
     // Trusting the wrong CA is a configuration error, reported instead of retried forever.
-    const untrusting = await runBuiltinExpectingExit("blackhole", { FLOWCTL_ENDPOINT: `127.0.0.1:${tlsPort}`, FLOWCTL_COMPONENT_ID: "sink-x", FLOWCTL_TLS_CA_CERT: pki.strangerCert });
+    const [untrusting, tokenless] = await Promise.all([
+      runBuiltinExpectingExit("blackhole", { FLOWCTL_ENDPOINT: `127.0.0.1:${tlsPort}`, FLOWCTL_COMPONENT_ID: "sink-x", FLOWCTL_TLS_CA_CERT: pki.strangerCert, FLOWCTL_TOKEN: TOKEN }),
+      // TLS is fine, the token is missing: the server's answer, not a TLS failure.
+      runBuiltinExpectingExit("blackhole", { FLOWCTL_ENDPOINT: `127.0.0.1:${tlsPort}`, FLOWCTL_COMPONENT_ID: "sink-y", FLOWCTL_TLS_CA_CERT: pki.caCert }),
+    ]);
     expect(untrusting.code).toBe(1);
     expect(untrusting.stderr).toMatch(/TLS connection to the control plane at 127\.0\.0\.1:\d+ failed: .*(verify|certificate)/);
+    expect(tokenless.code).toBe(1);
+    expect(tokenless.stderr).toMatch(/rejected registration: .*bearer token/);
   });
 
   it("mTLS: a component without a client certificate is refused and exits 1 saying why; with FLOWCTL_TLS_CERT/KEY it registers", async () => {
