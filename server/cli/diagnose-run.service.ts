@@ -91,7 +91,10 @@ export async function diagnosePipelineFile(opts: DiagnoseFileOptions): Promise<D
     } else if (handle.state !== "running") {
       opts.logger.info("the run ended before --for elapsed; diagnosing its last window", { state: handle.state, observedMs });
     }
-    const report = await observer.diagnoseNow({ windowMs: opts.windowMs });
+    // A run that ended is diagnosed as it ran: the window ends when it left RUNNING, before its
+    // components were drained and stopped (they would all read as down).
+    const endedAt = handle.state === "running" ? undefined : handle.runningEndedAt?.getTime();
+    const report = await observer.diagnoseNow({ windowMs: opts.windowMs, ...(endedAt !== undefined ? { atMs: endedAt } : {}) });
     observing.abort();
     await observer.stop();
     const summary = await handle.stop("diagnosis finished");
@@ -150,6 +153,8 @@ export async function diagnoseStoredRun(opts: DiagnoseRunOptions): Promise<Diagn
       edges: loaded.pipeline.components.flatMap((c) => c.inputs.map((from) => ({ from, to: c.id, capacity: c.queue.capacity }))),
     };
     const events = await store.runs.listEvents(run.runId);
+    // When the run left RUNNING (engines that record it): its drain and shutdown are not diagnosed.
+    const leftRunning = events.find((e) => e.type === "run.status" && e.data?.from === "RUNNING")?.at.getTime();
     const timeline = events
       .filter((e) => e.type === "diagnosis.finding")
       .map((e) => ({ at: e.at, message: e.message, state: String(e.data?.state ?? "raised") }));
@@ -157,7 +162,7 @@ export async function diagnoseStoredRun(opts: DiagnoseRunOptions): Promise<Diagn
     let report: DiagnosisReport;
     if (opts.prometheusUrl) {
       const query = createMetricsQuery({ store: new SeriesStore(), prometheusUrl: opts.prometheusUrl });
-      const at = (run.endedAt ?? new Date()).getTime();
+      const at = leftRunning ?? (run.endedAt ?? new Date()).getTime();
       report = diagnose(await collectMetricWindow(query, topology, { atMs: at, windowMs: opts.windowMs }));
     } else {
       const points = await store.metrics.listRollups(run.runId);
@@ -174,7 +179,8 @@ export async function diagnoseStoredRun(opts: DiagnoseRunOptions): Promise<Diagn
         const series = new SeriesStore({ capacity: Math.max(3600, points.length) });
         loadRollups(series, points);
         const times = points.map((p) => p.t.getTime());
-        const at = Math.max(...times);
+        const whileRunning = leftRunning === undefined ? times : times.filter((t) => t <= leftRunning);
+        const at = Math.max(...(whileRunning.length > 0 ? whileRunning : times));
         // Rollups are 10 s apart: widen the window to hold at least two of them, but never reach
         // before the first one (rates would be read over time with no data and come out low).
         const span = at - Math.min(...times);

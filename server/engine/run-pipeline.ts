@@ -54,6 +54,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
   const stats = new RunStats(pipeline, metrics);
   const startedAt = new Date();
   let state: RunState = "starting";
+  let runningEndedAt: Date | undefined;
   let error: string | null = null;
 
   if (store) {
@@ -231,6 +232,12 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
   const setState = (to: RunState) => {
     if (state === to) return;
     logger.debug("run state", { runId, from: state, to });
+    // Recorded (and stored as a run event) because what follows — drain, component shutdown — is
+    // not the pipeline's behaviour: diagnosis of a finished run reads the window that ends here.
+    if (state === "running") {
+      runningEndedAt = new Date();
+      emit("run.status", null, `run ${to.toUpperCase()}`, { status: to.toUpperCase(), from: "RUNNING" });
+    }
     state = to;
   };
 
@@ -318,6 +325,9 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
     runId,
     get state() {
       return state;
+    },
+    get runningEndedAt() {
+      return runningEndedAt;
     },
     metrics,
     topology: (): RunTopology => ({

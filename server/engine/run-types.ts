@@ -131,6 +131,8 @@ export interface EngineEvent {
 export interface RunHandle {
   readonly runId: string;
   readonly state: RunState;
+  /** When the run left RUNNING (drain, stop or failure began); undefined while it runs. */
+  readonly runningEndedAt: Date | undefined;
   topology(): RunTopology;
   readonly metrics: EngineMetrics;
   /** Live per-component counters (updated from the router every stats interval). */

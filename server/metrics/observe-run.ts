@@ -33,6 +33,8 @@ export interface ObservableRun {
     edges: ReadonlyArray<{ from: string; to: string; capacity: number }>;
   };
   readonly metrics: { registry: { metrics(): Promise<string> } };
+  /** Set once the run left RUNNING: later rounds (drain, shutdown) are scraped but not diagnosed. */
+  readonly runningEndedAt?: Date | undefined;
 }
 
 /** The store repositories observeRun writes to (structural). */
@@ -172,7 +174,8 @@ export function observeRun(handle: ObservableRun, opts: ObserveRunOptions): RunO
     }
     // Diagnose once a whole window of data exists (a partial window under-reads every rate, as
     // Prometheus' extrapolation only extends half a scrape interval), then every diagnoseEveryMs.
-    if (at - firstScrape >= windowMs && at - lastDiagnosis >= diagnoseEveryMs) {
+    // Components going down during the drain and shutdown are the run ending, not findings.
+    if (handle.runningEndedAt === undefined && at - firstScrape >= windowMs && at - lastDiagnosis >= diagnoseEveryMs) {
       lastDiagnosis = at;
       const report = await diagnoseAt(at, windowMs);
       latest = report;

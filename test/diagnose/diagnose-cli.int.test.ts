@@ -58,7 +58,7 @@ function writePipeline(name: string, spec: Partial<Record<Role, Array<Record<str
 const unlimitedSource = { id: "gen", type: "load-generator", env: { EVENTS_PER_SECOND: "0", EVENT_SIZE_BYTES: "128" } };
 
 /** Runs `diagnose --json` on a file with its own store; returns the report and the run id. */
-async function diagnoseFile(file: string): Promise<{ report: DiagnosisReport; runId: string; dbPath: string }> {
+async function diagnoseFile(file: string, expectStatus = "STOPPED"): Promise<{ report: DiagnosisReport; runId: string; dbPath: string }> {
   const dbPath = path.join(dir, `${path.basename(file, ".yaml")}.db`);
   const r = await flowctl(["diagnose", file, "--grace-period", "2s", "--json", "--db-path", dbPath]);
   expect(r.code, r.stderr).toBe(0);
@@ -71,7 +71,7 @@ async function diagnoseFile(file: string): Promise<{ report: DiagnosisReport; ru
   const store = await openStore({ databaseUrl: `file:${dbPath}` });
   try {
     const [run] = await store.runs.list({ limit: 1 });
-    expect(run!.status).toBe("STOPPED");
+    expect(run!.status).toBe(expectStatus);
     const events = await store.runs.listEvents(run!.runId);
     // Every component process was stopped: no orphans left behind by diagnose.
     const exited = new Set(events.filter((e) => e.type === "component.exited").map((e) => e.componentId));
@@ -146,6 +146,31 @@ describe("flowctl diagnose --json on real pipelines", () => {
     // The source really ran at its limit: healthy, not idle for lack of data.
     expect(gen.outRate).toBeGreaterThan(50);
     expect(report.findings.some((f) => f.code === "KEEPS_UP")).toBe(true);
+  });
+
+  it("diagnoses a run that completes before --for as it ran, not its shutdown (no component flagged down)", async () => {
+    const file = writePipeline("bounded", {
+      sources: [{ id: "gen", type: "load-generator", env: { EVENTS_PER_SECOND: "200", DURATION_SECONDS: "12", EVENT_SIZE_BYTES: "128" } }],
+      sinks: [{ id: "out", type: "blackhole", inputs: ["gen"] }],
+    });
+    const { report, runId, dbPath } = await diagnoseFile(file, "COMPLETED");
+    expect(report.bottleneck).toBeNull();
+    expect(report.findings.map((f) => f.code)).not.toContain("COMPONENT_DOWN");
+    expect(report.components.find((c) => c.id === "out")!.inRate).toBeGreaterThan(100);
+
+    const again = await flowctl(["diagnose", runId.slice(0, 8), "--json", "--db-path", dbPath]);
+    expect(again.code, again.stderr).toBe(0);
+    const stored = JSON.parse(again.stdout) as DiagnosisReport;
+    expect(stored.findings.map((f) => f.code)).not.toContain("COMPONENT_DOWN");
+    // The stored timeline holds the run's findings, and none raised by its shutdown.
+    const store = await openStore({ databaseUrl: `file:${dbPath}` });
+    try {
+      const events = await store.runs.listEvents(runId);
+      expect(events.some((e) => e.type === "run.status" && e.data?.from === "RUNNING" && e.data?.status === "DRAINING")).toBe(true);
+      expect(events.filter((e) => e.type === "diagnosis.finding" && e.data?.code === "COMPONENT_DOWN")).toEqual([]);
+    } finally {
+      await store.close();
+    }
   });
 
   it("names a foreign (non-SDK) sink that stalls, from the engine's edge metrics alone", async () => {
