@@ -247,6 +247,8 @@ export class Supervisor {
       code: exit.code,
       signal: exit.signal,
       error: exit.error ?? null,
+      // Asked to stop (the run is ending): an exit then is expected, not a failure to look at.
+      expected: this.stopping,
     });
     if (this.stopping) {
       if (!isInstanceTerminal(inst.state) || inst.state === "exited") this.transition(inst, "stopped");

@@ -182,7 +182,7 @@ function formatEvent(e: EngineEvent): string {
   const mark =
     e.type === "component.registered" || e.type === "component.healthy"
       ? pc.green("✓")
-      : e.type === "component.exited" || e.type === "component.unhealthy" || e.type === "edge.reconnected" || e.type === "edge.stream_failed"
+      : (e.type === "component.exited" && !(e.data?.expected === true && e.data?.code === 0)) || e.type === "component.unhealthy" || e.type === "edge.reconnected" || e.type === "edge.stream_failed"
         ? pc.yellow("!")
         : e.type === "component.crash_loop" || e.type === "edge.event_rejected"
           ? pc.red("✗")
