@@ -40,12 +40,10 @@ describe("FLOWCTL_TLS_* env", () => {
     const tlsOnly = compileRuntimeConfig({ ...registering, FLOWCTL_TLS_CA_CERT: ca }, "x").controlPlaneTls!;
     expect(tlsOnly.ca.toString()).toBe(PEM("CERTIFICATE"));
     expect(tlsOnly.cert).toBeUndefined();
-    expect(tlsOnly.files).toEqual({ ca });
     const mtls = compileRuntimeConfig({ ...registering, FLOWCTL_TLS_CA_CERT: ca, FLOWCTL_TLS_CERT: cert, FLOWCTL_TLS_KEY: key, FLOWCTL_TLS_SERVER_NAME: "cp.internal" }, "x").controlPlaneTls!;
     expect(mtls.key!.toString()).toBe(PEM("PRIVATE KEY"));
     expect(mtls.cert!.toString()).toBe(PEM("CERTIFICATE"));
     expect(mtls.serverName).toBe("cp.internal");
-    expect(mtls.files).toEqual({ ca, cert, key });
   });
 
   it("a certificate without its key (or the reverse) names both variables", () => {

@@ -98,7 +98,7 @@ export interface CompiledRuntimeConfig {
    * FLOWCTL_TLS_CA_CERT (turns TLS on), FLOWCTL_TLS_CERT + FLOWCTL_TLS_KEY (mTLS),
    * FLOWCTL_TLS_SERVER_NAME: read once at start-up; undefined = plaintext or standalone.
    */
-  controlPlaneTls: (ControlPlaneTlsPem & { files: { ca: string; cert?: string; key?: string } }) | undefined;
+  controlPlaneTls: ControlPlaneTlsPem | undefined;
   /**
    * FLOWCTL_WIRE: `batch` (default) offers the batched wire at registration; `event` hides it so
    * engines use the per-event flowctl.v1 wire (benchmarks compare the two, and it eases debugging).
@@ -156,7 +156,6 @@ function compileTls(e: TlsEnv, read: boolean): CompiledRuntimeConfig["controlPla
     ca: readPemVariable("FLOWCTL_TLS_CA_CERT", ca),
     ...(cert !== undefined && key !== undefined ? { cert: readPemVariable("FLOWCTL_TLS_CERT", cert), key: readPemVariable("FLOWCTL_TLS_KEY", key) } : {}),
     ...(serverName ? { serverName } : {}),
-    files: { ca, ...(cert !== undefined && key !== undefined ? { cert, key } : {}) },
   };
 }
 
