@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { FlowError } from "../core/errors";
-import { parseDuration } from "../core/units";
+import { envFields } from "../core/spec/env-fields";
 import type { ControlPlaneTlsPem } from "../wire/control-plane-tls";
 
 /** Bad component configuration (env); the message names the variable. Exits the process with 2. */
@@ -22,8 +22,6 @@ export interface ListenAddress {
   port: number;
 }
 
-const portNumber = z.coerce.number({ message: "must be a port number" }).int("must be an integer").min(0, "must be ≥ 0").max(65535, "must be ≤ 65535");
-
 const listenAddress = z.string().transform((raw, ctx): ListenAddress => {
   const s = raw.trim();
   const m = /^(?:(.*):)?(\d+)$/.exec(s);
@@ -39,24 +37,7 @@ const listenAddress = z.string().transform((raw, ctx): ListenAddress => {
   return { host: m[1] || "0.0.0.0", port };
 });
 
-const bool = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .refine((s) => ["true", "false", "1", "0", "yes", "no", ""].includes(s), "must be true or false")
-  .transform((s) => s === "true" || s === "1" || s === "yes");
-
-const nonNegativeInt = z.coerce.number({ message: "must be a number" }).int("must be an integer").min(0, "must be ≥ 0");
-const positiveInt = z.coerce.number({ message: "must be a number" }).int("must be an integer").min(1, "must be ≥ 1");
-
-const duration = z.string().transform((raw, ctx) => {
-  const ms = parseDuration(raw);
-  if (ms === undefined) {
-    ctx.addIssue({ code: "custom", message: `invalid duration ${JSON.stringify(raw)} (use e.g. 500ms, 10s)` });
-    return z.NEVER;
-  }
-  return ms;
-});
+const { bool, nonNegativeInt, positiveInt, portNumber, duration } = envFields;
 
 const envSchema = z.object({
   FLOWCTL_ENDPOINT: z.string().trim().optional(),
@@ -215,5 +196,4 @@ export function parseComponentEnv<T extends z.ZodType>(schema: T, env: Record<st
   return r.data;
 }
 
-/** Shared zod pieces for component env schemas. */
-export const envFields = { bool, nonNegativeInt, positiveInt, portNumber, duration };
+export { envFields };

@@ -37,6 +37,7 @@ export const DIAGNOSTIC_CODES = {
   "component.invalid-registry-ref": { severity: "error", summary: "A name@version reference is malformed." },
   "component.builtin-wrong-role": { severity: "error", summary: "A built-in is declared in the wrong role." },
   "component.builtin-missing-env": { severity: "error", summary: "A built-in lacks a required setting." },
+  "component.builtin-invalid-env": { severity: "error", summary: "A built-in's setting has a value it cannot use." },
   "component.needs-container-driver": { severity: "warning", summary: "Only an image or registry reference under the process driver." },
   "restart-policy.invalid": { severity: "error", summary: "restart_policy is not no, on-failure, always or unless-stopped." },
   "resources.invalid-quantity": { severity: "error", summary: "A CPU or memory quantity is malformed." },

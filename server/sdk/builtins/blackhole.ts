@@ -3,15 +3,12 @@
  * INSERT); BATCH_DELAY_MS waits once per flush (a slow database taking batches). The SDK flushes
  * one batch at a time, so both cap throughput the way a real slow sink would.
  */
-import { z } from "zod";
+import { blackholeEnvSchema } from "../../core/spec/builtin-env.schema";
 import { parseComponentEnv } from "../config";
 import { defineSink } from "../define";
 import type { SinkDefinition } from "../types";
 
-const envSchema = z.object({
-  DELAY_MS: z.coerce.number({ message: "must be a number" }).min(0, "must be ≥ 0").default(0),
-  BATCH_DELAY_MS: z.coerce.number({ message: "must be a number" }).min(0, "must be ≥ 0").default(0),
-});
+const envSchema = blackholeEnvSchema;
 
 const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

@@ -5,15 +5,13 @@
  */
 import { mkdir, open, type FileHandle } from "node:fs/promises";
 import path from "node:path";
-import { z } from "zod";
+import { fileEnvSchema } from "../../core/spec/builtin-env.schema";
 import { parseComponentEnv } from "../config";
 import { defineSink } from "../define";
 import { eventTimeMs } from "../event";
 import type { FlowEvent, SinkDefinition } from "../types";
 
-const envSchema = z.object({
-  FILE_PATH: z.string({ message: "is required (output file path)" }).trim().min(1, "is required (output file path)"),
-});
+const envSchema = fileEnvSchema;
 
 /** One JSON line for an event (no trailing newline). */
 export function eventToJsonLine(e: FlowEvent): string {

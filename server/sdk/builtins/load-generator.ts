@@ -6,18 +6,13 @@
  */
 import { z } from "zod";
 import { msToTimestamp } from "../../wire/event-codec";
-import { envFields, parseComponentEnv } from "../config";
+import { loadGeneratorEnvSchema } from "../../core/spec/builtin-env.schema";
+import { parseComponentEnv } from "../config";
 import { defineSource } from "../define";
 import { wallNowMs } from "../event";
 import type { FlowEvent, SourceDefinition } from "../types";
 
-const envSchema = z.object({
-  EVENTS_PER_SECOND: z.coerce.number({ message: "must be a number" }).min(0, "must be ≥ 0 (0 = unthrottled)").default(1000),
-  DURATION_SECONDS: z.coerce.number({ message: "must be a number" }).min(0, "must be ≥ 0 (0 = forever)").default(0),
-  EVENT_COUNT: envFields.nonNegativeInt.default(0),
-  EVENT_SIZE_BYTES: envFields.nonNegativeInt.max(16 * 1024 * 1024, "must be ≤ 16 MiB").default(1024),
-  EVENT_TYPE: z.string().trim().min(1, "must not be empty").default("flowctl.load.v1"),
-});
+const envSchema = loadGeneratorEnvSchema;
 
 /** Parsed load-generator env. */
 export type LoadGeneratorConfig = z.output<typeof envSchema>;

@@ -3,15 +3,12 @@
  * WORK_MICROS of busy CPU and/or DELAY_MS of asynchronous waiting — to reproduce CPU-bound and
  * I/O-bound stages. Scale it with replicas, not hidden concurrency.
  */
-import { z } from "zod";
+import { passthroughEnvSchema } from "../../core/spec/builtin-env.schema";
 import { parseComponentEnv } from "../config";
 import { defineProcessor } from "../define";
 import type { ProcessorDefinition } from "../types";
 
-const envSchema = z.object({
-  WORK_MICROS: z.coerce.number({ message: "must be a number" }).min(0, "must be ≥ 0").default(0),
-  DELAY_MS: z.coerce.number({ message: "must be a number" }).min(0, "must be ≥ 0").default(0),
-});
+const envSchema = passthroughEnvSchema;
 
 /** Spins the CPU for `micros` microseconds (the point is to burn CPU, like real work). */
 export function burnCpu(micros: number): number {

@@ -4,25 +4,14 @@
  * Connection from DATABASE_URL, else the seed's POSTGRES_HOST/PORT/DB/USER/PASSWORD/SSLMODE.
  */
 import pg from "pg";
-import { z } from "zod";
-import { envFields, parseComponentEnv } from "../config";
+import { postgresEnvSchema } from "../../core/spec/builtin-env.schema";
+import { parseComponentEnv } from "../config";
 import { defineSink } from "../define";
 import { eventTimeMs } from "../event";
 import type { FlowEvent, SinkDefinition } from "../types";
 
-const IDENT = /^[A-Za-z_][A-Za-z0-9_]{0,62}(\.[A-Za-z_][A-Za-z0-9_]{0,62})?$/;
 
-const envSchema = z.object({
-  DATABASE_URL: z.string().trim().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL").optional(),
-  POSTGRES_HOST: z.string().trim().default("localhost"),
-  POSTGRES_PORT: envFields.portNumber.default(5432),
-  POSTGRES_DB: z.string().trim().default("postgres"),
-  POSTGRES_USER: z.string().trim().default("postgres"),
-  POSTGRES_PASSWORD: z.string().optional(),
-  POSTGRES_SSLMODE: z.enum(["disable", "require", "verify-full"], { message: "must be disable, require or verify-full" }).default("disable"),
-  POSTGRES_MAX_CONNS: envFields.positiveInt.max(100, "must be ≤ 100").default(4),
-  TABLE: z.string().trim().regex(IDENT, "must be a table name (letters, digits, _; optionally schema.table)").default("flowctl_events"),
-});
+const envSchema = postgresEnvSchema;
 
 const COLUMNS = ["id", "type", "source_component_id", "content_type", "event_time", "metadata", "payload"] as const;
 /** Rows per INSERT statement: 7 params each stays far below PostgreSQL's 65,535. */

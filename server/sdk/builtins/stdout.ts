@@ -2,13 +2,13 @@
  * `stdout` sink: prints each event as a JSON line (PRETTY=true: indented, multi-line), awaiting
  * the stream write before acknowledging.
  */
-import { z } from "zod";
-import { envFields, parseComponentEnv } from "../config";
+import { stdoutEnvSchema } from "../../core/spec/builtin-env.schema";
+import { parseComponentEnv } from "../config";
 import { defineSink } from "../define";
 import type { SinkDefinition } from "../types";
 import { eventToJsonLine } from "./file";
 
-const envSchema = z.object({ PRETTY: envFields.bool.default(false) });
+const envSchema = stdoutEnvSchema;
 
 /** Writes to a stream and resolves when it has been handed to the OS. */
 function writeAll(stream: NodeJS.WritableStream, text: string): Promise<void> {

@@ -5,16 +5,13 @@
  * metadata; fanned-out events get ids `<id>-<index>`.
  */
 import jsonata from "jsonata";
-import { z } from "zod";
+import { transformEnvSchema } from "../../core/spec/builtin-env.schema";
 import { ComponentConfigError, parseComponentEnv } from "../config";
 import { defineProcessor } from "../define";
 import { payloadJson, withEvent } from "../event";
 import type { FlowEvent, ProcessorDefinition } from "../types";
 
-const envSchema = z.object({
-  EXPRESSION: z.string({ message: "is required (a JSONata expression)" }).trim().min(1, "is required (a JSONata expression)"),
-  OUTPUT_TYPE: z.string().trim().optional(),
-});
+const envSchema = transformEnvSchema;
 
 /** The `transform` processor from its env (EXPRESSION, OUTPUT_TYPE). */
 export function createTransform(env: Record<string, string | undefined>): ProcessorDefinition {

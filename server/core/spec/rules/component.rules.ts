@@ -137,28 +137,6 @@ function warnIfProcessDriver(ctx: RuleContext, c: RawComponent, what: string): v
   });
 }
 
-/** Built-ins with required settings (e.g. transform's EXPRESSION) must get them via env or config. */
-export const builtinEnvRule: Rule = (ctx) => {
-  for (const c of ctx.components) {
-    if (c.role === "pipeline" || c.value.command !== undefined || c.value.image !== undefined) continue;
-    const builtin = typeof c.value.type === "string" ? findBuiltin(c.value.type) : undefined;
-    if (!builtin || builtin.role !== c.role) continue;
-    const env = isRecord(c.value.env) ? c.value.env : {};
-    const config = isRecord(c.value.config) ? c.value.config : {};
-    const configKeys = new Set(Object.keys(config).map((k) => k.toUpperCase().replace(/[^A-Z0-9_]/g, "_")));
-    for (const v of builtin.env) {
-      if (!v.required || Object.hasOwn(env, v.name) || configKeys.has(v.name)) continue;
-      ctx.report({
-        severity: "error",
-        code: "component.builtin-missing-env",
-        message: `built-in "${builtin.name}" needs ${v.name} (${v.description})`,
-        path: [...c.path, "type"],
-        fix: `add env: { ${v.name}: ... } to ${describeComponent(c)}`,
-      });
-    }
-  }
-};
-
 /** env names, health check port, resource requests vs limits, replicas/partition_key, queue on sources. */
 export const componentFieldRules: Rule = (ctx) => {
   for (const c of ctx.components) {

@@ -1,5 +1,6 @@
 /** Every semantic rule, in the order they run (order only matters for stable output). */
-import { builtinEnvRule, componentFieldRules, idRules, runnableRule } from "./component.rules";
+import { builtinEnvRule } from "./builtin-env.rules";
+import { componentFieldRules, idRules, runnableRule } from "./component.rules";
 import { metadataNameRule, pipelinesSectionRule } from "./document.rules";
 import { graphRules } from "./graph.rules";
 import { portRules } from "./port.rules";
