@@ -37,11 +37,16 @@ describe("flowctl translate (real binary)", () => {
     const docs = parseAllDocuments(await readFile(out, "utf8")).map((d) => d.toJS() as { kind: string; metadata: { name: string } });
     expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toContain("StatefulSet/demo-work");
 
-    const compose = await flowctl(["translate", "-f", path.join(VALID, "go-spec-c-container.yaml"), "-o", "docker-compose"]);
+    // The file as an argument, like run/validate (-f is the original's spelling).
+    const compose = await flowctl(["translate", path.join(VALID, "go-spec-c-container.yaml"), "-o", "docker-compose"]);
     expect(compose.code).toBe(0);
     const doc = parse(compose.stdout) as { services: Record<string, unknown> };
     expect(Object.keys(doc.services)).toEqual(["flowctl-control-plane", "stellar-live-source", "ttp-processor-0", "ttp-processor-1", "consumer-app"]);
     expect(compose.stderr).toContain("spec.pipelines-not-run"); // warnings go to stderr, YAML stays clean
+
+    const none = await flowctl(["translate", "-o", "docker-compose"]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain("the pipeline file is required (flowctl translate pipeline.yaml, or -f pipeline.yaml)");
   });
 
   it("fails with exit 1 naming the components that have no image", async () => {

@@ -1,11 +1,12 @@
 /**
- * `flowctl translate -f <file> -o docker-compose|kubernetes [--to-file <path>] [--prefix] [--registry]`:
+ * `flowctl translate [file | -f <file>] -o docker-compose|kubernetes [--to-file <path>] [--prefix] [--registry]`:
  * deployment manifests for a pipeline, with a control-plane service and the FLOWCTL_* contract.
  */
 import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { stringify } from "yaml";
 import { z } from "zod";
+import { FlowError } from "../../core/errors";
 import { DNS_LABEL_RE } from "../../core/spec/index";
 import { toDockerCompose } from "../../core/spec/translate/docker-compose";
 import { TOKEN_SECRET, toKubernetesManifests } from "../../core/spec/translate/kubernetes";
@@ -16,7 +17,7 @@ import { formatDiagnostics } from "../render-diagnostics";
 import { FLOWCTL_VERSION } from "../version";
 
 const translateFlagsSchema = z.object({
-  file: z.string().min(1, "the pipeline file is required (-f pipeline.yaml)"),
+  file: z.string({ message: "the pipeline file is required (flowctl translate pipeline.yaml, or -f pipeline.yaml)" }).min(1, "the pipeline file is required (flowctl translate pipeline.yaml, or -f pipeline.yaml)"),
   output: z.enum(["docker-compose", "kubernetes", "k8s"], { message: "must be docker-compose or kubernetes" }),
   toFile: z.string().min(1).optional(),
   prefix: z.string().regex(DNS_LABEL_RE, "must be a DNS label (lowercase letters, digits, '-')").max(40).optional(),
@@ -43,16 +44,21 @@ export function registerTranslateCommand(program: Command): void {
   program
     .command("translate")
     .description("translate a pipeline into docker-compose or Kubernetes manifests")
-    .requiredOption("-f, --file <file>", "pipeline YAML file")
+    // Positional like run/validate; -f as in the original flowctl.
+    .argument("[file]", "pipeline YAML file")
+    .option("-f, --file <file>", "pipeline YAML file (the original's flag; same as the argument)")
     .requiredOption("-o, --output <format>", "docker-compose | kubernetes")
     .option("--to-file <path>", "write to this file instead of stdout")
     .option("--prefix <prefix>", "prefix for every generated name")
     .option("--registry <registry>", "registry prepended to images without a '/'")
     .option("--flowctl-image <image>", "image with the flowctl CLI (control plane and built-ins)", `flowctl:${FLOWCTL_VERSION}`)
     .option("--control-plane-port <port>", "control-plane port in the deployment", "8080")
-    .action(async (rawFlags: unknown, cmd: Command) => {
+    .action(async (fileArg: string | undefined, rawFlags: Record<string, unknown>, cmd: Command) => {
       const { logger } = cliContext(cmd);
-      const flags = parseFlags(translateFlagsSchema, rawFlags);
+      if (fileArg !== undefined && rawFlags.file !== undefined && rawFlags.file !== fileArg) {
+        throw new FlowError("INVALID_ARGUMENT", `--file: two different files given (${JSON.stringify(fileArg)} and -f ${JSON.stringify(rawFlags.file)})`);
+      }
+      const flags = parseFlags(translateFlagsSchema, { ...rawFlags, file: rawFlags.file ?? fileArg });
       const { pipeline, diagnostics, source } = await loadPipelineFile(flags.file);
       const warnings = diagnostics.filter((d) => d.severity !== "error");
       if (warnings.length > 0) process.stderr.write(formatDiagnostics(warnings, { color: false }) + "\n\n");
