@@ -7,7 +7,9 @@ import os from "node:os";
 import path from "node:path";
 import type * as grpc from "@grpc/grpc-js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { closeClients, collect, dial, httpGet, killAll, runBuiltinExpectingExit, startBuiltin, waitFor } from "../__tests__/component-process";
+import { execFileSync } from "node:child_process";
+import { BUILTIN_COMPONENTS } from "../../core/spec/builtins";
+import { closeClients, collect, dial, FLOWCTL_BIN, httpGet, killAll, runBuiltinExpectingExit, startBuiltin, waitFor } from "../__tests__/component-process";
 
 interface Ev {
   id: string;
@@ -245,6 +247,17 @@ describe("sinks", () => {
     const ids = (await readFile(file, "utf8")).trim().split("\n").map((l) => (JSON.parse(l) as { id: string }).id);
     expect(ids).toHaveLength(30);
     expect(p.stderr()).toMatch(/draining/);
+  });
+});
+
+describe("flowctl component --help", () => {
+  it("lists every built-in with each of its settings", () => {
+    const help = execFileSync(process.execPath, [FLOWCTL_BIN, "component", "--help"], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+    for (const b of BUILTIN_COMPONENTS) {
+      expect(help).toContain(`  ${b.name} (${b.role})`);
+      for (const v of b.env) expect(help).toMatch(new RegExp(`\\n    ${v.name} +\\S`));
+    }
+    expect(help).toMatch(/EVENTS_PER_SECOND +Target rate; 0 = as fast as downstream accepts\. \(default 1000 events\/s\)/);
   });
 });
 
