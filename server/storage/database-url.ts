@@ -3,10 +3,10 @@
  * `--no-persistence` gets a private temp file: libsql opens a fresh connection after every
  * transaction, so `file::memory:` would hand each connection its own empty database.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { InvalidArgumentError, StorageError } from "../core/errors";
+import { FlowError, InvalidArgumentError, StorageError } from "../core/errors";
 
 /** A resolved database location plus how to clean it up. */
 export interface ResolvedDatabase {
@@ -28,6 +28,8 @@ export interface DatabaseLocationOptions {
   cwd?: string;
   /** Environment to read `DATABASE_URL` from. @default process.env */
   env?: Record<string, string | undefined>;
+  /** Fail with NOT_FOUND instead of creating a missing database (readers of run history). */
+  mustExist?: boolean;
 }
 
 const MEMORY_URLS = new Set([":memory:", "file::memory:", "file::memory:?cache=shared"]);
@@ -48,6 +50,7 @@ export function resolveDatabase(opts: DatabaseLocationOptions = {}): ResolvedDat
   const withoutScheme = raw.startsWith("file:") ? raw.slice("file:".length).replace(/^\/\/(?=\/)/, "") : raw;
   if (withoutScheme.length === 0) throw new InvalidArgumentError("DATABASE_URL", "empty path");
   const file = path.resolve(cwd, withoutScheme);
+  if (opts.mustExist && !existsSync(file)) throw new FlowError("NOT_FOUND", `no flowctl database at ${file} (runs are recorded there by flowctl run; pass --db-path or set DATABASE_URL)`);
   try {
     mkdirSync(path.dirname(file), { recursive: true });
   } catch (err) {
