@@ -33,7 +33,7 @@ async function withClient<T>(flags: ControlPlaneClientFlags, fn: (c: ControlPlan
  * control plane's "not reachable" error stands.
  */
 async function withHistory<T>(flags: HistoryFlags, fn: (h: RunHistory) => Promise<T>): Promise<T> {
-  if (flags.dbPath) return withStore(flags.dbPath, fn);
+  if (flags.dbPath) return useStore(await StoreRunHistory.open(flags.dbPath), fn);
   try {
     return await withClient(flags, fn);
   } catch (err) {
@@ -48,10 +48,6 @@ async function withHistory<T>(flags: HistoryFlags, fn: (h: RunHistory) => Promis
     process.stderr.write(`note: no control plane answered; showing the runs recorded in ${store.file}\n`);
     return useStore(store, fn);
   }
-}
-
-async function withStore<T>(dbPath: string, fn: (h: RunHistory) => Promise<T>): Promise<T> {
-  return useStore(await StoreRunHistory.open(dbPath), fn);
 }
 
 async function useStore<T>(store: StoreRunHistory, fn: (h: RunHistory) => Promise<T>): Promise<T> {
