@@ -133,6 +133,30 @@ describe("diagnose on recorded metric windows", () => {
     expect(r.findings.find((f) => f.code === "METRICS_UNAVAILABLE")?.message).toMatch(/did not answer/);
   });
 
+  it("flags a component spending much of its time in GC, and adds the GC fix when it is the bottleneck", () => {
+    const w = structuredClone(fixtures["cpu-bound-processor"]!.window);
+    const bottleneck = diagnose(w).bottleneck!.component!;
+    const other = w.components.find((c) => c.id !== bottleneck)!;
+    for (const c of w.components) c.gc = c.id === bottleneck ? 0.3 : 0.05;
+    let r = diagnose(w);
+    expect(r.findings.filter((f) => f.code === "GC_PRESSURE")).toEqual([
+      { severity: "warning", code: "GC_PRESSURE", component: bottleneck, message: expect.stringMatching(new RegExp(`^${bottleneck} spends 30 % of its time in garbage-collection pauses: .*NODE_OPTIONS=--max-semi-space-size=32.*GOGC=200`)) },
+    ]);
+    expect(r.bottleneck!.evidence).toContain(`${bottleneck} spends 30 % of its time in garbage-collection pauses`);
+    // After the role's own remedies, before the replica estimates.
+    const recs = r.bottleneck!.recommendations;
+    const gcAt = recs.findIndex((x) => x.startsWith(`cut ${bottleneck}'s garbage collection`));
+    expect(gcAt).toBeGreaterThan(0);
+    expect(recs.slice(gcAt + 1).every((x) => x.startsWith("estimate:"))).toBe(true);
+
+    // Not the bottleneck: still flagged (it costs CPU on a shared host), the verdict unchanged.
+    for (const c of w.components) c.gc = c.id === other.id ? 0.25 : null;
+    r = diagnose(w);
+    expect(r.bottleneck!.component).toBe(bottleneck);
+    expect(r.findings.filter((f) => f.code === "GC_PRESSURE").map((f) => f.component)).toEqual([other.id]);
+    expect(r.bottleneck!.recommendations.some((x) => x.includes("garbage collection"))).toBe(false);
+  });
+
   it("predicts time-to-full from a well-fitting queue growth trend", () => {
     const r = diagnose(fixtures["queue-filling"]!.window);
     const f = r.findings.find((x) => x.code === "QUEUE_FILLING");

@@ -3,7 +3,7 @@ import { computeLoads, type ComponentLoad } from "./component-load";
 import { findRootCause, pct, type RootCause } from "./detect-bottleneck";
 import type { Bottleneck, ComponentReport, DiagnosisOptions, DiagnosisReport, EdgeWindow, Finding, MetricWindow } from "./diagnosis-types";
 import { fitLine } from "./linear-fit";
-import { componentRecommendations, edgeRecommendations } from "./recommendations";
+import { componentRecommendations, edgeRecommendations, gcAdvice } from "./recommendations";
 
 const DEFAULTS: Required<DiagnosisOptions> = {
   backpressureThreshold: 0.5,
@@ -11,6 +11,7 @@ const DEFAULTS: Required<DiagnosisOptions> = {
   idleThreshold: 0.3,
   fullQueueFill: 0.8,
   minFitR2: 0.8,
+  gcThreshold: 0.1,
 };
 
 const round = (x: number | null, digits = 3): number | null => (x === null || !Number.isFinite(x) ? null : Number(x.toFixed(digits)));
@@ -94,7 +95,9 @@ function describeRootCause(root: RootCause, w: MetricWindow, loads: ReadonlyMap<
       const all = w.host.hostBusyCores != null ? `, ${w.host.hostBusyCores.toFixed(1)} busy in all` : "";
       evidence.push(`host CPU: ${w.host.cpuUsedCores.toFixed(1)} of ${w.host.cpuCount} cores in use by the pipeline${all}`);
     }
-    const recs = componentRecommendations(c, { processorChain, ...(w.host ? { host: w.host } : {}) });
+    const gcHeavy = c.gc != null && c.gc > t.gcThreshold;
+    if (gcHeavy) evidence.push(`${c.id} spends ${pct(c.gc!)} of its time in garbage-collection pauses`);
+    const recs = componentRecommendations(c, { processorChain, gcHeavy, ...(w.host ? { host: w.host } : {}) });
     return {
       kind: "component",
       component: c.id,
@@ -157,6 +160,9 @@ function componentFindings(w: MetricWindow, loads: ReadonlyMap<string, Component
             ? `${c.id}'s /metrics did not answer in the window (a component without the SDK, or an event loop blocked by CPU work); its load is inferred from edge metrics`
             : `${c.id}'s /metrics answered ${pct(c.metricsAvailability)} of scrapes in the window (a handler blocking the event loop?); its load is inferred from edge metrics`,
       });
+    }
+    if (c.gc != null && c.gc > t.gcThreshold) {
+      out.push({ severity: "warning", code: "GC_PRESSURE", component: c.id, message: `${c.id} spends ${pct(c.gc)} of its time in garbage-collection pauses: ${gcAdvice(c.id)}` });
     }
     if (l.backpressured > t.backpressureThreshold && c.id !== b?.component) {
       const cause = b ? ` by ${b.component ?? `${b.edge?.from} → ${b.edge?.to}`}` : "";

@@ -35,6 +35,12 @@ export interface ComponentWindow {
   busy: number | null;
   idle: number | null;
   backpressured: number | null;
+  /**
+   * Fraction of wall time (0..1, averaged over replicas) in garbage-collection pauses, from the
+   * runtime's own metrics (Node `nodejs_gc_duration_seconds`, Go `go_gc_duration_seconds`); null
+   * when the component exports neither.
+   */
+  gc?: number | null;
 }
 
 /** One edge's router metrics over the window. */
@@ -90,6 +96,7 @@ export type FindingCode =
   | "EVENTS_DROPPED"
   | "NO_METRICS"
   | "METRICS_UNAVAILABLE"
+  | "GC_PRESSURE"
   | "KEEPS_UP";
 
 export interface Finding {
@@ -146,4 +153,6 @@ export interface DiagnosisOptions {
   fullQueueFill?: number;
   /** Minimum R² of the linear depth fit before predicting time-to-full. @default 0.8 */
   minFitR2?: number;
+  /** A component spending more than this fraction of its time in GC pauses is flagged. @default 0.1 */
+  gcThreshold?: number;
 }

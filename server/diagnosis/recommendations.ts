@@ -56,8 +56,13 @@ export function replicaEstimates(c: ComponentWindow, host?: HostWindow): string[
   });
 }
 
+/** The tuning guide's "set GC target" advice, for the runtime a component runs on. */
+export function gcAdvice(id: string): string {
+  return `cut ${id}'s garbage collection: fewer per-event allocations (reuse buffers, avoid decode/re-encode round-trips); or try a roomier young generation and compare its busy time per event — Node: \`NODE_OPTIONS=--max-semi-space-size=32\` in its env; Go: \`GOGC=200\``;
+}
+
 /** Recommendations for a component bottleneck, most effective first. */
-export function componentRecommendations(c: ComponentWindow, opts: { processorChain: boolean; host?: HostWindow }): string[] {
+export function componentRecommendations(c: ComponentWindow, opts: { processorChain: boolean; host?: HostWindow; gcHeavy?: boolean }): string[] {
   const r = c.replicas ?? 1;
   const recs: string[] = [];
   if (c.role !== "sink" && isHostSaturated(opts.host)) {
@@ -84,6 +89,7 @@ export function componentRecommendations(c: ComponentWindow, opts: { processorCh
   } else {
     recs.push(`batch data fetching in ${c.id} and use connection pooling`, `partition the source (PARTITION_ID/PARTITION_COUNT via replicas)`);
   }
+  if (opts.gcHeavy) recs.push(gcAdvice(c.id));
   return [...recs, ...replicaEstimates(c, opts.host)];
 }
 

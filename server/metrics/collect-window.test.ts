@@ -39,6 +39,12 @@ function recordedStore(): SeriesStore {
     s.append("flowctl_edge_queue_capacity", edge, t, 100);
     s.append("flowctl_component_up", { pipeline: "p", component_id: "sink-2" }, t, 1);
     s.append("nodejs_heap_size_total_bytes", {}, t, 1e6);
+    // GC pauses: the SDK's Node metric per replica (by kind), and a Go runtime's with only the
+    // scrape target's instance label (a foreign component).
+    for (const [id, kind, perSec] of [["sink-1", "minor", 0.2], ["sink-1", "major", 0.1], ["sink-2", "minor", 0.1]] as const) {
+      s.append("nodejs_gc_duration_seconds_sum", { component_id: id, kind, instance: id, job: "flowctl-component", pipeline: "p" }, t, i * perSec);
+    }
+    s.append("go_gc_duration_seconds_sum", { instance: "gen", job: "flowctl-component", pipeline: "p" }, t, i * 0.05);
     // CPU: each component process uses 0.5 core, the engine 0.3 (another pipeline's 2 cores excluded).
     for (const id of ["gen", "sink-1", "sink-2"]) s.append("process_cpu_seconds_total", { component_id: id, pipeline: "p" }, t, i * 0.5);
     s.append("process_cpu_seconds_total", { component_id: "x", pipeline: "other" }, t, i * 2);
@@ -64,6 +70,9 @@ describe("collectMetricWindow", () => {
     expect(sink!.outRate).toBeCloseTo(50, 6);
     expect(sink!.busy).toBeCloseTo(0.8, 6);
     expect(sink!.p50Ms).toBeCloseTo(17.5, 6);
+    // (0.3 + 0.1) / 2 replicas; the Go component found by its instance label.
+    expect(sink!.gc).toBeCloseTo(0.2, 6);
+    expect(gen!.gc).toBeCloseTo(0.05, 6);
     expect(sink!.up).toBe(true);
     // The window is (T0, T0+10 s]: sink-1 answered all 10 scrapes in it, sink-2 five → (1 + 0.5) / 2.
     expect(sink!.metricsAvailability).toBeCloseTo(0.75, 6);

@@ -80,7 +80,11 @@ export async function collectMetricWindow(query: MetricsQuery, topology: WindowT
   const sumRate = (name: string): Expr => ({ kind: "sum", by: ["component_id"], expr: { kind: "rate", name, matchers: pipe, windowMs: w } });
   const edgeSum = (expr: Expr): Expr => ({ kind: "sum", by: ["from", "to"], expr });
 
-  const [received, processed, emitted, errors, busy, idle, bp, buckets, up, compUp, eRate, eBlocked, eDepth, eCap, eAvg, eDropped, compCpu, engineCpu, hostBusy, hostCpus] = await Promise.all([
+  // GC pause time per process, from the runtime's own metrics (SDK components carry component_id;
+  // a foreign Go component only the scrape target's instance label).
+  const gcRate = (name: string): Expr => ({ kind: "sum", by: ["component_id", "instance"], expr: { kind: "rate", name, matchers: pipe, windowMs: w } });
+
+  const [received, processed, emitted, errors, busy, idle, bp, buckets, up, compUp, eRate, eBlocked, eDepth, eCap, eAvg, eDropped, compCpu, engineCpu, hostBusy, hostCpus, nodeGc, goGc] = await Promise.all([
     q(sumRate("component_events_received_total")),
     q(sumRate("component_events_processed_total")),
     q(sumRate("component_events_emitted_total")),
@@ -103,6 +107,8 @@ export async function collectMetricWindow(query: MetricsQuery, topology: WindowT
     // The whole host (any process), from the engine: replicas need cores nobody else is using.
     q({ kind: "sum", by: [], expr: { kind: "rate", name: "flowctl_host_cpu_busy_seconds_total", matchers: {}, windowMs: w } }),
     q({ kind: "max", by: [], expr: { kind: "selector", name: "flowctl_host_cpus", matchers: {} } }),
+    q(gcRate("nodejs_gc_duration_seconds_sum")),
+    q(gcRate("go_gc_duration_seconds_sum")),
   ]);
   const depthSeries = await query.range(
     edgeSum({ kind: "selector", name: "flowctl_edge_queue_depth", matchers: pipe }),
@@ -117,6 +123,10 @@ export async function collectMetricWindow(query: MetricsQuery, topology: WindowT
   const fBusy = byComponent(busy, resolve);
   const fIdle = byComponent(idle, resolve);
   const fBp = byComponent(bp, resolve);
+  const fGc = byComponent(
+    [...nodeGc, ...goGc].map((s) => ({ labels: { component_id: s.labels.component_id ?? s.labels.instance ?? "" }, value: s.value })),
+    resolve,
+  );
   const rate = byEdge(eRate, resolve);
   const blocked = byEdge(eBlocked, resolve);
   const depth = byEdge(eDepth, resolve);
@@ -198,6 +208,7 @@ export async function collectMetricWindow(query: MetricsQuery, topology: WindowT
       busy: frac(fBusy),
       idle: frac(fIdle),
       backpressured: frac(fBp),
+      gc: frac(fGc),
     };
   });
 
