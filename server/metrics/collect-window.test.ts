@@ -102,15 +102,16 @@ describe("collectMetricWindow", () => {
 });
 
 describe("rollups", () => {
-  it("keeps each series' last value per 10 s bucket, skips Node defaults, and replays into rates", async () => {
+  it("keeps each series' last value per 10 s bucket, skips Node defaults but GC time, and replays into rates", async () => {
     const live = recordedStore();
-    const points = rollupPoints(live, T0 + 10_000, 10_000);
-    expect(points.some((p) => p.name.startsWith("nodejs_"))).toBe(false);
+    const points = rollupPoints(live, { afterMs: T0, untilMs: T0 + 10_000 });
+    expect(points.some((p) => p.name === "nodejs_heap_size_total_bytes")).toBe(false);
+    expect(points.some((p) => p.name === "nodejs_gc_duration_seconds_sum")).toBe(true);
     const busy = points.find((p) => p.name === "component_busy_seconds_total" && p.labels.component_id === "sink-1")!;
     expect(busy.value).toBeCloseTo(8, 10);
     expect(busy.t.getTime()).toBe(T0 + 10_000);
     // Earlier bucket, then replay both into a fresh store: the rate survives at 10 s resolution.
-    const earlier = rollupPoints(live, T0 + 1000, 10_000);
+    const earlier = rollupPoints(live, { afterMs: T0 - 9000, untilMs: T0 + 1000 });
     const replay = new SeriesStore();
     loadRollups(replay, [...points, ...earlier]);
     const [r] = await new EmbeddedMetricsQuery(replay).instant(
@@ -118,5 +119,19 @@ describe("rollups", () => {
       T0 + 10_000,
     );
     expect(r!.value).toBeGreaterThan(0.25);
+  });
+
+  it("stamps each point when it was scraped, so a short stored window reads the true rate", async () => {
+    // A counter at 2,000/s scraped every second, 300 ms after each whole second.
+    const live = new SeriesStore();
+    for (let i = 0; i <= 25; i++) live.append("component_events_emitted_total", { component_id: "gen", pipeline: "p" }, T0 + 300 + i * 1000, i * 2000);
+    const points = [10_000, 20_000, 30_000].flatMap((b) => rollupPoints(live, { afterMs: T0 + b - 10_000, untilMs: T0 + b }));
+    expect(points.map((p) => p.t.getTime() - T0)).toEqual([9300, 19_300, 25_300]);
+    const replay = new SeriesStore();
+    loadRollups(replay, points);
+    const [r] = await new EmbeddedMetricsQuery(replay).instant({ kind: "rate", name: "component_events_emitted_total", matchers: {}, windowMs: 16_001 }, T0 + 25_300);
+    expect(r!.value).toBeCloseTo(2000, 0);
+    // An empty bucket adds nothing: no repeated point for a series that was not scraped again.
+    expect(rollupPoints(live, { afterMs: T0 + 25_300, untilMs: T0 + 30_000 })).toEqual([]);
   });
 });

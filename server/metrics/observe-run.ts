@@ -148,9 +148,9 @@ export function observeRun(handle: ObservableRun, opts: ObserveRunOptions): RunO
     }
   };
 
-  const flushRollup = (boundary: number, stamp = boundary) => {
+  const flushRollup = (afterMs: number, untilMs: number) => {
     if (!opts.store) return;
-    const points = rollupPoints(series, boundary, ROLLUP_RESOLUTION_MS, stamp);
+    const points = rollupPoints(series, { afterMs, untilMs });
     if (points.length === 0) return;
     const store = opts.store;
     persist("metric rollups", () => store.metrics.saveRollups(handle.runId, points));
@@ -161,7 +161,7 @@ export function observeRun(handle: ObservableRun, opts: ObserveRunOptions): RunO
     lastScrape = at;
     nextRollup ??= Math.ceil(at / ROLLUP_RESOLUTION_MS) * ROLLUP_RESOLUTION_MS;
     while (at >= nextRollup) {
-      flushRollup(nextRollup);
+      flushRollup(nextRollup - ROLLUP_RESOLUTION_MS, nextRollup);
       nextRollup += ROLLUP_RESOLUTION_MS;
     }
     if (opts.fileSdPath) {
@@ -194,9 +194,9 @@ export function observeRun(handle: ObservableRun, opts: ObserveRunOptions): RunO
     (stopped ??= (async () => {
       internal.abort();
       await running;
-      // The partial bucket since the last boundary, stamped when it was scraped: stamping it at the
-      // next boundary would stretch its increase over time that never happened and under-read rates.
-      if (lastScrape !== undefined && nextRollup !== undefined && lastScrape > nextRollup - ROLLUP_RESOLUTION_MS) flushRollup(lastScrape);
+      // The partial bucket since the last boundary (points carry their scrape times, so its increase
+      // is not stretched over time that never happened).
+      if (lastScrape !== undefined && nextRollup !== undefined && lastScrape > nextRollup - ROLLUP_RESOLUTION_MS) flushRollup(nextRollup - ROLLUP_RESOLUTION_MS, lastScrape);
       await writes;
     })());
   opts.signal.addEventListener("abort", () => void stop(), { once: true });
