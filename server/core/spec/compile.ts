@@ -85,12 +85,17 @@ function compileComponent(c: ComponentSpec, role: ComponentRole): CompiledCompon
   return compiled;
 }
 
+/** The env variable a `config` key becomes (flowctl's rule: UPPERCASE, other characters → `_`). */
+export function configKeyToEnvName(key: string): string {
+  return key.toUpperCase().replace(/[^A-Z0-9_]/g, "_");
+}
+
 /** flowctl's rule: each `config` key becomes an UPPERCASE env var; explicit `env` wins. */
 export function configToEnv(config: Record<string, unknown> | undefined): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(config ?? {})) {
     if (v === undefined || v === null) continue;
-    env[k.toUpperCase().replace(/[^A-Z0-9_]/g, "_")] = typeof v === "object" ? JSON.stringify(v) : String(v);
+    env[configKeyToEnvName(k)] = typeof v === "object" ? JSON.stringify(v) : String(v);
   }
   return env;
 }

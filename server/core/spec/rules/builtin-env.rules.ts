@@ -6,11 +6,12 @@
 import type { z } from "zod";
 import { findBuiltin } from "../builtins";
 import { BUILTIN_ENV_SCHEMAS } from "../builtin-env.schema";
+import { configKeyToEnvName } from "../compile";
 import { describeComponent, isRecord, type Rule } from "./rule-context";
 
-/** config keys as the env names they become (compile.ts `configToEnv`), with their YAML key. */
+/** config keys as the env names they become at run time, with their YAML key. */
 function configEnvNames(config: Record<string, unknown>): Map<string, string> {
-  return new Map(Object.keys(config).map((k) => [k.toUpperCase().replace(/[^A-Z0-9_]/g, "_"), k]));
+  return new Map(Object.keys(config).map((k) => [configKeyToEnvName(k), k]));
 }
 
 function fixFor(name: string, v: { description: string; default?: string; unit?: string } | undefined): string {
