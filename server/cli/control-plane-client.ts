@@ -25,18 +25,8 @@ export interface ControlPlaneClientOptions {
 }
 
 /** A run as the legacy wire reports it (INTERRUPTED arrives as FAILED with its error). */
-export interface RunView {
-  runId: string;
-  pipelineName: string;
-  status: "unknown" | "starting" | "running" | "completed" | "failed" | "stopped";
-  startedAt: Date | null;
-  endedAt: Date | null;
-  error: string;
-  componentIds: string[];
-  eventsProcessed: number;
-  eventsPerSecond: number;
-  bytesProcessed: number;
-}
+export type { RunView } from "../services/run-history.service";
+import type { RunView } from "../services/run-history.service";
 
 type WireTs = { seconds?: number | string; nanos?: number } | null | undefined;
 const fromTs = (t: WireTs): Date | null => (t && Number(t.seconds) > 0 ? new Date(Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6)) : null);

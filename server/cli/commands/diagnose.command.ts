@@ -12,7 +12,8 @@ import { parseDuration } from "../../core/units";
 import type { DiagnosisReport } from "../../diagnosis/diagnosis-types";
 import { handleSignals } from "../../lifecycle/signals";
 import { cliContext, parseFlags } from "../context";
-import { diagnosePipelineFile, diagnoseStoredRun, type DiagnoseOutcome } from "../diagnose-run.service";
+import { loadPipelineFile } from "../pipeline-file";
+import { diagnosePipelineFile, diagnoseStoredRun, type DiagnoseOutcome } from "../../services/run-diagnosis.service";
 import { formatTable } from "../output";
 
 const duration = (flag: string, min: number) =>
@@ -60,7 +61,7 @@ export function registerDiagnoseCommand(program: Command): void {
           onForce: () => force.abort(),
         });
         try {
-          outcome = await diagnosePipelineFile({ file: target, forMs: flags.for, windowMs: flags.window, dbPath: flags.dbPath, gracePeriodMs: flags.gracePeriod, logger, signal: ac.signal, forceSignal: force.signal });
+          outcome = await diagnosePipelineFile({ loaded: await loadPipelineFile(target), forMs: flags.for, windowMs: flags.window, dbPath: flags.dbPath, gracePeriodMs: flags.gracePeriod, logger, signal: ac.signal, forceSignal: force.signal });
         } finally {
           stopSignals();
         }

@@ -12,7 +12,7 @@ import { ControlPlaneClient } from "../control-plane-client";
 import { addControlPlaneClientOptions, controlPlaneClientFlagsSchema, toClientOptions, type ControlPlaneClientFlags } from "../control-plane-options";
 import { renderActive, renderPipelineList, renderRunInfo, renderRuns, runToData, summarizePipelines } from "../control-plane-views";
 import { render } from "../output";
-import { StoreRunHistory, type RunHistory } from "../run-history";
+import { StoreRunHistory, type RunHistory } from "../../services/run-history.service";
 
 const historyFlagsSchema = controlPlaneClientFlagsSchema.extend({ dbPath: z.string().trim().min(1, "must not be empty").optional() });
 type HistoryFlags = z.output<typeof historyFlagsSchema>;

@@ -16,7 +16,7 @@ import { runPipeline, type ComponentSummary, type EngineEvent, type RunHandle, t
 import type { ControlPlaneTlsFiles } from "../../engine/run-types";
 import { createEngineMetrics } from "../../metrics/engine-metrics";
 import type { MetricsHttpServer } from "../../metrics/metrics-http";
-import { observeLiveRun, serveEngineMetrics, type LiveObservation } from "../live-run.service";
+import { observeLiveRun, serveEngineMetrics, type LiveObservation } from "../../services/live-run.service";
 import { handleSignals } from "../../lifecycle/signals";
 import { openStore, type Store } from "../../storage/store";
 import { cliContext, parseFlags } from "../context";

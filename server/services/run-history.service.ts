@@ -6,7 +6,20 @@
  */
 import type { RunRecord, RunStatus } from "../core/run";
 import { openStore, type Store } from "../storage/store";
-import type { RunView } from "./control-plane-client";
+
+/** A run as the history commands and the console list it. */
+export interface RunView {
+  runId: string;
+  pipelineName: string;
+  status: "unknown" | "starting" | "running" | "completed" | "failed" | "stopped";
+  startedAt: Date | null;
+  endedAt: Date | null;
+  error: string;
+  componentIds: string[];
+  eventsProcessed: number;
+  eventsPerSecond: number;
+  bytesProcessed: number;
+}
 
 /** The run queries the pipelines commands make; ControlPlaneClient implements them over gRPC. */
 export interface RunHistory {

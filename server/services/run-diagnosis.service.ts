@@ -7,7 +7,7 @@ import path from "node:path";
 import { ComponentRegistry } from "../control-plane/registry";
 import { FlowError } from "../core/errors";
 import type { Logger } from "../core/logger";
-import { loadPipeline } from "../core/spec/index";
+import { loadPipeline, type LoadedPipeline } from "../core/spec/index";
 import type { DiagnosisReport, Finding } from "../diagnosis/diagnosis-types";
 import { diagnose } from "../diagnosis/diagnose";
 import { runPipeline, type RunHandle, type RunSummary } from "../engine/run-pipeline";
@@ -18,10 +18,10 @@ import { loadRollups } from "../metrics/rollups";
 import { SeriesStore } from "../metrics/series-store";
 import { openStore, type Store } from "../storage/store";
 import { registryHeartbeats } from "./live-run.service";
-import { loadPipelineFile } from "./pipeline-file";
 
 export interface DiagnoseFileOptions {
-  file: string;
+  /** The pipeline, loaded and valid (the CLI reads it with loadPipelineFile). */
+  loaded: LoadedPipeline & { source: { text: string; absolutePath: string } };
   forMs: number;
   windowMs: number;
   dbPath?: string | undefined;
@@ -49,9 +49,9 @@ function openDiagnoseStore(dbPath: string | undefined, temporary: boolean): Prom
   return temporary ? openStore({ databaseUrl: "file::memory:" }) : openStore({});
 }
 
-/** Runs `file`, observes it for `forMs`, diagnoses the last `windowMs`, stops it (no orphans). */
+/** Runs the loaded pipeline, observes it for `forMs`, diagnoses the last `windowMs`, stops it (no orphans). */
 export async function diagnosePipelineFile(opts: DiagnoseFileOptions): Promise<DiagnoseOutcome> {
-  const loaded = await loadPipelineFile(opts.file);
+  const loaded = opts.loaded;
   const pipeline = loaded.pipeline!;
   for (const d of loaded.diagnostics.filter((x) => x.severity === "warning")) opts.logger.warn(d.message, { path: d.path });
   const store = await openDiagnoseStore(opts.dbPath, true);
