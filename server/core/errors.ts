@@ -40,6 +40,17 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, { grpc: number; http: numb
   INTERNAL: { grpc: 13, http: 500 },
 };
 
+/**
+ * Marks flowctl errors across copies of this module: the console's route bundles load their own
+ * copy, so `instanceof FlowError` fails for errors the engine threw. The brand is registry-global.
+ */
+const FLOW_ERROR_BRAND = Symbol.for("flowctl.FlowError");
+
+/** Whether `err` is a FlowError, whichever copy of this module created it. */
+export function isFlowError(err: unknown): err is FlowError {
+  return err instanceof FlowError || (err instanceof Error && (err as unknown as Record<symbol, unknown>)[FLOW_ERROR_BRAND] === true);
+}
+
 /** Base of every flowctl error. */
 export class FlowError extends Error {
   readonly code: ErrorCode;
@@ -53,6 +64,7 @@ export class FlowError extends Error {
     this.retryable = opts.retryable ?? false;
   }
 }
+Object.defineProperty(FlowError.prototype, FLOW_ERROR_BRAND, { value: true });
 
 /** Bad input from a user or client; `field` names the offending field (e.g. `component.id`). */
 export class InvalidArgumentError extends FlowError {
@@ -102,7 +114,7 @@ export class StorageError extends FlowError {
 
 /** Normalises anything thrown into a FlowError (tRPC's getTRPCErrorFromUnknown). */
 export function toFlowError(err: unknown): FlowError {
-  if (err instanceof FlowError) return err;
+  if (isFlowError(err)) return err;
   if (err instanceof Error) {
     if (err.name === "AbortError") return new FlowError("CANCELLED", err.message || "cancelled", { kind: "operational" });
     return new FlowError("INTERNAL", err.message, { kind: "unexpected", cause: err });
