@@ -12,6 +12,7 @@ import type { RunHandle } from "../engine/run-pipeline";
 import { startMetricsHttp, type MetricsHttpServer } from "../metrics/metrics-http";
 import { observeRun, type ObservationStore, type RunObserver } from "../metrics/observe-run";
 import type { HeartbeatSnapshot } from "../metrics/scrape-loop";
+import { bottleneckLocation } from "./run-views";
 
 /** The engine registry served by `--metrics-port` (prom-client Registry shape). */
 export interface MetricsRegistry {
@@ -24,8 +25,13 @@ export function serveEngineMetrics(registry: MetricsRegistry, port: number, logg
   return startMetricsHttp({ registry, port, host, logger });
 }
 
+/** The store a live observation writes to: rollups, findings, and the run's final diagnosis. */
+export interface LiveObservationStore extends ObservationStore {
+  runs: ObservationStore["runs"] & { saveDiagnosis(runId: string, report: object): Promise<void> };
+}
+
 export interface LiveObservationOptions {
-  store: ObservationStore;
+  store: LiveObservationStore;
   /** The embedded control plane's registry: heartbeats for components without /metrics. */
   registry?: ComponentRegistry;
   logger: Logger;
@@ -35,7 +41,10 @@ export interface LiveObservationOptions {
   windowMs?: number;
 }
 
-/** A run under observation; `stop()` flushes and must run before the store closes. */
+/**
+ * A run under observation; `stop()` flushes, stores the run's diagnosis as it ran (once it has
+ * left RUNNING) and must run before the store closes.
+ */
 export interface LiveObservation {
   readonly observer: RunObserver;
   /** One phrase for the status line: the current bottleneck, "keeps up", or why there is none yet. */
@@ -47,6 +56,7 @@ export interface LiveObservation {
 export function observeLiveRun(handle: RunHandle, opts: LiveObservationOptions): LiveObservation {
   const stopping = new AbortController();
   const registry = opts.registry;
+  let stopped: Promise<void> | undefined;
   const observer = observeRun(handle, {
     signal: stopping.signal,
     store: opts.store,
@@ -58,9 +68,20 @@ export function observeLiveRun(handle: RunHandle, opts: LiveObservationOptions):
   return {
     observer,
     verdict: () => describeVerdict(observer.latest()),
-    async stop() {
-      stopping.abort();
-      await observer.stop();
+    stop() {
+      return (stopped ??= (async () => {
+        stopping.abort();
+        await observer.stop();
+        const endedAt = handle.runningEndedAt;
+        if (endedAt === undefined) return;
+        // Diagnosed as it ran: the window ends when the run left RUNNING, before drain and shutdown.
+        try {
+          const report = await observer.diagnoseNow({ atMs: endedAt.getTime() });
+          await opts.store.runs.saveDiagnosis(handle.runId, report);
+        } catch (err) {
+          opts.logger.warn("the run's diagnosis was not stored", { runId: handle.runId, error: String(err) });
+        }
+      })());
     },
   };
 }
@@ -84,7 +105,7 @@ export function describeVerdict(report: DiagnosisReport | undefined): string {
   if (!report) return "diagnosis: collecting a first window";
   const b = report.bottleneck;
   if (!b) return "keeps up";
-  const where = b.kind === "edge" && b.edge ? `edge ${b.edge.from} → ${b.edge.to}` : (b.component ?? "unknown component");
+  const where = bottleneckLocation(b);
   // Reasons usually start by naming the component; do not name it twice.
   return b.reason.includes(b.component ?? where) ? `bottleneck: ${b.reason}` : `bottleneck: ${where} (${b.reason})`;
 }

@@ -229,6 +229,24 @@ export class RunRepository {
   }
 
   /** The run, or null. */
+  /**
+   * Stores the run's diagnosis as it ran (a `flowctl diagnose --json` object), replacing any earlier
+   * one. Kept apart from {@link RunRecord} so listing runs never parses reports.
+   */
+  async saveDiagnosis(runId: string, report: object): Promise<void> {
+    const res = await guard({ op: "runs.saveDiagnosis", entity: "run", id: runId }, () =>
+      this.db.run.updateMany({ where: { runId }, data: { diagnosis: JSON.stringify(report), updatedAt: new Date() } }),
+    );
+    if (res.count === 0) throw new NotFoundError("run", runId);
+  }
+
+  /** The diagnosis stored with the run by {@link saveDiagnosis}, or null. */
+  async getDiagnosis(runId: string): Promise<Record<string, unknown> | null> {
+    const row = await guard({ op: "runs.getDiagnosis" }, () => this.db.run.findUnique({ where: { runId }, select: { diagnosis: true } }));
+    if (!row) throw new NotFoundError("run", runId);
+    return parseJsonColumn<Record<string, unknown>>(row.diagnosis, "Run.diagnosis");
+  }
+
   async get(runId: string): Promise<RunRecord | null> {
     const row = await guard({ op: "runs.get" }, () => this.db.run.findUnique({ where: { runId }, select: RUN_SELECT }));
     return row ? toRun(row) : null;
