@@ -17,7 +17,7 @@ const files = readdirSync(EXAMPLES).filter((f) => f.endsWith(".yaml"));
 
 describe("examples/", () => {
   it("holds the seed patterns and the demo", () => {
-    expect(files.sort()).toEqual(["custom-component.yaml", "demo.yaml", "fan-in.yaml", "fan-out.yaml", "linear.yaml", "load-test.yaml", "partitioned.yaml"]);
+    expect(files.sort()).toEqual(["custom-component.yaml", "demo.yaml", "fan-in.yaml", "fan-out.yaml", "linear.yaml", "load-test.yaml", "partitioned.yaml", "slow-sink.yaml"]);
   });
 
   for (const file of files) {
