@@ -18,6 +18,8 @@ import { loadRollups } from "../metrics/rollups";
 import { SeriesStore } from "../metrics/series-store";
 import { openStore, type Store } from "../storage/store";
 import { registryHeartbeats } from "./live-run.service";
+import { activeFindings } from "./run-views";
+import type { RunEventRecord } from "../core/run";
 
 export interface DiagnoseFileOptions {
   /** The pipeline, loaded and valid (the CLI reads it with loadPipelineFile). */
@@ -144,84 +146,97 @@ const MIN_ROLLUP_WINDOW_MS = 20_000;
 export async function diagnoseStoredRun(opts: DiagnoseRunOptions): Promise<DiagnoseOutcome> {
   const store = await openDiagnoseStore(opts.dbPath, false);
   try {
-    const run = await store.runs.findByPrefix(opts.runId);
-    const loaded = loadPipeline(run.configYaml, { file: `run ${run.runId}` });
-    if (!loaded.pipeline) throw new FlowError("FAILED_PRECONDITION", `run ${run.runId}: its stored pipeline YAML no longer compiles`);
-    const topology: WindowTopology = {
-      pipeline: run.pipelineName,
-      components: loaded.pipeline.components.map((c) => ({ id: c.id, role: c.role, replicas: c.replicas })),
-      edges: loaded.pipeline.components.flatMap((c) => c.inputs.map((from) => ({ from, to: c.id, capacity: c.queue.capacity }))),
-    };
-    const events = await store.runs.listEvents(run.runId);
-    // When the run left RUNNING (engines that record it): its drain and shutdown are not diagnosed.
-    const leftRunning = events.find((e) => e.type === "run.status" && e.data?.from === "RUNNING")?.at.getTime();
-    const timeline = events
-      .filter((e) => e.type === "diagnosis.finding")
-      .map((e) => ({ at: e.at, message: e.message, state: String(e.data?.state ?? "raised") }));
-
-    let report: DiagnosisReport;
-    if (opts.prometheusUrl) {
-      const query = createMetricsQuery({ store: new SeriesStore(), prometheusUrl: opts.prometheusUrl });
-      const at = leftRunning ?? (run.endedAt ?? new Date()).getTime();
-      report = diagnose(await collectMetricWindow(query, topology, { atMs: at, windowMs: opts.windowMs }));
-    } else {
-      const points = await store.metrics.listRollups(run.runId);
-      if (points.length === 0) {
-        const stored = events.filter((e) => e.type === "diagnosis.finding");
-        if (stored.length === 0) {
-          throw new FlowError(
-            "NOT_FOUND",
-            `run ${run.runId} (${run.pipelineName}) has no stored metrics or findings: it was not observed (runs of 'flowctl diagnose <file>', or of an engine calling observeRun, store them); set PROMETHEUS_URL to read it from Prometheus`,
-          );
-        }
-        report = reportFromStoredFindings(run.pipelineName, stored, run.startedAt, run.endedAt ?? new Date());
-      } else {
-        const series = new SeriesStore({ capacity: Math.max(3600, points.length) });
-        loadRollups(series, points);
-        const times = points.map((p) => p.t.getTime());
-        const whileRunning = leftRunning === undefined ? times : times.filter((t) => t <= leftRunning);
-        const at = Math.max(...(whileRunning.length > 0 ? whileRunning : times));
-        // Rollups are 10 s apart: widen the window to hold at least two of them, but never reach
-        // before the first one (rates would be read over time with no data and come out low).
-        const span = at - Math.min(...times);
-        const windowMs = Math.min(Math.max(opts.windowMs, MIN_ROLLUP_WINDOW_MS), Math.max(span + 1, 1));
-        if (windowMs !== opts.windowMs) opts.logger.info("window adjusted to the stored 10 s rollups", { windowMs, requestedMs: opts.windowMs, dataSpanMs: span });
-        report = diagnose(await collectMetricWindow(createMetricsQuery({ store: series }), topology, { atMs: at, windowMs }));
-      }
-    }
-    return { report, runId: run.runId, timeline };
+    return await diagnoseRecordedRun(store, opts.runId, opts);
   } finally {
     await store.close();
   }
 }
 
 /**
+ * {@link diagnoseStoredRun} on an open store. `atMs` diagnoses the window ending then instead of
+ * when the run left RUNNING (the console's time scrubber).
+ */
+export async function diagnoseRecordedRun(
+  store: Store,
+  runId: string,
+  opts: { windowMs: number; prometheusUrl?: string | undefined; logger: Logger; atMs?: number },
+): Promise<DiagnoseOutcome> {
+  const run = await store.runs.findByPrefix(runId);
+  const topology = storedTopology(run);
+  const events = await store.runs.listEvents(run.runId);
+  // When the run left RUNNING (engines that record it): its drain and shutdown are not diagnosed.
+  const leftRunning = events.find((e) => e.type === "run.status" && e.data?.from === "RUNNING")?.at.getTime();
+  const timeline = events
+    .filter((e) => e.type === "diagnosis.finding")
+    .map((e) => ({ at: e.at, message: e.message, state: String(e.data?.state ?? "raised") }));
+
+  let report: DiagnosisReport;
+  if (opts.prometheusUrl) {
+    const query = createMetricsQuery({ store: new SeriesStore(), prometheusUrl: opts.prometheusUrl });
+    const at = opts.atMs ?? leftRunning ?? (run.endedAt ?? new Date()).getTime();
+    report = diagnose(await collectMetricWindow(query, topology, { atMs: at, windowMs: opts.windowMs }));
+  } else {
+    const points = await store.metrics.listRollups(run.runId);
+    if (points.length === 0) {
+      const stored = events.filter((e) => e.type === "diagnosis.finding");
+      if (stored.length === 0) {
+        throw new FlowError(
+          "NOT_FOUND",
+          `run ${run.runId} (${run.pipelineName}) has no stored metrics or findings: it was not observed (runs of 'flowctl diagnose <file>', or of an engine calling observeRun, store them); set PROMETHEUS_URL to read it from Prometheus`,
+        );
+      }
+      report = reportFromStoredFindings(run.pipelineName, stored, run.startedAt, run.endedAt ?? new Date());
+    } else {
+      const series = new SeriesStore({ capacity: Math.max(3600, points.length) });
+      loadRollups(series, points);
+      const times = points.map((p) => p.t.getTime());
+      const whileRunning = leftRunning === undefined ? times : times.filter((t) => t <= leftRunning);
+      const last = Math.max(...(whileRunning.length > 0 ? whileRunning : times));
+      const at = opts.atMs !== undefined ? Math.min(opts.atMs, last) : last;
+      const windowMs = rollupWindow(opts.windowMs, at, Math.min(...times));
+      if (windowMs !== opts.windowMs && opts.atMs === undefined) opts.logger.info("window adjusted to the stored 10 s rollups", { windowMs, requestedMs: opts.windowMs, dataSpanMs: at - Math.min(...times) });
+      report = diagnose(await collectMetricWindow(createMetricsQuery({ store: series }), topology, { atMs: at, windowMs }));
+    }
+  }
+  return { report, runId: run.runId, timeline };
+}
+
+/** The topology a stored run's YAML describes (what a window needs). */
+export function storedTopology(run: { runId: string; pipelineName: string; configYaml: string }): WindowTopology {
+  const loaded = loadPipeline(run.configYaml, { file: `run ${run.runId}` });
+  if (!loaded.pipeline) throw new FlowError("FAILED_PRECONDITION", `run ${run.runId}: its stored pipeline YAML no longer compiles`);
+  return {
+    pipeline: run.pipelineName,
+    components: loaded.pipeline.components.map((c) => ({ id: c.id, role: c.role, replicas: c.replicas })),
+    edges: loaded.pipeline.components.flatMap((c) => c.inputs.map((from) => ({ from, to: c.id, capacity: c.queue.capacity }))),
+  };
+}
+
+/**
+ * Rollups are 10 s apart: a window holds at least two of them, but never reaches before the first
+ * one (rates would be read over time with no data and come out low).
+ */
+export function rollupWindow(requestedMs: number, atMs: number, firstMs: number): number {
+  return Math.min(Math.max(requestedMs, MIN_ROLLUP_WINDOW_MS), Math.max(atMs - firstMs + 1, 1));
+}
+
+/**
  * Without rollups (a run observed by an older engine) the last stored findings are all we have:
  * replay raised/cleared events, and take the bottleneck a BOTTLENECK finding recorded.
  */
-function reportFromStoredFindings(
-  pipeline: string,
-  events: ReadonlyArray<{ at: Date; componentId: string | null; message: string; data: Record<string, unknown> | null }>,
-  from: Date,
-  to: Date,
-): DiagnosisReport {
-  const active = new Map<string, { finding: Finding; bottleneck: unknown }>();
-  for (const e of events) {
-    const code = String(e.data?.code ?? "");
-    const key = `${code}|${e.componentId ?? ""}`;
-    if (e.data?.state === "cleared") active.delete(key);
-    else
-      active.set(key, {
-        finding: { severity: (e.data?.severity as Finding["severity"]) ?? "info", code: code as Finding["code"], ...(e.componentId ? { component: e.componentId } : {}), message: e.message },
-        bottleneck: e.data?.bottleneck,
-      });
-  }
-  const b = [...active.values()].find((a) => a.finding.code.startsWith("BOTTLENECK"));
+function reportFromStoredFindings(pipeline: string, events: readonly RunEventRecord[], from: Date, to: Date): DiagnosisReport {
+  const active = activeFindings(events);
+  const b = active.find((e) => String(e.data?.code ?? "").startsWith("BOTTLENECK"));
   return {
     pipeline,
     window: { from: from.toISOString(), to: to.toISOString() },
-    bottleneck: (b?.bottleneck as DiagnosisReport["bottleneck"]) ?? null,
+    bottleneck: (b?.data?.bottleneck as DiagnosisReport["bottleneck"]) ?? null,
     components: [],
-    findings: [...active.values()].map((a) => a.finding),
+    findings: active.map((e) => ({
+      severity: (e.data?.severity as Finding["severity"]) ?? "info",
+      code: String(e.data?.code ?? "") as Finding["code"],
+      ...(e.componentId ? { component: e.componentId } : {}),
+      message: e.message,
+    })),
   };
 }

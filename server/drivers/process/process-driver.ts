@@ -64,7 +64,7 @@ export function spawnInstance(req: SpawnRequest): ProcessHandle {
   });
   let alive = true;
   let spawnError: string | undefined;
-  const child: ChildProcess = spawn(cmd, args, { cwd: req.cwd, env: req.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn(cmd, args, { cwd: req.cwd, env: req.env as NodeJS.ProcessEnv, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout?.on("data", (c: Buffer) => lines.push(c));
   child.stderr?.on("data", (c: Buffer) => lines.push(c));
   const exited = new Promise<ExitInfo>((resolve) => {

@@ -47,7 +47,7 @@ export async function startBuiltin(
 ): Promise<ComponentProcess> {
   const child = spawn(process.execPath, [FLOWCTL_BIN, "component", name], {
     cwd: opts.cwd ?? ROOT,
-    env: { PATH: process.env.PATH ?? "", PORT: "127.0.0.1:0", METRICS_PORT: "0", HEALTH_PORT: "0", ...env },
+    env: childEnv({ PATH: process.env.PATH ?? "", PORT: "127.0.0.1:0", METRICS_PORT: "0", HEALTH_PORT: "0", ...env }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   running.add(child);
@@ -88,7 +88,7 @@ export async function startBuiltin(
 export function runBuiltinExpectingExit(name: string, env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   const child = spawn(process.execPath, [FLOWCTL_BIN, "component", name], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", PORT: "127.0.0.1:0", METRICS_PORT: "0", HEALTH_PORT: "0", ...env },
+    env: childEnv({ PATH: process.env.PATH ?? "", PORT: "127.0.0.1:0", METRICS_PORT: "0", HEALTH_PORT: "0", ...env }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   running.add(child);
@@ -138,4 +138,9 @@ export async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeout
 export async function httpGet(port: number, p: string): Promise<{ status: number; body: string }> {
   const res = await fetch(`http://127.0.0.1:${port}${p}`);
   return { status: res.status, body: await res.text() };
+}
+
+/** A child's environment (Next's types make NODE_ENV a required key of ProcessEnv; children need not have it). */
+function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  return env as NodeJS.ProcessEnv;
 }
