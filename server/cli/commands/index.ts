@@ -1,5 +1,6 @@
 /** Every subcommand, in help order. Add a command by adding its register function here. */
 import type { Command } from "commander";
+import { registerConsoleCommand } from "./console.command";
 import { registerDiagnoseCommand } from "./diagnose.command";
 import { registerComponentCommand } from "./component.command";
 import { registerPipelinesCommand } from "./pipelines.command";
@@ -14,4 +15,4 @@ import { registerVersionCommand } from "./version.command";
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerRunCommand, registerStartCommand, registerStatusCommand, registerPipelinesCommand, registerServerCommand, registerValidateCommand, registerSchemaCommand, registerTranslateCommand, registerVersionCommand, registerDiagnoseCommand, registerComponentCommand];
+export const COMMANDS: RegisterCommand[] = [registerConsoleCommand, registerRunCommand, registerStartCommand, registerStatusCommand, registerPipelinesCommand, registerServerCommand, registerValidateCommand, registerSchemaCommand, registerTranslateCommand, registerVersionCommand, registerDiagnoseCommand, registerComponentCommand];
