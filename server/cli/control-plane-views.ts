@@ -3,7 +3,7 @@
  * (relative times, durations, event counts, lower-case statuses, role sections).
  */
 import pc from "picocolors";
-import type { HealthStatus, RegisteredComponent } from "../core/registry";
+import { runIdOf, type HealthStatus, type RegisteredComponent } from "../core/registry";
 import { formatDuration } from "../core/units";
 import type { RunView } from "./control-plane-client";
 import { formatTable } from "./output";
@@ -42,6 +42,8 @@ export interface StatusView {
   components: {
     id: string;
     serviceId: string;
+    /** The run the registration claims (metadata `flowctl_run_id`); null for components outside a run. */
+    runId: string | null;
     role: "source" | "processor" | "consumer" | "other";
     status: HealthStatus;
     endpoint: string;
@@ -76,6 +78,7 @@ export function buildStatusView(components: RegisteredComponent[], pipeline: str
     components: components.map((c) => ({
       id: c.info.id,
       serviceId: c.serviceId,
+      runId: runIdOf(c.info) ?? null,
       role: ROLE[c.info.type],
       status: c.status,
       endpoint: c.info.endpoint,
@@ -107,7 +110,8 @@ export function renderStatus(view: StatusView, now: Date): string {
     lines.push("", `${title} (${group.length})`);
     for (const x of group) {
       const color = HEALTH_COLOR[x.status] ?? ((s: string) => s);
-      lines.push(`  ${x.id} (${color(`HEALTH_STATUS_${x.status}`)})`);
+      // Several runs may each have a component of this id: say which run this one belongs to.
+      lines.push(`  ${x.id} (${color(`HEALTH_STATUS_${x.status}`)})${x.runId ? ` ${pc.dim(`run ${x.runId.slice(0, 8)}`)}` : ""}`);
       lines.push(`    Endpoint: ${x.endpoint || "-"}`);
       lines.push(`    Uptime: ${formatDuration(now.getTime() - new Date(x.registeredAt).getTime())}`);
       lines.push(`    Last heartbeat: ${formatRelative(new Date(x.lastHeartbeat), now)}`);

@@ -67,4 +67,51 @@ describe("ComponentRegistry", () => {
     expect(r.discover({ eventTypes: ["x", "y"] }).map((c) => c.id)).toEqual(["a", "b"]);
     expect(r.discover({ metadata: { k: "1", j: "2" } }).map((c) => c.id)).toEqual(["a"]);
   });
+
+  it("keeps registrations of the same id in two runs apart, and a heartbeat by plain id reaches the newest", () => {
+    const c = clock(1_000);
+    const r = new ComponentRegistry({ now: c.now });
+    const a = r.register(info("gen", { endpoint: "127.0.0.1:1", metadata: { flowctl_run_id: "run-a" } }), "gen");
+    c.advance(10);
+    const b = r.register(info("gen", { endpoint: "127.0.0.1:2", metadata: { flowctl_run_id: "run-b" } }), "gen");
+    expect([a.serviceId, b.serviceId]).toEqual(["gen@run-a", "gen@run-b"]);
+    expect(r.list().map((x) => x.info.endpoint).sort()).toEqual(["127.0.0.1:1", "127.0.0.1:2"]);
+    r.setStatus("gen@run-a", "DEGRADED");
+    r.heartbeat("gen", "UNKNOWN");
+    expect(r.get("gen@run-a")?.status).toBe("DEGRADED");
+    expect(r.get("gen@run-b")?.status).toBe("HEALTHY");
+  });
+
+  it("refuses a registration claiming a guarded run when the guard says no, and stores nothing", () => {
+    const r = new ComponentRegistry();
+    const unguard = r.guardRun("run-a", (i) => (i.metadata.proof === "ok" ? undefined : "wrong proof"));
+    expect(() => r.register(info("gen", { metadata: { flowctl_run_id: "run-a", proof: "bad" } }))).toThrow(/refused: wrong proof/);
+    expect(r.list({ includeUnhealthy: true })).toEqual([]);
+    expect(r.register(info("gen", { metadata: { flowctl_run_id: "run-a", proof: "ok" } })).serviceId).toBe("gen@run-a");
+    // Other runs and unclaimed registrations are not this guard's business.
+    expect(r.register(info("gen", { metadata: { flowctl_run_id: "run-b" } })).serviceId).toBe("gen@run-b");
+    expect(r.register(info("gen")).serviceId).toBe("gen");
+    unguard();
+    expect(r.register(info("gen", { metadata: { flowctl_run_id: "run-a", proof: "bad" } })).serviceId).toBe("gen@run-a");
+  });
+
+  it("unregisterOwn removes a registration only while its key still holds it", () => {
+    const c = clock(1_000);
+    const r = new ComponentRegistry({ now: c.now });
+    const first = r.register(info("gen", { endpoint: "127.0.0.1:1" }));
+    c.advance(5);
+    const second = r.register(info("gen", { endpoint: "127.0.0.1:2" }));
+    r.unregisterOwn(first);
+    expect(r.get("gen")).toBe(second);
+    r.unregisterOwn(second);
+    expect(r.get("gen")).toBeUndefined();
+  });
+
+  it("waitForRegistration takes only a registration its accept check approves", async () => {
+    const r = new ComponentRegistry();
+    const waiting = r.waitForRegistration("gen", { since: new Date(0), timeoutMs: 10_000, accept: (x) => x.info.endpoint === "127.0.0.1:2" });
+    r.register(info("gen", { endpoint: "127.0.0.1:1" }));
+    const good = r.register(info("gen", { endpoint: "127.0.0.1:2", metadata: { flowctl_run_id: "r" } }));
+    await expect(waiting).resolves.toBe(good);
+  });
 });

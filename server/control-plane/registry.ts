@@ -1,16 +1,36 @@
 /**
  * The in-memory component registry behind both control-plane services. Persistence is a listener
  * (the store snapshots changes); the engine waits on it for registrations.
+ *
+ * Registrations that claim a run (metadata `flowctl_run_id`) are keyed per run (`gen@<run>`), so
+ * one registry serves many runs whose components share ids. A run of this process guards its
+ * claims ({@link ComponentRegistry.guardRun}): a registration claiming it with a wrong instance
+ * proof is refused with PERMISSION_DENIED before it is stored.
  */
-import { InvalidArgumentError, NotFoundError } from "../core/errors";
+import { FlowError, InvalidArgumentError, NotFoundError } from "../core/errors";
 import {
   isExpired,
+  registryKey,
+  runIdOf,
   statusAfterHeartbeat,
   type ComponentInfo,
   type ComponentKind,
   type HealthStatus,
   type RegisteredComponent,
 } from "../core/registry";
+
+/** Judges a registration claiming a guarded run: a refusal reason, or undefined to accept it. */
+export type RunRegistrationGuard = (info: ComponentInfo) => string | undefined;
+
+/** Options of {@link ComponentRegistry.waitForRegistration}. */
+export interface WaitForRegistrationOptions {
+  signal?: AbortSignal;
+  timeoutMs: number;
+  /** Only registrations at or after this time count (stale entries never satisfy a new wait). */
+  since: Date;
+  /** Further condition (the engine's check that the registration is its own instance's). */
+  accept?: (c: RegisteredComponent) => boolean;
+}
 
 export type RegistryChange =
   | { type: "registered"; component: RegisteredComponent }
@@ -42,6 +62,7 @@ export interface DiscoverFilter {
 export class ComponentRegistry {
   private readonly byServiceId = new Map<string, RegisteredComponent>();
   private readonly listeners = new Set<(c: RegistryChange) => void>();
+  private readonly guards = new Map<string, RunRegistrationGuard>();
   readonly heartbeatTtlMs: number;
   private readonly now: () => Date;
 
@@ -50,10 +71,18 @@ export class ComponentRegistry {
     this.now = opts.now ?? (() => new Date());
   }
 
-  /** Registers (or re-registers, overwriting) a component. Returns its service id. */
+  /**
+   * Registers (or re-registers, overwriting the same key) a component. The key is the service id
+   * (`componentId` ‖ `info.id`), qualified by the claimed run ({@link registryKey}). Throws
+   * PERMISSION_DENIED when the claimed run's guard refuses it.
+   */
   register(info: ComponentInfo, componentId?: string): RegisteredComponent {
     if (!info.id && !componentId) throw new InvalidArgumentError("component.id", "is required");
-    const serviceId = componentId || info.id;
+    const runId = runIdOf(info);
+    const guard = runId ? this.guards.get(runId) : undefined;
+    const refused = guard?.({ ...info, id: info.id || componentId! });
+    if (refused) throw new FlowError("PERMISSION_DENIED", `registration of ${JSON.stringify(info.id || componentId)} for run ${runId} refused: ${refused}`);
+    const serviceId = registryKey(componentId || info.id, runId);
     const now = this.now();
     const component: RegisteredComponent = {
       serviceId,
@@ -73,8 +102,35 @@ export class ComponentRegistry {
     for (const c of components) this.byServiceId.set(c.serviceId, c);
   }
 
+  /**
+   * Guards the registrations claiming `runId` (the engine's run of this process); returns the
+   * function that removes the guard.
+   */
+  guardRun(runId: string, guard: RunRegistrationGuard): () => void {
+    this.guards.set(runId, guard);
+    return () => {
+      if (this.guards.get(runId) === guard) this.guards.delete(runId);
+    };
+  }
+
+  /**
+   * The entry a client means by `serviceId`: the exact key, else — for clients that keep using
+   * their plain id after registering for a run (upstream's reporter heartbeats that way) — the most
+   * recent registration whose key is that id qualified by its run.
+   */
+  resolve(serviceId: string): RegisteredComponent | undefined {
+    const exact = this.byServiceId.get(serviceId);
+    if (exact) return exact;
+    let best: RegisteredComponent | undefined;
+    for (const c of this.byServiceId.values()) {
+      const runId = runIdOf(c.info);
+      if (runId && c.serviceId === registryKey(serviceId, runId) && (!best || c.registeredAt >= best.registeredAt)) best = c;
+    }
+    return best;
+  }
+
   heartbeat(serviceId: string, status: HealthStatus, metrics: Record<string, string> = {}): RegisteredComponent {
-    const c = this.byServiceId.get(serviceId);
+    const c = this.resolve(serviceId);
     if (!c) throw new NotFoundError("service", serviceId);
     const previous = c.status;
     c.lastHeartbeat = this.now();
@@ -87,7 +143,7 @@ export class ComponentRegistry {
 
   /** Sets a status directly (the engine marks STOPPING components, the janitor UNHEALTHY). */
   setStatus(serviceId: string, status: HealthStatus): void {
-    const c = this.byServiceId.get(serviceId);
+    const c = this.resolve(serviceId);
     if (!c || c.status === status) return;
     const previous = c.status;
     c.status = status;
@@ -95,21 +151,31 @@ export class ComponentRegistry {
   }
 
   unregister(serviceId: string): RegisteredComponent {
-    const c = this.byServiceId.get(serviceId);
+    const c = this.resolve(serviceId);
     if (!c) throw new NotFoundError("service", serviceId);
-    this.byServiceId.delete(serviceId);
+    this.byServiceId.delete(c.serviceId);
     this.emit({ type: "unregistered", component: c });
     return c;
+  }
+
+  /**
+   * Unregisters `c` only if its key still holds that very registration: a run ending must not
+   * remove what another run (or a restarted instance) registered under the same key since.
+   */
+  unregisterOwn(c: RegisteredComponent): void {
+    const current = this.byServiceId.get(c.serviceId);
+    if (current && current.registeredAt.getTime() === c.registeredAt.getTime() && current.info.endpoint === c.info.endpoint) this.unregister(c.serviceId);
   }
 
   get(serviceId: string): RegisteredComponent | undefined {
     return this.byServiceId.get(serviceId);
   }
 
-  /** By ComponentInfo.id (what `flowctl run` matches on), falling back to service id. */
+  /** By ComponentInfo.id (the most recent registration of that id), falling back to service id. */
   findByComponentId(id: string): RegisteredComponent | undefined {
-    for (const c of this.byServiceId.values()) if (c.info.id === id) return c;
-    return this.byServiceId.get(id);
+    let best: RegisteredComponent | undefined;
+    for (const c of this.byServiceId.values()) if (c.info.id === id && (!best || c.registeredAt >= best.registeredAt)) best = c;
+    return best ?? this.byServiceId.get(id);
   }
 
   list(filter: ListFilter = {}): RegisteredComponent[] {
@@ -154,11 +220,13 @@ export class ComponentRegistry {
 
   /**
    * Resolves when a component with `ComponentInfo.id === id` registers *after* `since` (so a stale
-   * entry from an earlier run never satisfies the wait). Rejects on abort or timeout.
+   * entry from an earlier run never satisfies the wait) and `accept` takes it. Rejects on abort or
+   * timeout.
    */
-  waitForRegistration(id: string, opts: { signal?: AbortSignal; timeoutMs: number; since: Date }): Promise<RegisteredComponent> {
-    const existing = this.findByComponentId(id);
-    if (existing && existing.registeredAt.getTime() >= opts.since.getTime()) return Promise.resolve(existing);
+  waitForRegistration(id: string, opts: WaitForRegistrationOptions): Promise<RegisteredComponent> {
+    const matches = (c: RegisteredComponent) => c.info.id === id && (opts.accept?.(c) ?? true);
+    // Entries already there count only if registered since; anything registered from now on does.
+    for (const c of this.byServiceId.values()) if (c.registeredAt.getTime() >= opts.since.getTime() && matches(c)) return Promise.resolve(c);
     return new Promise((resolve, reject) => {
       const cleanup = () => {
         clearTimeout(timer);
@@ -174,7 +242,7 @@ export class ComponentRegistry {
         reject(new Error(`component ${JSON.stringify(id)} did not register within ${opts.timeoutMs} ms`));
       }, opts.timeoutMs);
       const unsubscribe = this.subscribe((ch) => {
-        if (ch.type === "registered" && ch.component.info.id === id) {
+        if (ch.type === "registered" && matches(ch.component)) {
           cleanup();
           resolve(ch.component);
         }

@@ -55,3 +55,39 @@ export function normalizeEndpoint(endpoint: string): string {
 export function kindOfRole(role: "source" | "processor" | "sink"): ComponentKind {
   return role === "source" ? "SOURCE" : role === "processor" ? "PROCESSOR" : "CONSUMER";
 }
+
+/**
+ * Registration metadata naming the run a component belongs to (the key upstream's run reporter
+ * uses too). Registrations that carry it are kept per run: two runs may both have a `gen`.
+ */
+export const RUN_ID_METADATA_KEY = "flowctl_run_id";
+/** Registration metadata: the spawn attempt (FLOWCTL_ATTEMPT) of the instance that registered. */
+export const ATTEMPT_METADATA_KEY = "flowctl_attempt";
+/**
+ * Registration metadata: HMAC of the registration under the per-instance secret the engine gave
+ * the process it spawned (FLOWCTL_INSTANCE_SECRET); see `server/wire/instance-proof.ts`.
+ */
+export const INSTANCE_PROOF_METADATA_KEY = "flowctl.instance_proof";
+
+/** The run a registration claims (metadata `flowctl_run_id`), if any. */
+export function runIdOf(info: Pick<ComponentInfo, "metadata">): string | undefined {
+  const v = info.metadata[RUN_ID_METADATA_KEY];
+  return v ? v : undefined;
+}
+
+/**
+ * Registry key of a registration: the service id, qualified by the run it claims so that the same
+ * component id in two runs never overwrites the other (`gen@<run-id>`). Unclaimed registrations
+ * (foreign components) keep the plain service id, as upstream does.
+ */
+export function registryKey(serviceId: string, runId: string | undefined): string {
+  return runId ? `${serviceId}@${runId}` : serviceId;
+}
+
+/** The port of a `host:port` / `:port` endpoint, undefined when there is none. */
+export function endpointPort(endpoint: string): number | undefined {
+  const m = /:(\d+)$/.exec(endpoint.trim()) ?? /^(\d+)$/.exec(endpoint.trim());
+  if (!m) return undefined;
+  const port = Number(m[1]);
+  return port > 0 && port <= 65535 ? port : undefined;
+}

@@ -70,6 +70,10 @@ export const RUN_EVENT_TYPES = [
   "component.unhealthy",
   "component.healthy",
   "component.crash_loop",
+  /** A registration of an instance's id was not taken (another run's, wrong proof, wrong port); `data: {endpoint, serviceId, reason}`. */
+  "component.registration_refused",
+  /** The instance's log file cannot be written (disk full, …); `data: {error}`. Output stays in memory and on the console. */
+  "component.log_failed",
   "edge.reconnected",
   /** A data-plane stream failed (with or without events in flight); `data: {reason, inflight, attempt}`. */
   "edge.stream_failed",

@@ -7,18 +7,22 @@
 import { readFileSync } from "node:fs";
 import * as grpc from "@grpc/grpc-js";
 import { InvalidArgumentError, OperationalError } from "../core/errors";
-import { COMPONENT_KINDS, HEALTH_STATUSES, type ComponentInfo, type RegisteredComponent } from "../core/registry";
+import { COMPONENT_KINDS, HEALTH_STATUSES, registryKey, runIdOf, type ComponentInfo, type RegisteredComponent } from "../core/registry";
+import type { WaitForRegistrationOptions } from "../control-plane/registry";
 import { z } from "zod";
 import { controlPlaneChannel, tlsFailure, type ControlPlaneTlsPem } from "../wire/control-plane-tls";
 import { services } from "../wire/protos";
 import type { ControlPlaneTlsFiles } from "./run-types";
 
-/** What the supervisor needs from a registry. */
+/** What the supervisor needs from a registry (the in-process ComponentRegistry or a remote one). */
 export interface RegistrationPort {
-  waitForRegistration(id: string, opts: { signal?: AbortSignal; timeoutMs: number; since: Date }): Promise<RegisteredComponent>;
-  findByComponentId(id: string): RegisteredComponent | undefined;
-  /** May return a promise (remote registries); the supervisor awaits it. */
-  unregister(serviceId: string): unknown;
+  /** The first registration of `id` since `opts.since` that `opts.accept` takes. */
+  waitForRegistration(id: string, opts: WaitForRegistrationOptions): Promise<RegisteredComponent>;
+  /**
+   * Removes `c` if its key still holds that registration (never another run's, never a newer
+   * one). May return a promise (remote registries); the supervisor awaits it.
+   */
+  unregisterOwn(c: RegisteredComponent): unknown;
 }
 
 const POLL_MS = 200;
@@ -91,7 +95,6 @@ function toDate(t: { seconds: number; nanos: number } | null | undefined): Date 
 
 export class ExternalRegistry implements RegistrationPort {
   private readonly client: grpc.Client & Record<"ListComponents" | "UnregisterComponent", (...args: unknown[]) => unknown>;
-  private readonly known = new Map<string, RegisteredComponent>();
   private readonly metadata = new grpc.Metadata();
 
   /** `tls`: PEM material from {@link readControlPlaneTls}; plaintext when absent. */
@@ -112,21 +115,22 @@ export class ExternalRegistry implements RegistrationPort {
         for (const c of parsed.data.components) {
           if (!c.component) continue;
           const info: ComponentInfo = c.component;
-          out.push({ serviceId: info.id, info, status: c.status, registeredAt: toDate(c.registeredAt), lastHeartbeat: toDate(c.lastHeartbeat), metrics: c.metrics });
+          // Our control plane keys run registrations by id@run; ListComponents does not carry the key.
+          out.push({ serviceId: registryKey(info.id, runIdOf(info)), info, status: c.status, registeredAt: toDate(c.registeredAt), lastHeartbeat: toDate(c.lastHeartbeat), metrics: c.metrics });
         }
         resolve(out);
       });
     });
   }
 
-  async waitForRegistration(id: string, opts: { signal?: AbortSignal; timeoutMs: number; since: Date }): Promise<RegisteredComponent> {
+  async waitForRegistration(id: string, opts: WaitForRegistrationOptions): Promise<RegisteredComponent> {
     const deadline = Date.now() + opts.timeoutMs;
     for (;;) {
       if (opts.signal?.aborted) throw opts.signal.reason ?? new Error("aborted");
       try {
         for (const c of await this.list()) {
-          this.known.set(c.info.id, c);
-          if (c.info.id === id && c.registeredAt.getTime() >= opts.since.getTime() - 1000) return c;
+          // A second of slack: the server's clock stamps the registration, ours the spawn.
+          if (c.info.id === id && c.registeredAt.getTime() >= opts.since.getTime() - 1000 && (opts.accept?.(c) ?? true)) return c;
         }
       } catch (err) {
         // Certificates do not fix themselves: a TLS failure ends the wait now, not at the deadline.
@@ -134,23 +138,39 @@ export class ExternalRegistry implements RegistrationPort {
       }
       if (Date.now() > deadline) throw new Error(`component ${JSON.stringify(id)} did not register within ${opts.timeoutMs} ms`);
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, POLL_MS);
-        opts.signal?.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
+        const onAbort = () => (clearTimeout(t), resolve());
+        const t = setTimeout(() => {
+          opts.signal?.removeEventListener("abort", onAbort);
+          resolve();
+        }, POLL_MS);
+        opts.signal?.addEventListener("abort", onAbort, { once: true });
       });
     }
   }
 
-  findByComponentId(id: string): RegisteredComponent | undefined {
-    return this.known.get(id);
+  /**
+   * Unregisters `c` if the server still lists that registration (same id, run, endpoint and
+   * registration time): another run's registration of the same id is never removed. A server that
+   * keys by the plain id (the Go flowctl) answers NOT_FOUND for `id@run`; the plain id is then used.
+   * Rejects when the control plane refuses; the caller logs it (the janitor expires the entry anyway).
+   */
+  async unregisterOwn(c: RegisteredComponent): Promise<void> {
+    const current = (await this.list()).find(
+      (x) => x.info.id === c.info.id && runIdOf(x.info) === runIdOf(c.info) && x.info.endpoint === c.info.endpoint && x.registeredAt.getTime() === c.registeredAt.getTime(),
+    );
+    if (!current) return;
+    const removed = await this.unregister(current.serviceId);
+    if (!removed && current.serviceId !== c.info.id) await this.unregister(c.info.id);
   }
 
-  /** Rejects when the control plane refuses; the caller logs it (the janitor expires the entry anyway). */
-  unregister(serviceId: string): Promise<void> {
-    this.known.delete(serviceId);
+  /** Resolves false when the server does not know `serviceId`. */
+  private unregister(serviceId: string): Promise<boolean> {
     return new Promise((resolve, reject) =>
-      this.client.UnregisterComponent({ serviceId }, this.metadata, { deadline: Date.now() + 5_000 }, (err: grpc.ServiceError | null) =>
-        err && err.code !== grpc.status.NOT_FOUND ? reject(externalCallError(this.endpoint, `unregister ${serviceId}`, err)) : resolve(),
-      ),
+      this.client.UnregisterComponent({ serviceId }, this.metadata, { deadline: Date.now() + 5_000 }, (err: grpc.ServiceError | null) => {
+        if (!err) resolve(true);
+        else if (err.code === grpc.status.NOT_FOUND) resolve(false);
+        else reject(externalCallError(this.endpoint, `unregister ${serviceId}`, err));
+      }),
     );
   }
 

@@ -8,7 +8,7 @@ import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { ComponentRegistry } from "../control-plane/registry";
 import { startControlPlane, type ControlPlaneHandle } from "../control-plane/control-plane.server";
-import { FlowError, toFlowError } from "../core/errors";
+import { FlowError, NotFoundError, toFlowError } from "../core/errors";
 import { silentLogger } from "../core/logger";
 import type { RunEventType, RunStatus } from "../core/run";
 import { buildDag } from "../core/graph/dag";
@@ -23,17 +23,12 @@ import type { RouterInit } from "./router/protocol";
 import { RunStats } from "./run-stats";
 import { sourceParams } from "./source-params";
 import { Supervisor, type SupervisedInstance } from "./supervisor";
+import { ComponentLogs } from "./component-logs";
+import { ownedRunIds, stopOwnedRun, trackOwnedRun } from "./owned-runs";
 import type { EngineEvent, RunHandle, RunPipelineOptions, RunState, RunSummary, RunTopology } from "./run-types";
 
 export type * from "./run-types";
-
-/** Runs owned by this process (kept out of markInterrupted). */
-const ownedRuns = new Map<string, RunHandle>();
-
-/** The runs this process is executing (the console's RunController looks here). */
-export function ownedRun(runId: string): RunHandle | undefined {
-  return ownedRuns.get(runId);
-}
+export { ownedRun, ownedRunController, stopOwnedRun } from "./owned-runs";
 
 const TERMINAL: Record<"completed" | "failed" | "stopped", RunStatus> = { completed: "COMPLETED", failed: "FAILED", stopped: "STOPPED" };
 
@@ -58,13 +53,21 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
   let error: string | null = null;
 
   if (store) {
-    const interrupted = await store.runs.markInterrupted({ except: [...ownedRuns.keys()] });
+    const interrupted = await store.runs.markInterrupted({ except: ownedRunIds() });
     // Their engine died without stopping them: reap whatever is left of their components.
     for (const id of interrupted) {
       const reaped = reapRunProcesses(logDir, id);
       if (reaped.length > 0) logger.warn("stopped components left behind by an interrupted run", { runId: id, pids: reaped });
     }
-    await store.runs.create({ runId, pipelineName: pipeline.name, status: "STARTING", startedAt, configYaml: opts.configYaml, componentIds: pipeline.components.map((c) => c.id) });
+    await store.runs.create({
+      runId,
+      pipelineName: pipeline.name,
+      ...(opts.pipelineVersionId ? { pipelineVersionId: opts.pipelineVersionId } : {}),
+      status: "STARTING",
+      startedAt,
+      configYaml: opts.configYaml,
+      componentIds: pipeline.components.map((c) => c.id),
+    });
   }
 
   // Persisting events is ordered per run; a failing write is logged, never thrown into the engine.
@@ -83,7 +86,8 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
   const cp = opts.controlPlane ?? { mode: "embedded" };
   let controlPlane: ControlPlaneHandle | undefined;
   let registration: RegistrationPort;
-  let embeddedRegistry: ComponentRegistry | undefined;
+  // The registry in this process (embedded or shared), if any: its guard refuses forged registrations.
+  let localRegistry: ComponentRegistry | undefined;
   let controlPlaneEndpoint: string;
   // TLS material of the external control plane, read once for all of the engine's channels.
   let externalTls: ControlPlaneTlsPem | undefined;
@@ -91,21 +95,15 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
   // and the control plane (which carries that very call) closes only after it.
   let resolveRecorded!: () => void;
   const recorded = new Promise<void>((r) => (resolveRecorded = r));
-  const runController = {
-    stopRun: async (id: string) => {
-      if (id !== runId) return false;
-      void handle.stop("StopPipelineRun");
-      await recorded;
-      return true;
-    },
-  };
+  // The embedded control plane serves this run only.
+  const runController = { stopRun: async (id: string) => id === runId && (await stopOwnedRun(id)) };
   try {
     if (cp.mode === "embedded") {
-      embeddedRegistry = opts.registry ?? new ComponentRegistry({ heartbeatTtlMs: cp.heartbeatTtlMs ?? 30_000 });
+      localRegistry = opts.registry ?? new ComponentRegistry({ heartbeatTtlMs: cp.heartbeatTtlMs ?? 30_000 });
       controlPlane = await startControlPlane({
         address: cp.address ?? "127.0.0.1",
         port: cp.port ?? 0,
-        registry: embeddedRegistry,
+        registry: localRegistry,
         ...(cp.token ? { token: cp.token } : {}),
         ...(store ? { store, restoreRegistry: false } : {}),
         // Expire missed heartbeats within a fraction of the TTL, so health changes show promptly.
@@ -113,8 +111,12 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
         runController,
         logger,
       });
-      registration = embeddedRegistry;
+      registration = localRegistry;
       controlPlaneEndpoint = controlPlane.endpoint;
+    } else if (cp.mode === "shared") {
+      localRegistry = cp.registry;
+      registration = cp.registry;
+      controlPlaneEndpoint = cp.endpoint;
     } else {
       externalTls = cp.tls ? readControlPlaneTls(cp.tls) : undefined;
       registration = new ExternalRegistry(cp.endpoint, cp.token, externalTls);
@@ -130,12 +132,12 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
   // store stays the source of truth). Failures there are logged, never fatal.
   const externalRun = cp.mode === "external" ? new ExternalRunRecord(cp.endpoint, runId, logger, cp.token, externalTls) : undefined;
   void externalRun?.create({ pipelineName: pipeline.name, configYaml: opts.configYaml, componentIds: pipeline.components.map((c) => c.id) });
-  const instanceIds = new Set<string>();
-  const unsubscribeRegistry = embeddedRegistry?.subscribe((ch) => {
-    const reg = embeddedRegistry!;
+  const unsubscribeRegistry = localRegistry?.subscribe((ch) => {
+    const reg = localRegistry!;
     metrics.registeredComponents.set(reg.list({ includeUnhealthy: true }).length);
     metrics.healthyComponents.set(reg.list({ includeUnhealthy: true }).filter((c) => c.status === "HEALTHY").length);
-    if (ch.type === "status" && instanceIds.has(ch.component.info.id)) {
+    // Only this run's registrations: a shared registry also holds other runs' components of the same id.
+    if (ch.type === "status" && supervisor.owns(ch.component.serviceId)) {
       const healthy = ch.component.status === "HEALTHY";
       metrics.componentUp.set({ pipeline: pipeline.name, component_id: ch.component.info.id }, healthy ? 1 : 0);
       // STOPPING is a component announcing its own shutdown, not a health problem.
@@ -188,6 +190,8 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
   // ---- supervisor --------------------------------------------------------------------------------
   const forceAbort = new AbortController();
   const lifetime = new AbortController();
+  const logs = new ComponentLogs(opts.logBuffer);
+  const consoleSink = opts.console || undefined;
   const supervisor = new Supervisor({
     runId,
     pipeline,
@@ -200,7 +204,10 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
     heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 10_000,
     backoff: opts.backoff ?? DEFAULT_BACKOFF,
     crashLoop: opts.crashLoop ?? DEFAULT_CRASH_LOOP,
-    ...(opts.console ? { console: opts.console } : {}),
+    onLine: (instanceId, line, stream) => {
+      logs.append(instanceId, stream, line);
+      consoleSink?.(instanceId, line, stream);
+    },
     events: {
       record: (type, componentId, message, data) => emit(type, componentId, message, data ?? null),
       instanceUp: (inst: SupervisedInstance) => {
@@ -221,7 +228,9 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
       },
     },
   });
-  for (const inst of supervisor.instances) instanceIds.add(inst.instanceId);
+  const instanceIds = new Set(supervisor.instances.map((i) => i.instanceId));
+  // Registrations claiming this run are checked by the registry itself when it is in this process.
+  const unguard = localRegistry?.guardRun(runId, (info) => supervisor.guardRegistration(info));
 
   // ---- lifecycle -----------------------------------------------------------------------------------
   let finishing: Promise<RunSummary> | undefined;
@@ -263,6 +272,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
       await router.close();
       await supervisor.unregisterAll().catch((err: unknown) => logger.warn("unregistering components failed", { error: String(err) }));
       unsubscribeRegistry?.();
+      unguard?.();
       if (registration instanceof ExternalRegistry) registration.close();
       setState(final);
       const summary = buildSummary(final);
@@ -283,7 +293,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
         externalRun.close();
       }
       await controlPlane?.close({ graceMs: 2_000 });
-      ownedRuns.delete(runId);
+      forgetOwned();
       opts.signal?.removeEventListener("abort", onAbort);
       resolveDone(summary);
       return summary;
@@ -361,6 +371,11 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    logs: (instanceId, o = {}) => {
+      if (!instanceIds.has(instanceId)) throw new NotFoundError("instance", instanceId);
+      return logs.tail(instanceId, o.tail);
+    },
+    onLog: (listener) => logs.subscribe(listener),
     stop: (reason = "stopped") => {
       if (!finishing) logger.info("stopping run", { runId, reason });
       return finish("stopped", true);
@@ -371,7 +386,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
     },
     done,
   };
-  ownedRuns.set(runId, handle);
+  const forgetOwned = trackOwnedRun(handle, recorded);
 
   const onAbort = () => void handle.stop("aborted");
   if (opts.signal?.aborted) void handle.stop("aborted");

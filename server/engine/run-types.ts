@@ -5,9 +5,12 @@ import type { ComponentRunMetrics, RunEventType, RunStatus } from "../core/run";
 import type { CompiledPipeline } from "../core/spec/compile";
 import type { QueuePolicy } from "../core/spec/pipeline-spec.schema";
 import type { ConsoleSink } from "../drivers/process/log-stream";
+import type { ComponentLogLine, ComponentLogsOptions, InstanceLogLine } from "./component-logs";
 import type { EngineMetrics } from "../metrics/engine-metrics";
 import type { Store } from "../storage/store";
 import type { BackoffOptions, CrashLoopOptions } from "./restart-policy";
+
+export type { ComponentLogLine, InstanceLogLine } from "./component-logs";
 
 export type RunState = "starting" | "running" | "draining" | "stopping" | "completed" | "failed" | "stopped";
 
@@ -15,7 +18,14 @@ export type ControlPlaneMode =
   /** Start a control plane in this process (default). Port 0 = any free port. */
   | { mode: "embedded"; address?: string; port?: number; heartbeatTtlMs?: number; token?: string }
   /** Components register with a control plane that runs elsewhere (polled for registrations). */
-  | { mode: "external"; endpoint: string; token?: string; tls?: ControlPlaneTlsFiles };
+  | { mode: "external"; endpoint: string; token?: string; tls?: ControlPlaneTlsFiles }
+  /**
+   * A control plane this process already runs for many runs (the console): the run neither starts
+   * nor closes it, its components register in `registry` (the one that control plane serves), and
+   * at the end it unregisters only its own registrations. Give that control plane
+   * `runController: ownedRunController` so StopPipelineRun reaches every run.
+   */
+  | { mode: "shared"; endpoint: string; registry: ComponentRegistry };
 
 /**
  * TLS towards an external control plane: PEM file paths (absolute: components get them as
@@ -41,6 +51,8 @@ export interface RunPipelineOptions {
   cwd?: string;
   /** Run records and RunEvents; without a store nothing is persisted. */
   store?: Store;
+  /** The stored pipeline version this run executes (`store.pipelines.saveVersion`), kept on the run record. */
+  pipelineVersionId?: string;
   controlPlane?: ControlPlaneMode;
   /** Registry of the embedded control plane. @default a new one */
   registry?: ComponentRegistry;
@@ -56,6 +68,8 @@ export interface RunPipelineOptions {
   crashLoop?: CrashLoopOptions;
   /** Aggregated component output; false for none. @default none */
   console?: ConsoleSink | false;
+  /** Bounds of the in-memory recent output per instance (`RunHandle.logs`). @default 1000 lines, 1 MiB */
+  logBuffer?: ComponentLogsOptions;
   logger?: Logger;
   /** @default createEngineMetrics() */
   metrics?: EngineMetrics;
@@ -138,6 +152,13 @@ export interface RunHandle {
   /** Live per-component counters (updated from the router every stats interval). */
   snapshot(): ComponentSummary[];
   onEvent(listener: (e: EngineEvent) => void): () => void;
+  /**
+   * Recent output of one instance (`topology()` instance ids), oldest first, from a bounded
+   * in-memory ring (the log file keeps everything). Throws NotFoundError for an unknown instance.
+   */
+  logs(instanceId: string, opts?: { tail?: number }): ComponentLogLine[];
+  /** Live output lines of every instance; returns the unsubscribe function. */
+  onLog(listener: (line: InstanceLogLine) => void): () => void;
   stop(reason?: string): Promise<RunSummary>;
   /** Ctrl-C twice: skip the drain and the grace period. */
   forceStop(): void;

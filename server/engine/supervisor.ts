@@ -8,14 +8,16 @@
 import { ControlPlaneTlsError, type RegistrationPort } from "./external-registry";
 import type { ControlPlaneTlsFiles } from "./run-types";
 import { FlowError, OperationalError } from "../core/errors";
-import { normalizeEndpoint } from "../core/registry";
+import { endpointPort, normalizeEndpoint, type ComponentInfo, type RegisteredComponent } from "../core/registry";
 import type { RunEventType } from "../core/run";
 import type { CompiledComponent, CompiledPipeline } from "../core/spec/compile";
 import { freePorts } from "../drivers/process/free-port";
 import type { ConsoleSink } from "../drivers/process/log-stream";
 import { recordProcess } from "../drivers/process/orphan-reaper";
 import { builtinArgv, spawnInstance, type ExitInfo, type ProcessHandle } from "../drivers/process/process-driver";
+import { INSTANCE_SECRET_ENV, newInstanceSecret } from "../wire/instance-proof";
 import { BATCH_WIRE_METADATA_KEY, BATCH_WIRE_V1, METRICS_PORT_METADATA_KEY } from "../wire/protos";
+import { judgeRegistration, proofHolds } from "./registration-check";
 import { assertInstanceTransition, isInstanceTerminal, type InstanceState } from "./instance-state";
 import { backoffDelay, CrashLoopDetector, isFailureExit, shouldRestart, type BackoffOptions, type CrashLoopOptions } from "./restart-policy";
 import type { Wire } from "./router/protocol";
@@ -42,6 +44,10 @@ export interface SupervisedInstance {
   crashLoop: CrashLoopDetector;
   logFile: string | undefined;
   lastExit: ExitInfo | undefined;
+  /** Secret of the current spawn (FLOWCTL_INSTANCE_SECRET); its registration must prove it. */
+  secret: string | undefined;
+  /** The registration the supervisor took for the current process (unregistered at the end). */
+  registration: RegisteredComponent | undefined;
 }
 
 export interface SupervisorEvents {
@@ -68,7 +74,8 @@ export interface SupervisorOptions {
   heartbeatIntervalMs: number;
   backoff: BackoffOptions;
   crashLoop: CrashLoopOptions;
-  console?: ConsoleSink;
+  /** Every line an instance prints (console, in-memory ring). */
+  onLine?: ConsoleSink;
   events: SupervisorEvents;
 }
 
@@ -76,6 +83,8 @@ export class Supervisor {
   readonly instances: SupervisedInstance[] = [];
   private stopping = false;
   private startupDone = false;
+  /** Registrations already reported as refused (serviceId@registeredAt). */
+  private readonly refused = new Set<string>();
 
   constructor(private readonly opts: SupervisorOptions) {
     for (const component of opts.pipeline.components) {
@@ -98,6 +107,8 @@ export class Supervisor {
           crashLoop: new CrashLoopDetector(opts.crashLoop),
           logFile: undefined,
           lastExit: undefined,
+          secret: undefined,
+          registration: undefined,
         });
       }
     }
@@ -147,6 +158,8 @@ export class Supervisor {
     env.FLOWCTL_HEARTBEAT_INTERVAL_MS = String(this.opts.heartbeatIntervalMs);
     env.FLOWCTL_RUN_ID = this.opts.runId;
     env.FLOWCTL_ATTEMPT = String(inst.attempt);
+    // Per spawn: a registration must prove it comes from this very process (registration-check.ts).
+    env[INSTANCE_SECRET_ENV] = inst.secret!;
     // Forced too: TLS settings inherited from the engine's shell or set in YAML must not make a
     // component dial a plaintext control plane with TLS (or the reverse).
     const tls = this.opts.controlPlaneTls;
@@ -169,6 +182,8 @@ export class Supervisor {
     if (this.stopping) return;
     if (inst.state !== "starting") this.transition(inst, "starting");
     inst.attempt++;
+    inst.secret = newInstanceSecret();
+    inst.registration = undefined;
     const handle = spawnInstance({
       instanceId: inst.instanceId,
       argv: this.argv(inst.component),
@@ -176,7 +191,11 @@ export class Supervisor {
       env: this.buildEnv(inst),
       logDir: this.opts.logDir,
       runId: this.opts.runId,
-      ...(this.opts.console ? { console: this.opts.console } : {}),
+      onLine: (line, stream) => this.opts.onLine?.(inst.instanceId, line, stream),
+      onLogError: (err) =>
+        this.opts.events.record("component.log_failed", inst.instanceId, `log file of ${inst.instanceId} cannot be written (${err.message}); its output is kept in memory only`, {
+          error: err.message,
+        }),
     });
     inst.handle = handle;
     // Recorded before anything else can fail, so a later engine can reap it if this one dies.
@@ -203,8 +222,10 @@ export class Supervisor {
         since: new Date(handle.startedAt.getTime() - 1),
         timeoutMs: this.opts.registrationTimeoutMs,
         signal: exitAbort.signal,
+        accept: (c) => this.accepts(inst, c),
       });
       if (inst.handle !== handle || inst.state !== "registering") return;
+      inst.registration = reg;
       this.transition(inst, "running");
       inst.runningSince = Date.now();
       inst.endpoint = normalizeEndpoint(reg.info.endpoint || `:${inst.ports!.port}`);
@@ -231,6 +252,50 @@ export class Supervisor {
     } finally {
       signal.removeEventListener("abort", onAbort);
     }
+  }
+
+  /** Assigned PORT of an instance (YAML's, else the free port picked for it). */
+  private assignedPort(inst: SupervisedInstance): number | undefined {
+    const fromYaml = inst.component.env.PORT;
+    return fromYaml !== undefined ? endpointPort(fromYaml) : inst.ports?.port;
+  }
+
+  /** Whether `c` is the registration of the instance's current process; refusals are recorded once. */
+  private accepts(inst: SupervisedInstance, c: RegisteredComponent): boolean {
+    const verdict = judgeRegistration(c, {
+      runId: this.opts.runId,
+      instanceId: inst.instanceId,
+      secret: inst.secret,
+      assignedPort: this.assignedPort(inst),
+      requireProof: inst.component.builtin !== undefined && !inst.component.command?.length,
+    });
+    if (verdict.accepted) return true;
+    const key = `${c.serviceId}@${c.registeredAt.getTime()}`;
+    if (!this.refused.has(key)) {
+      this.refused.add(key);
+      this.opts.events.record("component.registration_refused", inst.instanceId, `a registration of ${inst.instanceId} at ${c.info.endpoint || "(no endpoint)"} was not taken: ${verdict.reason}`, {
+        endpoint: c.info.endpoint,
+        serviceId: c.serviceId,
+        reason: verdict.reason,
+      });
+    }
+    return false;
+  }
+
+  /**
+   * The control plane's guard for registrations claiming this run (installed with
+   * `ComponentRegistry.guardRun` when the registry is in this process): a refusal reason or undefined.
+   */
+  guardRegistration(info: ComponentInfo): string | undefined {
+    const inst = this.instances.find((i) => i.instanceId === info.id);
+    if (!inst) return `${JSON.stringify(info.id)} is not an instance of this run`;
+    if (!proofHolds(info, { runId: this.opts.runId, secret: inst.secret })) return "wrong or missing instance proof (FLOWCTL_INSTANCE_SECRET of the process the engine started)";
+    return undefined;
+  }
+
+  /** True when `serviceId` is the key of a registration this run took. */
+  owns(serviceId: string): boolean {
+    return this.instances.some((i) => i.registration?.serviceId === serviceId);
   }
 
   private startError(inst: SupervisedInstance, handle: ProcessHandle, what: string): FlowError {
@@ -322,12 +387,14 @@ export class Supervisor {
     for (const inst of this.instances) if (!isInstanceTerminal(inst.state)) this.transition(inst, "stopped");
   }
 
-  /** Removes this run's instances that are still registered (the run is over). */
+  /**
+   * Removes the registrations this run took that are still there (the run is over); another
+   * run's registration of the same id is left alone.
+   */
   async unregisterAll(): Promise<void> {
     const pending: unknown[] = [];
     for (const inst of this.instances) {
-      const reg = this.opts.registry.findByComponentId(inst.instanceId);
-      if (reg) pending.push(this.opts.registry.unregister(reg.serviceId));
+      if (inst.registration) pending.push(Promise.resolve().then(() => this.opts.registry.unregisterOwn(inst.registration!)));
     }
     const results = await Promise.allSettled(pending);
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");

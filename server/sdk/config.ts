@@ -45,6 +45,8 @@ const envSchema = z.object({
   FLOWCTL_COMPONENT_ID: z.string().trim().optional(),
   FLOWCTL_SERVICE_ID: z.string().trim().optional(),
   FLOWCTL_RUN_ID: z.string().optional(),
+  FLOWCTL_ATTEMPT: nonNegativeInt.optional(),
+  FLOWCTL_INSTANCE_SECRET: z.string().optional(),
   FLOWCTL_TOKEN: z.string().optional(),
   FLOWCTL_TLS_CA_CERT: z.string().trim().optional(),
   FLOWCTL_TLS_CERT: z.string().trim().optional(),
@@ -85,7 +87,15 @@ export interface CompiledRuntimeConfig {
    * engines use the per-event flowctl.v1 wire (benchmarks compare the two, and it eases debugging).
    */
   offerBatchWire: boolean;
+  /** FLOWCTL_RUN_ID: the run this process belongs to (sent at registration as `flowctl_run_id`). */
   runId: string | undefined;
+  /** FLOWCTL_ATTEMPT: the spawn attempt (sent as `flowctl_attempt`). */
+  attempt: number | undefined;
+  /**
+   * FLOWCTL_INSTANCE_SECRET: per-spawn secret from the engine; registration carries a proof made
+   * with it (never the secret), which the engine checks before sending this process any data.
+   */
+  instanceSecret: string | undefined;
   listen: ListenAddress;
   /** HTTP /health, /ready, /live. @default 8088 */
   healthPort: number;
@@ -173,6 +183,8 @@ export function compileRuntimeConfig(env: Record<string, string | undefined>, na
     controlPlaneTls,
     offerBatchWire: e.FLOWCTL_WIRE === "batch",
     runId: e.FLOWCTL_RUN_ID,
+    attempt: e.FLOWCTL_ATTEMPT,
+    instanceSecret: e.FLOWCTL_INSTANCE_SECRET,
     listen: e.PORT,
     healthPort: e.HEALTH_PORT ?? 8088,
     metricsPort: e.ENABLE_METRICS ? (e.METRICS_PORT ?? 9090) : undefined,

@@ -8,6 +8,8 @@ import type http from "node:http";
 import { IllegalStateError } from "../core/errors";
 import type { Logger } from "../core/logger";
 import type { ComponentInfoObject } from "../wire/event-codec";
+import { ATTEMPT_METADATA_KEY, INSTANCE_PROOF_METADATA_KEY, normalizeEndpoint, RUN_ID_METADATA_KEY } from "../core/registry";
+import { instanceProof } from "../wire/instance-proof";
 import { BATCH_WIRE_METADATA_KEY, BATCH_WIRE_V1, METRICS_PORT_METADATA_KEY } from "../wire/protos";
 import { compileRuntimeConfig, ComponentConfigError, type CompiledRuntimeConfig } from "./config";
 import { createContext, realClock } from "./context";
@@ -92,6 +94,15 @@ export async function startComponent(def: ComponentDefinition, opts: StartCompon
     if (metricsPort !== undefined) metadata[METRICS_PORT_METADATA_KEY] = String(metricsPort);
     if (config.partition) Object.assign(metadata, { partition_id: String(config.partition.id), partition_count: String(config.partition.count) });
     const host = config.listen.host === "0.0.0.0" || config.listen.host === "::" ? "127.0.0.1" : config.listen.host;
+    const endpoint = `${host}:${grpcPort}`;
+    // The run this process belongs to, and the proof that it is the process the engine started.
+    if (config.runId) {
+      metadata[RUN_ID_METADATA_KEY] = config.runId;
+      if (config.attempt !== undefined) metadata[ATTEMPT_METADATA_KEY] = String(config.attempt);
+      if (config.instanceSecret) {
+        metadata[INSTANCE_PROOF_METADATA_KEY] = instanceProof(config.instanceSecret, { runId: config.runId, componentId: config.componentId, endpoint: normalizeEndpoint(endpoint) });
+      }
+    }
     return {
       id: config.componentId,
       name: def.name,
@@ -100,7 +111,7 @@ export async function startComponent(def: ComponentDefinition, opts: StartCompon
       type: ROLE_TYPE[def.role],
       inputEventTypes: def.role === "source" ? [] : (def.inputEventTypes ?? []),
       outputEventTypes: def.role === "sink" ? [] : (def.outputEventTypes ?? []),
-      endpoint: `${host}:${grpcPort}`,
+      endpoint,
       metadata,
     };
   };

@@ -1,13 +1,13 @@
 /**
  * The process driver: starts one component instance as a child process (argv, never a shell) in
- * its own process group, so stopping it reaches everything it started; captures its output into
- * the instance log file and the console stream.
+ * its own process group, so stopping it reaches everything it started; captures its output, line
+ * by line and per stream, into the instance log file and the `onLine` callback.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { OperationalError } from "../../core/errors";
-import { LineCollector, openInstanceLog, type ConsoleSink } from "./log-stream";
+import { InstanceLogWriter, LineCollector } from "./log-stream";
 
 /** Repository root (this file is server/drivers/process/process-driver.ts). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -26,7 +26,10 @@ export interface SpawnRequest {
   env: Record<string, string>;
   logDir: string;
   runId: string;
-  console?: ConsoleSink;
+  /** Every complete line the instance prints, tagged with its stream. */
+  onLine?: (line: string, stream: "stdout" | "stderr") => void;
+  /** The log file cannot be written (disk full, …): reported once; output still reaches `onLine`. */
+  onLogError?: (err: Error) => void;
 }
 
 export interface ExitInfo {
@@ -55,22 +58,39 @@ const TAIL_LINES = 20;
 export function spawnInstance(req: SpawnRequest): ProcessHandle {
   const [cmd, ...args] = req.argv;
   if (!cmd) throw new OperationalError(`component ${req.instanceId}: empty command`, { retryable: false, code: "INVALID_ARGUMENT" });
-  const log = openInstanceLog(req.logDir, req.runId, req.instanceId);
+  const log = new InstanceLogWriter(req.logDir, req.runId, req.instanceId, (err) => req.onLogError?.(err));
   const startedAt = new Date();
-  log.stream.write(`# ${startedAt.toISOString()} start: ${JSON.stringify(req.argv)} cwd=${req.cwd}\n`);
-  const lines = new LineCollector(TAIL_LINES, (line) => {
-    log.stream.write(line + "\n");
-    req.console?.(req.instanceId, line, "stdout");
-  });
+  log.write(`# ${startedAt.toISOString()} start: ${JSON.stringify(req.argv)} cwd=${req.cwd}\n`);
+  // One collector per stream: partial lines of stdout and stderr never interleave, and each line
+  // keeps the stream it came from. The tail (for start errors) is shared, in arrival order.
+  const tail: string[] = [];
+  const collector = (stream: "stdout" | "stderr") =>
+    new LineCollector((line) => {
+      tail.push(line);
+      if (tail.length > TAIL_LINES) tail.shift();
+      log.write(line + "\n");
+      req.onLine?.(line, stream);
+    });
+  const out = collector("stdout");
+  const err = collector("stderr");
   let alive = true;
   let spawnError: string | undefined;
   const child: ChildProcess = spawn(cmd, args, { cwd: req.cwd, env: req.env as NodeJS.ProcessEnv, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  child.stdout?.on("data", (c: Buffer) => lines.push(c));
-  child.stderr?.on("data", (c: Buffer) => lines.push(c));
+  // Back-pressure: while the log file lags, stop reading the pipes (the component then blocks on
+  // its own writes) instead of buffering a chatty component's output in the engine.
+  const pipes = [child.stdout, child.stderr].filter((p) => p !== null);
+  log.onBackPressure((paused) => {
+    for (const p of pipes) {
+      if (paused) p.pause();
+      else p.resume();
+    }
+  });
+  child.stdout?.on("data", (c: Buffer) => out.push(c));
+  child.stderr?.on("data", (c: Buffer) => err.push(c));
   const exited = new Promise<ExitInfo>((resolve) => {
-    child.once("error", (err: NodeJS.ErrnoException) => {
+    child.once("error", (e: NodeJS.ErrnoException) => {
       // 'error' without 'close' happens when the spawn itself failed.
-      spawnError = `${err.code ?? "error"}: ${err.message}`;
+      spawnError = `${e.code ?? "error"}: ${e.message}`;
       if (child.pid === undefined) finish(null, null);
     });
     child.once("exit", () => {
@@ -78,8 +98,8 @@ export function spawnInstance(req: SpawnRequest): ProcessHandle {
       if (child.pid !== undefined) {
         try {
           process.kill(-child.pid, "SIGKILL");
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== "ESRCH") spawnError ??= `cleanup: ${(err as Error).message}`;
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== "ESRCH") spawnError ??= `cleanup: ${(e as Error).message}`;
         }
       }
     });
@@ -87,10 +107,11 @@ export function spawnInstance(req: SpawnRequest): ProcessHandle {
     function finish(code: number | null, sig: NodeJS.Signals | null): void {
       if (!alive) return;
       alive = false;
-      lines.flush();
+      out.flush();
+      err.flush();
       const info: ExitInfo = { code, signal: sig };
       if (spawnError) info.error = spawnError;
-      log.stream.end(`# ${new Date().toISOString()} exit: code=${code} signal=${sig}${spawnError ? " error=" + spawnError : ""}\n`, () => resolve(info));
+      void log.end(`# ${new Date().toISOString()} exit: code=${code} signal=${sig}${spawnError ? " error=" + spawnError : ""}\n`).then(() => resolve(info));
     }
   });
   return {
@@ -112,6 +133,6 @@ export function spawnInstance(req: SpawnRequest): ProcessHandle {
         if ((err as NodeJS.ErrnoException).code !== "ESRCH") throw err;
       }
     },
-    lastLines: () => lines.lastLines(),
+    lastLines: () => [...tail],
   };
 }
