@@ -9,9 +9,11 @@ import path from "node:path";
 import next from "next";
 import { startControlPlane, type ControlPlaneHandle } from "../control-plane/control-plane.server";
 import { ComponentRegistry } from "../control-plane/registry";
+import type { RunController } from "../control-plane/run-tracking.service";
 import { FlowError, IllegalStateError } from "../core/errors";
 import type { Logger } from "../core/logger";
 import { REPO_ROOT } from "../drivers/process/process-driver";
+import { ownedRunController } from "../engine/owned-runs";
 import { createEngineMetrics } from "../metrics/engine-metrics";
 import { defaultTargetsFile } from "../metrics/file-sd";
 import { openStore, type Store } from "../storage/store";
@@ -63,29 +65,21 @@ export async function startConsole(opts: CompiledConsoleOptions, logger: Logger)
     });
     cleanups.push(unsubscribe);
 
-    // The run service is created below; StopPipelineRun reaches it through this holder.
-    const owner: { runs?: RunService } = {};
-    const controlPlane = await startSharedControlPlane(opts, registry, store, logger, {
-      stopRun: async (runId) => {
-        if (!owner.runs?.ownedRunIds().includes(runId)) return false;
-        await owner.runs.stop(runId);
-        return true;
-      },
-    });
+    // StopPipelineRun from any client stops whichever run of this console owns the id.
+    const controlPlane = await startSharedControlPlane(opts, registry, store, logger, ownedRunController);
     cleanups.push(() => controlPlane.close({ graceMs: 2_000 }));
 
     const policy = { loopback: opts.loopback, allowCommands: opts.allowCommands, dataDir: opts.dataDir };
     const runs = new RunService({
       store,
       registry,
-      controlPlane: { mode: "embedded", port: 0, ...(opts.token ? { token: opts.token } : {}) },
+      controlPlaneEndpoint: controlPlane.endpoint,
       metrics,
       policy,
       logDir: opts.logDir,
       logger,
       gracePeriodMs: opts.gracePeriodMs,
     });
-    owner.runs = runs;
     cleanups.push(() => runs.stopAll());
     const pipelines = new PipelineService(store, runs, policy);
     const url = `http://${opts.host.includes(":") ? `[${opts.host}]` : opts.host}:${opts.port}`;
@@ -154,7 +148,7 @@ async function startSharedControlPlane(
   registry: ComponentRegistry,
   store: Store,
   logger: Logger,
-  runController: { stopRun(runId: string): Promise<boolean> },
+  runController: RunController,
 ): Promise<ControlPlaneHandle> {
   const start = (port: number) =>
     startControlPlane({ address: opts.host, port, registry, store, runController, logger, ...(opts.token ? { token: opts.token } : {}) });

@@ -1,11 +1,8 @@
 /** The shared control plane's registry as the console shows it: every component, any run or none. */
 import type { ComponentRegistry } from "../control-plane/registry";
-import type { RegisteredComponent } from "../core/registry";
+import { runIdOf, type RegisteredComponent } from "../core/registry";
 import type { RegisteredComponentItem } from "./api-types";
 import type { RunService } from "./run.service";
-
-/** Registration metadata key carrying the run a component was started for. */
-export const RUN_ID_METADATA_KEY = "flowctl.run_id";
 
 export class ComponentService {
   constructor(
@@ -19,7 +16,7 @@ export class ComponentService {
   }
 
   private toItem(c: RegisteredComponent): RegisteredComponentItem {
-    const runId = c.info.metadata[RUN_ID_METADATA_KEY] || this.runs.runOfInstance(c.info.id) || null;
+    const runId = runIdOf(c.info) ?? null;
     return {
       serviceId: c.serviceId,
       componentId: c.info.id,

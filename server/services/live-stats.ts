@@ -4,6 +4,7 @@
  * supervisor and health from the control plane — folded into {@link LiveRunStats}.
  */
 import type { ComponentRegistry } from "../control-plane/registry";
+import { registryKey } from "../core/registry";
 import type { MetricWindow } from "../diagnosis/diagnosis-types";
 import type { ComponentSummary, RunTopology } from "../engine/run-types";
 import { collectMetricWindow } from "../metrics/collect-window";
@@ -128,7 +129,7 @@ export async function collectLiveStats(run: LiveStatsSource, query: MetricsQuery
   const health = new Map<string, string>();
   for (const c of topology.components) {
     for (const i of c.instances) {
-      const reg = registry?.findByComponentId(i.instanceId);
+      const reg = registry?.get(registryKey(i.instanceId, run.runId));
       if (reg) health.set(i.instanceId, reg.status);
     }
   }

@@ -13,7 +13,7 @@ import { hasErrors } from "../core/spec/diagnostics";
 import { loadPipeline } from "../core/spec/load-pipeline";
 import type { DiagnosisReport } from "../diagnosis/diagnosis-types";
 import { runPipeline } from "../engine/run-pipeline";
-import type { ControlPlaneMode, RunHandle, RunTopology } from "../engine/run-types";
+import type { RunHandle, RunTopology } from "../engine/run-types";
 import type { EngineMetrics } from "../metrics/engine-metrics";
 import type { Store } from "../storage/store";
 import type { InstanceItem, LiveMessage, LogLineItem, RunDetail, RunEventItem, RunListItem, RunMoment } from "./api-types";
@@ -31,8 +31,8 @@ import { ValidationFailedError } from "./validation-error";
 export interface RunServiceOptions {
   store: Store;
   registry: ComponentRegistry;
-  /** How runs reach the control plane all of them share. */
-  controlPlane: ControlPlaneMode;
+  /** `host:port` of the control plane every run shares (components register there). */
+  controlPlaneEndpoint: string;
   /** One registry of engine metrics for every run (`/metrics` on the console port). */
   metrics: EngineMetrics;
   policy: ExecutionPolicy;
@@ -90,14 +90,13 @@ export class RunService {
       configYaml: version.yaml,
       cwd: this.opts.policy.dataDir,
       store,
-      registry: this.opts.registry,
-      controlPlane: this.opts.controlPlane,
+      controlPlane: { mode: "shared", endpoint: this.opts.controlPlaneEndpoint, registry: this.opts.registry },
       metrics: this.opts.metrics,
       logDir: this.opts.logDir,
       gracePeriodMs: this.opts.gracePeriodMs ?? 10_000,
       console: false,
       logger,
-      ...({ pipelineVersionId: version.id } as object), // TEMP until the engine takes pipelineVersionId
+      pipelineVersionId: version.id,
     });
     const observation = observeLiveRun(handle, { store, registry: this.opts.registry, logger, scrapeIntervalMs: this.opts.intervalMs ?? 1000 });
     const live = new LiveRun({ handle, observation, registry: this.opts.registry, logger, intervalMs: this.opts.intervalMs ?? 1000 });
@@ -204,8 +203,12 @@ export class RunService {
     const node = graph?.nodes.find((n) => n.id === component);
     const instanceIds = node ? (node.replicas > 1 ? Array.from({ length: node.replicas }, (_, i) => `${node.id}-${i}`) : [node.id]) : [component];
     if (!node && !graph?.nodes.some((n) => component.startsWith(`${n.id}-`))) throw new NotFoundError(`component of run ${run.runId.slice(0, 8)}`, component);
+    const owned = this.owned.get(run.runId);
     const dir = path.join(this.opts.logDir, run.runId);
-    const parts = await Promise.all(instanceIds.map((id) => readLogTail(path.join(dir, `${path.basename(id)}.log`), tail)));
+    // A live run keeps recent lines in memory with their stream; the file answers for the rest.
+    const parts = owned
+      ? instanceIds.map((id) => owned.handle.logs(id, { tail }).map((l) => ({ at: l.at.toISOString(), stream: l.stream, line: l.line })))
+      : await Promise.all(instanceIds.map((id) => readLogTail(path.join(dir, `${path.basename(id)}.log`), tail)));
     if (parts.length === 1) return parts[0]!;
     return parts.flatMap((lines, i) => lines.map((l) => ({ ...l, line: `[${instanceIds[i]}] ${l.line}` }))).slice(-tail);
   }
@@ -231,14 +234,6 @@ export class RunService {
   /** The owned run of `pipelineName` still in progress. */
   activeRunOf(pipelineName: string): string | undefined {
     for (const [id, o] of this.owned) if (o.pipelineName === pipelineName) return id;
-    return undefined;
-  }
-
-  /** The owned run one of whose instances has this id (components register under instance ids). */
-  runOfInstance(instanceId: string): string | undefined {
-    for (const [id, o] of this.owned) {
-      if (o.handle.topology().components.some((c) => c.instances.some((i) => i.instanceId === instanceId))) return id;
-    }
     return undefined;
   }
 
