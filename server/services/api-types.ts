@@ -18,6 +18,9 @@ export interface GraphNode {
   kind: string;
   replicas: number;
   queueCapacity: number;
+  /** Environment the pipeline gives it (its `env`, and `config` as upper-case keys). */
+  env: Record<string, string>;
+  restartPolicy: string;
 }
 
 export interface GraphEdge {
@@ -75,6 +78,10 @@ export interface PipelineListItem {
   sparkline: number[];
   /** The latest run's verdict ("keeps up", "bottleneck: …") or null. */
   bottleneck: string | null;
+  /** Events/s at the sinks of the live run now. */
+  rate: number | null;
+  /** Components of the live run reported HEALTHY by the control plane, of all. */
+  health: { healthy: number; total: number } | null;
 }
 
 export interface PipelineDetail extends PipelineListItem {

@@ -13,6 +13,8 @@ export function toPipelineGraph(pipeline: CompiledPipeline): PipelineGraph {
       kind: c.builtin ?? c.type ?? (c.command?.[0] ? c.command[0].split("/").pop()! : (c.image ?? "component")),
       replicas: c.replicas,
       queueCapacity: c.queue.capacity,
+      env: maskSecrets(c.env),
+      restartPolicy: c.restartPolicy,
     })),
     edges: pipeline.components.flatMap((c) =>
       c.inputs.map((from) => ({ from, to: c.id, capacity: byId.get(c.id)!.queue.capacity, policy: byId.get(c.id)!.queue.policy })),
@@ -24,4 +26,13 @@ export function toPipelineGraph(pipeline: CompiledPipeline): PipelineGraph {
 export function graphOfYaml(yaml: string): PipelineGraph | null {
   const loaded = loadPipeline(yaml);
   return loaded.pipeline ? toPipelineGraph(loaded.pipeline) : null;
+}
+
+const SECRET_KEY = /PASSWORD|SECRET|TOKEN|CREDENTIAL|(^|_)KEY$/i;
+
+/** Env for display: secret-looking values hidden, passwords inside URLs too. */
+export function maskSecrets(env: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) out[k] = SECRET_KEY.test(k) ? "••••••" : v.replace(/(\/\/[^:/@\s]+:)[^@\s]+@/, "$1••••••@");
+  return out;
 }

@@ -89,6 +89,7 @@ export class PipelineService {
     const [latest, runs] = await Promise.all([this.store.pipelines.latestVersion(p.name), this.runs.list({ pipeline: p.name, limit: 1 })]);
     const activeRunId = this.runs.activeRunOf(p.name) ?? null;
     const live = activeRunId ? this.runs.live(activeRunId) : undefined;
+    const stats = live?.latestStats();
     const loaded = latest ? loadPipeline(latest.yaml) : undefined;
     return {
       name: p.name,
@@ -101,6 +102,8 @@ export class PipelineService {
       activeRunId,
       sparkline: live?.sparkline() ?? [],
       bottleneck: runs[0]?.verdict ?? null,
+      rate: stats?.sinkRate ?? null,
+      health: stats ? { healthy: stats.components.filter((c) => c.health === "HEALTHY").length, total: stats.components.length } : null,
     };
   }
 }
