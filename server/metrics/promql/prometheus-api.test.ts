@@ -189,6 +189,7 @@ describe("Prometheus API: series and labels", () => {
     expect((await api("labels", { "match[]": "sum(x)" })).body).toMatchObject({ error: '1:4: parse error: unexpected "("' });
     expect((await api("series", { "match[]": '{a=""}' })).body).toMatchObject({ error: 'invalid parameter "match[]": match[] must contain at least one non-empty matcher' });
     expect(await api("label/1a/values", {})).toEqual({ status: 400, body: { status: "error", errorType: "bad_data", error: 'invalid label name: "1a"' } });
+    expect(await api("label/%E0%A4%A/values", {})).toMatchObject({ status: 400, body: { errorType: "bad_data" } });
   });
 
   it("answers an unknown endpoint with not_found 404", async () => {

@@ -57,7 +57,7 @@ export async function handlePrometheusApi(path: string, params: URLSearchParams,
     }
     const values = /^label\/([^/]+)\/values$/.exec(route);
     if (values) {
-      const name = decodeURIComponent(values[1]!);
+      const name = decodeLabelName(values[1]!);
       if (!LABEL_NAME.test(name)) throw new PromQLError("bad_data", `invalid label name: ${JSON.stringify(name)}`);
       const { selectors, bounds } = metadataParams(params, false);
       return success(findLabelValues(source, name, selectors, bounds));
@@ -128,6 +128,15 @@ function metadataParams(params: URLSearchParams, prefixErrors: boolean): { selec
     }
   });
   return { selectors, bounds: { start: p.start ?? -Infinity, end: p.end ?? Infinity } };
+}
+
+function decodeLabelName(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    // A malformed %-escape is the client's mistake, answered like any other bad name.
+    throw new PromQLError("bad_data", `invalid label name: ${JSON.stringify(segment)}`);
+  }
 }
 
 function parseQuery(query: string): Expr {
