@@ -63,6 +63,18 @@ describe("bucketQuantile", () => {
     expect(bucketQuantile(2, [])).toBe(Infinity);
   });
 
+  it("counts buckets with the same bound once (le=\"1\" and le=\"1.0\") and leaves its input unchanged", () => {
+    const buckets = [
+      { upperBound: 1, count: 4 },
+      { upperBound: 1, count: 6 },
+      { upperBound: 2, count: 20 },
+      { upperBound: Infinity, count: 20 },
+    ];
+    // Coalesced: (1 → 10), (2 → 20): the median is the top of the first bucket.
+    expect(bucketQuantile(0.5, buckets)).toBeCloseTo(1, 10);
+    expect(buckets[0]).toEqual({ upperBound: 1, count: 4 });
+  });
+
   it("repairs non-monotonic buckets from a torn scrape", () => {
     const buckets = [
       { upperBound: 1, count: 10 },

@@ -53,7 +53,8 @@ export interface Bucket {
 
 /**
  * φ-quantile of a classic histogram (cumulative buckets), Prometheus' `bucketQuantile`: linear
- * interpolation inside the bucket holding the rank; the lowest bucket starts at 0 when its upper
+ * interpolation inside the bucket holding the rank (buckets with equal bounds, such as `le="1"` and
+ * `le="1.0"`, count as one); the lowest bucket starts at 0 when its upper
  * bound is positive; a rank in the +Inf bucket returns the highest finite bound. NaN when there is
  * no +Inf bucket, fewer than two buckets or no observations.
  */
@@ -61,7 +62,7 @@ export function bucketQuantile(q: number, input: readonly Bucket[]): number {
   if (Number.isNaN(q)) return NaN;
   if (q < 0) return -Infinity;
   if (q > 1) return Infinity;
-  const buckets = [...input].sort((a, b) => a.upperBound - b.upperBound);
+  const buckets = coalesce([...input].sort((a, b) => a.upperBound - b.upperBound));
   if (buckets.length < 2) return NaN;
   if (buckets[buckets.length - 1]!.upperBound !== Infinity) return NaN;
   // Scrapes are not atomic across buckets: force cumulative counts to be monotonic.
@@ -88,4 +89,15 @@ export function bucketQuantile(q: number, input: readonly Bucket[]): number {
   }
   if (count === 0) return bucketEnd;
   return bucketStart + (bucketEnd - bucketStart) * (r / count);
+}
+
+/** Sums the counts of buckets with the same upper bound (input sorted by bound); new objects. */
+function coalesce(sorted: readonly Bucket[]): Bucket[] {
+  const out: Bucket[] = [];
+  for (const b of sorted) {
+    const last = out[out.length - 1];
+    if (last && last.upperBound === b.upperBound) last.count += b.count;
+    else out.push({ upperBound: b.upperBound, count: b.count });
+  }
+  return out;
 }
