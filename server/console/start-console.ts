@@ -83,7 +83,7 @@ export async function startConsole(opts: CompiledConsoleOptions, logger: Logger)
     cleanups.push(() => runs.stopAll());
     const pipelines = new PipelineService(store, runs, policy);
     const url = `http://${opts.host.includes(":") ? `[${opts.host}]` : opts.host}:${opts.port}`;
-    const metricsService = new MetricsService({ metrics, runs, consoleTarget: `${opts.host}:${opts.port}`, targetsFile: defaultTargetsFile(), logger });
+    const metricsService = new MetricsService({ metrics, runs, consoleTarget: `${opts.host}:${opts.port}`, targetsFile: defaultTargetsFile(), store, logger });
     const auth = new ConsoleAuth({ loopback: opts.loopback, token: opts.token });
     const services: ConsoleServices = {
       info: {
@@ -112,7 +112,7 @@ export async function startConsole(opts: CompiledConsoleOptions, logger: Logger)
     (services.info as { url: string }).url = url.replace(/:\d+$/, `:${bound}`);
     cleanups.push(() => closeHttp(server));
     cleanups.push(() => app.close());
-    metricsService.startFileSd();
+    metricsService.start();
     cleanups.push(() => metricsService.stop());
 
     state = "running";

@@ -5,7 +5,11 @@
  */
 import type { Logger } from "../core/logger";
 import type { EngineMetrics } from "../metrics/engine-metrics";
-import { fileSdGroups, SharedTargetsFile, type FileSdGroup } from "../metrics/file-sd";
+import { SharedTargetsFile, type FileSdGroup } from "../metrics/file-sd";
+import { httpSdTargets } from "../metrics/http-sd";
+import { handlePrometheusRequest, type PrometheusApiResponse } from "../metrics/promql/index";
+import type { Store } from "../storage/store";
+import { PrometheusSource } from "./prometheus-source";
 import type { RunService } from "./run.service";
 
 export interface MetricsServiceOptions {
@@ -15,15 +19,32 @@ export interface MetricsServiceOptions {
   consoleTarget: string;
   /** The file_sd file to keep current. */
   targetsFile: string;
+  store: Store;
   logger: Logger;
 }
 
+/** Longest a PromQL query may evaluate before it is cancelled. */
+const QUERY_TIMEOUT_MS = 10_000;
+
 export class MetricsService {
   private readonly shared: SharedTargetsFile;
+  private readonly prometheus: PrometheusSource;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: MetricsServiceOptions) {
     this.shared = new SharedTargetsFile(opts.targetsFile);
+    this.prometheus = new PrometheusSource({ metrics: opts.metrics, store: opts.store, logger: opts.logger, liveRuns: () => opts.runs.liveSeries() });
+  }
+
+  /**
+   * One call of the Prometheus HTTP API (`/api/v1/query`, `query_range`, `series`, `labels`,
+   * `label/<name>/values`), answered exactly as Prometheus would over the console's series.
+   */
+  async prometheusApi(request: Request): Promise<PrometheusApiResponse> {
+    const url = new URL(request.url);
+    // Runs named in the query (or the series matchers) are loaded before evaluation.
+    const source = await this.prometheus.sourceFor(`${url.searchParams.getAll("query").join(" ")} ${url.searchParams.getAll("match[]").join(" ")}`);
+    return handlePrometheusRequest(request, source, Date.now(), { signal: AbortSignal.timeout(QUERY_TIMEOUT_MS) });
   }
 
   /** The engine registry in Prometheus text format. */
@@ -32,18 +53,15 @@ export class MetricsService {
     return { contentType: registry.contentType, text: await registry.metrics() };
   }
 
-  /** Every scrape target of this console: itself and each instance of each owned run. */
+  /** Every scrape target of this console: itself and each instance of each owned run (http_sd). */
   targets(): FileSdGroup[] {
-    const engine: FileSdGroup = { targets: [this.opts.consoleTarget], labels: { job: "flowctl-engine" } };
-    const runs = this.opts.runs.ownedRunIds().flatMap((id) => {
-      const topology = this.opts.runs.topologyOf(id);
-      return topology ? fileSdGroups(topology) : [];
-    });
-    return [engine, ...runs];
+    const topologies = this.opts.runs.ownedRunIds().flatMap((id) => this.opts.runs.topologyOf(id) ?? []);
+    return httpSdTargets(topologies, { address: this.opts.consoleTarget });
   }
 
-  /** Keeps the file_sd file current every `everyMs` until {@link stop}. */
-  startFileSd(everyMs = 2_000): void {
+  /** Starts scraping the engine's own series and keeping the file_sd file current. */
+  start(everyMs = 2_000): void {
+    this.prometheus.start();
     const tick = () =>
       void this.shared.publish(this.targets()).catch((err: unknown) => this.opts.logger.warn("Prometheus targets file not written", { file: this.opts.targetsFile, error: String(err) }));
     tick();
@@ -54,6 +72,7 @@ export class MetricsService {
   /** Stops updating and withdraws this console's targets from the file. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    await this.prometheus.stop();
     await this.shared.withdraw().catch((err: unknown) => this.opts.logger.warn("Prometheus targets file not updated", { error: String(err) }));
   }
 }

@@ -21,6 +21,7 @@ import type { Delivery } from "./broadcast";
 import { checkExecutionPolicy, type ExecutionPolicy } from "./execution-policy";
 import { LiveRun } from "./live-run";
 import { observeLiveRun, type LiveObservation } from "./live-run.service";
+import type { LiveRunSeries } from "./prometheus-source";
 import { readLogTail } from "./log-tail";
 import { graphOfYaml } from "./pipeline-graph";
 import { diagnoseRecordedRun } from "./run-diagnosis.service";
@@ -235,6 +236,11 @@ export class RunService {
   activeRunOf(pipelineName: string): string | undefined {
     for (const [id, o] of this.owned) if (o.pipelineName === pipelineName) return id;
     return undefined;
+  }
+
+  /** Each owned run's scraped series (the Prometheus API's live part). */
+  liveSeries(): LiveRunSeries[] {
+    return [...this.owned].map(([runId, o]) => ({ runId, pipeline: o.pipelineName, store: o.observation.observer.series }));
   }
 
   /** Topology of an owned run (instances, ports, state). */
