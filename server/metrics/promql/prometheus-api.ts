@@ -10,7 +10,7 @@
  *   return Response.json(body, { status });
  * };
  */
-import { ERROR_STATUS, FlowError } from "../../core/errors";
+import { ERROR_STATUS, isFlowError } from "../../core/errors";
 import { MAX_RANGE_POINTS } from "../query/query-types";
 import { instantQueryParamsSchema, metadataParamsSchema, parseParams, rangeQueryParamsSchema } from "./api-params";
 import { formatInstant, formatRange, type PromQueryData } from "./api-format";
@@ -165,7 +165,8 @@ function failure(err: unknown): PrometheusApiResponse {
 }
 
 function errorTypeOf(err: unknown): PromErrorType {
-  if (!(err instanceof FlowError)) return "internal";
+  // By brand, not instanceof: the source may throw from another copy of the errors module.
+  if (!isFlowError(err)) return "internal";
   if (err.code === "INVALID_ARGUMENT") return "bad_data";
   if (err.code === "NOT_FOUND") return "not_found";
   if (err.code === "CANCELLED") return "canceled";
