@@ -53,7 +53,7 @@ export function PipelineList({ initial }: { initial: PipelineListItem[] }) {
                 <td>{p.activeRunId ? <Sparkline values={p.sparkline} label={`${p.name} events per second, last minute`} /> : null}</td>
                 <td>{p.health ? <Pill band={p.health.healthy === p.health.total ? "ok" : "warn"}>{`${p.health.healthy}/${p.health.total} healthy`}</Pill> : <span className="muted">—</span>}</td>
                 <td className={styles.verdict}>{p.bottleneck ? <Pill band={p.bottleneck === "keeps up" ? "ok" : "warn"}>{p.bottleneck}</Pill> : <span className="muted">not diagnosed</span>}</td>
-                <td className={styles.sub}>
+                <td className={`${styles.sub} ${styles.when}`}>
                   {p.latestRun ? (
                     <Link href={`/runs/${p.latestRun.runId}`}>
                       {formatAgo(p.latestRun.startedAt)} · {formatDuration(p.latestRun.durationMs)}

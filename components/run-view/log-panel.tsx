@@ -5,7 +5,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { apiGet } from "@/components/api/api-client";
 import { Button, Card } from "@/components/ui/ui";
 import type { LogLineItem } from "@/server/services/api-types";
-import { matchingLines, stepMatch } from "./log-search";
+import { logLevelOf, matchingLines, stepMatch } from "./log-search";
 import styles from "./run-view.module.css";
 
 export function LogPanel({ runId, components, selected, onSelect, live }: { runId: string; components: string[]; selected: string; onSelect: (id: string) => void; live: boolean }) {
@@ -70,9 +70,9 @@ export function LogPanel({ runId, components, selected, onSelect, live }: { runI
           </label>
         </div>
         <div ref={box} className={styles.logBox} data-testid="log-lines" role="log" aria-live="off">
-          {q.isError ? <span className={styles.stderr}>{(q.error as Error).message}</span> : lines.length === 0 ? <span className="muted">{q.isLoading ? "Loading…" : "No output yet."}</span> : null}
+          {q.isError ? <span className={styles.logError}>{(q.error as Error).message}</span> : lines.length === 0 ? <span className="muted">{q.isLoading ? "Loading…" : "No output yet."}</span> : null}
           {lines.map((l, i) => (
-            <span key={i} data-line={i} className={`${styles.logLine} ${l.stream === "stderr" ? styles.stderr : ""} ${i === at ? styles.current : matchSet.has(i) ? styles.match : ""}`}>
+            <span key={i} data-line={i} className={`${styles.logLine} ${levelClass(l.line)} ${i === at ? styles.current : matchSet.has(i) ? styles.match : ""}`}>
               {l.line}
             </span>
           ))}
@@ -80,4 +80,9 @@ export function LogPanel({ runId, components, selected, onSelect, live }: { runI
       </div>
     </Card>
   );
+}
+
+function levelClass(line: string): string {
+  const level = logLevelOf(line);
+  return level === "error" ? styles.logError! : level === "warn" ? styles.logWarn! : "";
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { matchingLines, stepMatch } from "./log-search";
+import { logLevelOf, matchingLines, stepMatch } from "./log-search";
 
 describe("log search", () => {
   it("finds lines case-insensitively and ignores an empty query", () => {
@@ -15,5 +15,15 @@ describe("log search", () => {
     expect(stepMatch(m, 2, 1)).toBe(0);
     expect(stepMatch(m, 0, -1)).toBe(2);
     expect(stepMatch([], 0, 1)).toBe(-1);
+  });
+});
+
+describe("logLevelOf", () => {
+  it("reads the severity a line announces, in the formats components use", () => {
+    expect(logLevelOf("20:24:29.433 ERROR write failed")).toBe("error");
+    expect(logLevelOf('{"level":"warn","msg":"slow"}')).toBe("warn");
+    expect(logLevelOf("level=error msg=boom")).toBe("error");
+    expect(logLevelOf("Error: ENOENT")).toBe("error");
+    expect(logLevelOf("20:24:29.434 INFO  component ready")).toBeNull();
   });
 });

@@ -17,3 +17,10 @@ export function stepMatch(matches: readonly number[], current: number, direction
   if (current < 0) return direction === 1 ? 0 : matches.length - 1;
   return (current + direction + matches.length) % matches.length;
 }
+
+/** Severity a log line announces (`ERROR`, `WARN`, `level=error`, JSON `"level":"warn"`), if any. */
+export function logLevelOf(line: string): "error" | "warn" | null {
+  if (/\b(ERROR|FATAL|PANIC)\b|level[=":]+\s*"?(error|fatal)|^Error:/i.test(line)) return "error";
+  if (/\bWARN(ING)?\b|level[=":]+\s*"?warn/i.test(line)) return "warn";
+  return null;
+}

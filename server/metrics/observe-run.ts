@@ -78,6 +78,10 @@ export interface RunObserver {
   readonly loop: ScrapeLoop;
   /** The latest continuous diagnosis, once a window's worth of data exists. */
   latest(): DiagnosisReport | undefined;
+  /** When the last scrape round completed (ms), undefined before the first. */
+  lastScrapeAt(): number | undefined;
+  /** Calls `listener` after each scrape round with its time; returns the unsubscribe. */
+  onRound(listener: (atMs: number) => void): () => void;
   timeline(): readonly FindingChange[];
   /** Diagnoses the window ending now (or at `atMs`). */
   diagnoseNow(opts?: { windowMs?: number; atMs?: number }): Promise<DiagnosisReport>;
@@ -156,9 +160,11 @@ export function observeRun(handle: ObservableRun, opts: ObserveRunOptions): RunO
     persist("metric rollups", () => store.metrics.saveRollups(handle.runId, points));
   };
 
+  const roundListeners = new Set<(atMs: number) => void>();
   const onRound = async (_results: unknown, at: number) => {
     firstScrape ??= at;
     lastScrape = at;
+    for (const l of roundListeners) l(at);
     nextRollup ??= Math.ceil(at / ROLLUP_RESOLUTION_MS) * ROLLUP_RESOLUTION_MS;
     while (at >= nextRollup) {
       flushRollup(nextRollup - ROLLUP_RESOLUTION_MS, nextRollup);
@@ -206,6 +212,11 @@ export function observeRun(handle: ObservableRun, opts: ObserveRunOptions): RunO
     query,
     loop,
     latest: () => latest,
+    lastScrapeAt: () => lastScrape,
+    onRound(listener) {
+      roundListeners.add(listener);
+      return () => roundListeners.delete(listener);
+    },
     timeline: () => changes,
     diagnoseNow: ({ windowMs: w = windowMs, atMs } = {}) => diagnoseAt(atMs ?? lastScrape ?? Date.now(), w),
     stop,

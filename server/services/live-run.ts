@@ -1,6 +1,6 @@
 /**
- * A run this console executes, as the browser sees it: one ticker per run computes its stats each
- * second (whoever is watching), a short history feeds the pipelines page's sparkline, and a
+ * A run this console executes, as the browser sees it: one stats frame per scrape round (every
+ * second, whoever is watching), a short history feeds the pipelines page's sparkline, and a
  * {@link Broadcast} fans stats, diagnosis changes and lifecycle events out to every open view.
  */
 import type { ComponentRegistry } from "../control-plane/registry";
@@ -23,8 +23,6 @@ export interface LiveRunOptions {
   observation: LiveObservation;
   registry?: ComponentRegistry;
   logger: Logger;
-  /** @default 1000 */
-  intervalMs?: number;
 }
 
 /** See the module comment. */
@@ -34,15 +32,16 @@ export class LiveRun {
   private stats: LiveRunStats | undefined;
   private report: DiagnosisReport | undefined;
   private readonly history: number[] = [];
-  private readonly timer: NodeJS.Timeout;
   private ticking = false;
   private readonly ticker = new AbortController();
-  private readonly unsubscribe: () => void;
+  private readonly unsubscribe: Array<() => void>;
 
   constructor(private readonly opts: LiveRunOptions) {
-    this.unsubscribe = opts.handle.onEvent((e) => this.broadcast.publish({ type: "event", event: toEventItem(e) }));
-    this.timer = setInterval(() => void this.tick(), opts.intervalMs ?? 1000);
-    this.timer.unref();
+    this.unsubscribe = [
+      opts.handle.onEvent((e) => this.broadcast.publish({ type: "event", event: toEventItem(e) })),
+      // One frame per scrape round, read at that round's time (the freshest complete data).
+      opts.observation.observer.onRound((at) => void this.tick(at)),
+    ];
   }
 
   get runId(): string {
@@ -75,20 +74,21 @@ export class LiveRun {
   end(status: RunStatus): void {
     if (this.state === "ended") return;
     this.state = "ended";
-    clearInterval(this.timer);
     this.ticker.abort();
-    this.unsubscribe();
+    for (const u of this.unsubscribe) u();
     this.broadcast.publish({ type: "end", status });
     this.broadcast.close();
   }
 
-  private async tick(): Promise<void> {
-    // A slow query never stacks ticks: the next second waits for this one.
+  private async tick(at: number): Promise<void> {
+    // A slow query never stacks frames: a round that finds one still computing is skipped.
     if (this.ticking || this.state !== "live") return;
     this.ticking = true;
     try {
       const { handle, observation } = this.opts;
-      const stats = await collectLiveStats(handle, observation.observer.query, this.opts.registry, Date.now(), this.ticker.signal);
+      // At the round's time, not "now": a window ending after the newest sample under-reads
+      // every rate, the more so the further scraping lags behind on a busy host.
+      const stats = await collectLiveStats(handle, observation.observer.query, this.opts.registry, at, this.ticker.signal);
       if (this.state !== "live") return;
       this.stats = stats;
       this.history.push(stats.sinkRate ?? 0);

@@ -100,7 +100,7 @@ export class RunService {
       pipelineVersionId: version.id,
     });
     const observation = observeLiveRun(handle, { store, registry: this.opts.registry, logger, scrapeIntervalMs: this.opts.intervalMs ?? 1000 });
-    const live = new LiveRun({ handle, observation, registry: this.opts.registry, logger, intervalMs: this.opts.intervalMs ?? 1000 });
+    const live = new LiveRun({ handle, observation, registry: this.opts.registry, logger });
     const settled = handle.done.then(async (summary) => {
       live.end(summary.status);
       await observation.stop().catch((err: unknown) => logger.warn("stopping the run's observation failed", { runId: handle.runId, error: String(err) }));
