@@ -1,9 +1,9 @@
 "use client";
 /** The control plane's registry, live (polled): health, endpoint, heartbeat, run, event types. */
+import { TimeAgo } from "@/components/ui/time-ago";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { apiGet } from "@/components/api/api-client";
-import { formatAgo } from "@/components/ui/format";
 import { Banner, Card, EmptyState, Pill } from "@/components/ui/ui";
 import type { RegisteredComponentItem } from "@/server/services/api-types";
 
@@ -47,7 +47,7 @@ export function ComponentRegistryTable({ initial, controlPlane }: { initial: Reg
                 </td>
                 <td>{c.runId ? <Link href={`/runs/${c.runId}`}>{c.pipelineName ?? c.runId.slice(0, 8)}</Link> : <span className="muted">none</span>}</td>
                 <td className="mono">{c.endpoint || "—"}</td>
-                <td className="muted">{formatAgo(c.lastHeartbeat)}</td>
+                <td className="muted"><TimeAgo iso={c.lastHeartbeat} /></td>
                 <td style={{ fontSize: 12 }}>
                   {c.inputEventTypes.length > 0 && <div>in: {c.inputEventTypes.join(", ")}</div>}
                   {c.outputEventTypes.length > 0 && <div>out: {c.outputEventTypes.join(", ")}</div>}

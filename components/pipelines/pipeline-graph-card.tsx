@@ -4,5 +4,5 @@ import { RunGraph } from "@/components/run-graph/run-graph";
 import type { PipelineGraph } from "@/server/services/api-types";
 
 export function PipelineGraphView({ graph }: { graph: PipelineGraph }) {
-  return <RunGraph graph={graph} store={null} height={Math.max(260, Math.min(480, 120 + graph.nodes.length * 40))} />;
+  return <RunGraph graph={graph} store={null} />;
 }

@@ -1,10 +1,11 @@
 "use client";
 /** The pipelines page's table, polled every 2 s: status, live rate and trend, health, verdict. */
+import { TimeAgo } from "@/components/ui/time-ago";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { apiGet } from "@/components/api/api-client";
 import { runStatusBand } from "@/components/ui/bands";
-import { formatAgo, formatDuration, formatRate } from "@/components/ui/format";
+import { formatDuration, formatRate } from "@/components/ui/format";
 import { Sparkline } from "@/components/ui/sparkline";
 import { Banner, Card, EmptyState, Pill } from "@/components/ui/ui";
 import type { PipelineListItem } from "@/server/services/api-types";
@@ -56,7 +57,7 @@ export function PipelineList({ initial }: { initial: PipelineListItem[] }) {
                 <td className={`${styles.sub} ${styles.when}`}>
                   {p.latestRun ? (
                     <Link href={`/runs/${p.latestRun.runId}`}>
-                      {formatAgo(p.latestRun.startedAt)} · {formatDuration(p.latestRun.durationMs)}
+                      <TimeAgo iso={p.latestRun.startedAt} /> · {formatDuration(p.latestRun.durationMs)}
                     </Link>
                   ) : (
                     "—"

@@ -1,7 +1,8 @@
 /** Runs as a table: status, version, when, how long, events, verdict. */
 import Link from "next/link";
+import { TimeAgo } from "@/components/ui/time-ago";
 import { runStatusBand } from "@/components/ui/bands";
-import { formatAgo, formatCount, formatDuration, formatRate } from "@/components/ui/format";
+import { formatCount, formatDuration, formatRate } from "@/components/ui/format";
 import { EmptyState, Pill } from "@/components/ui/ui";
 import type { RunListItem } from "@/server/services/api-types";
 
@@ -41,7 +42,7 @@ export function RunTable({ runs, showPipeline = true }: { runs: RunListItem[]; s
               </Pill>
             </td>
             <td>{r.version !== null ? `v${r.version}` : <span className="muted" title="started from a file with flowctl run">file</span>}</td>
-            <td className="muted">{formatAgo(r.startedAt)}</td>
+            <td className="muted"><TimeAgo iso={r.startedAt} /></td>
             <td className="num">{formatDuration(r.durationMs)}</td>
             <td className="num">{formatCount(r.eventsProcessed)}</td>
             <td className="num">{formatRate(r.eventsPerSecond)}</td>

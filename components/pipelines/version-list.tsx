@@ -1,5 +1,5 @@
 /** A pipeline's versions, newest first (server-rendered). */
-import { formatAgo } from "@/components/ui/format";
+import { TimeAgo } from "@/components/ui/time-ago";
 import type { PipelineVersionItem } from "@/server/services/api-types";
 
 export function VersionList({ versions }: { versions: PipelineVersionItem[] }) {
@@ -16,7 +16,7 @@ export function VersionList({ versions }: { versions: PipelineVersionItem[] }) {
         {versions.map((v) => (
           <tr key={v.id}>
             <td>v{v.version}</td>
-            <td className="muted">{formatAgo(v.createdAt)}</td>
+            <td className="muted"><TimeAgo iso={v.createdAt} /></td>
             <td>{v.message ?? <span className="muted">—</span>}</td>
           </tr>
         ))}

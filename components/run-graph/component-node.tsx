@@ -37,8 +37,15 @@ export function makeComponentNode(store: LiveStore | null) {
         </div>
         <div className={styles.kind}>
           <span>{data.kind}</span>
-          <span>{live ? (live.restarts > 0 ? `${live.restarts} restart${live.restarts > 1 ? "s" : ""}` : live.status) : "—"}</span>
+          <span>{live ? (live.restarts > 0 ? `${live.restarts} restart${live.restarts > 1 ? "s" : ""}` : live.status) : store ? "—" : data.role}</span>
         </div>
+        {!store ? (
+          // A pipeline version, not a run: its settings instead of numbers.
+          <div className={styles.kind}>
+            <span>{data.replicas > 1 ? `${data.replicas} replicas` : "1 instance"}</span>
+          </div>
+        ) : (
+          <>
         <div className={styles.metrics}>
           {data.role !== "source" && (
             <span>
@@ -59,6 +66,8 @@ export function makeComponentNode(store: LiveStore | null) {
             <span style={{ width: `${Math.round((bp ?? 0) * 100)}%`, background: "var(--idle)", opacity: 0.45 }} />
           </span>
         </div>
+          </>
+        )}
         {data.role !== "sink" && <Handle type="source" position={Position.Right} className={styles.handle} isConnectable={false} />}
       </div>
     );

@@ -84,7 +84,7 @@ export function RunView({ run, initialEvents }: { run: RunDetail; initialEvents:
           <div>
             {run.graph ? (
               <div style={{ border: "1px solid var(--border)", borderRadius: "var(--radius)", overflow: "hidden", background: "var(--surface)", boxShadow: "var(--shadow)" }}>
-                <RunGraph graph={run.graph} store={store} selected={selected} onSelect={select} height={Math.max(300, Math.min(560, 140 + run.graph.nodes.length * 40))} />
+                <RunGraph graph={run.graph} store={store} selected={selected} onSelect={select} />
                 {!live && <TimeScrubber runId={run.runId} store={store} startMs={startMs} endMs={endMs} onMoment={setMoment} />}
               </div>
             ) : (

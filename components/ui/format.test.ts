@@ -26,7 +26,8 @@ describe("format", () => {
 
   it("says how long ago, relative to the given now", () => {
     const now = Date.parse("2026-12-06T12:00:00Z");
-    expect(formatAgo("2026-12-06T11:59:55Z", now)).toBe("just now");
+    expect(formatAgo("2026-12-06T11:59:57Z", now)).toBe("just now");
+    expect(formatAgo("2026-12-06T11:59:35Z", now)).toBe("25 s ago");
     expect(formatAgo("2026-12-06T11:55:00Z", now)).toBe("5 m ago");
     expect(formatAgo("2026-12-06T09:00:00Z", now)).toBe("3 h ago");
     expect(formatAgo("2026-11-01T09:00:00Z", now)).toBe("2026-11-01");

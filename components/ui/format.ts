@@ -45,7 +45,8 @@ export function formatDuration(ms: number): string {
 /** How long ago `iso` was, relative to `now`: `just now`, `5 m ago`, `3 h ago`, or a date. */
 export function formatAgo(iso: string, now: number = Date.now()): string {
   const d = now - Date.parse(iso);
-  if (d < 10_000) return "just now";
+  if (d < 5_000) return "just now";
+  if (d < 60_000) return `${Math.round(d / 1000)} s ago`;
   if (d < 3_600_000) return `${Math.max(1, Math.round(d / 60_000))} m ago`;
   if (d < 86_400_000) return `${Math.round(d / 3_600_000)} h ago`;
   return new Date(iso).toISOString().slice(0, 10);

@@ -27,6 +27,7 @@ import { FLOWCTL_VERSION } from "../cli/version";
 import { createConsoleHttpServer } from "./console-http";
 import type { CompiledConsoleOptions } from "./console-options";
 import { ensureConsoleBuild } from "./next-build";
+import { recordRunsToResume, resumeRuns } from "./resume-runs";
 import { seedDemoPipelines } from "./seed-demo";
 
 /** Lifecycle of the console process. */
@@ -80,7 +81,11 @@ export async function startConsole(opts: CompiledConsoleOptions, logger: Logger)
       logger,
       gracePeriodMs: opts.gracePeriodMs,
     });
-    cleanups.push(() => runs.stopAll());
+    cleanups.push(async () => {
+      // Written before the runs stop, so the next start resumes exactly these.
+      await recordRunsToResume(opts.dataDir, runs).catch((err: unknown) => logger.warn("runs to resume not recorded", { error: String(err) }));
+      await runs.stopAll();
+    });
     const pipelines = new PipelineService(store, runs, policy);
     const url = `http://${opts.host.includes(":") ? `[${opts.host}]` : opts.host}:${opts.port}`;
     const metricsService = new MetricsService({ metrics, runs, consoleTarget: `${opts.host}:${opts.port}`, targetsFile: defaultTargetsFile(), store, logger });
@@ -116,6 +121,7 @@ export async function startConsole(opts: CompiledConsoleOptions, logger: Logger)
     cleanups.push(() => metricsService.stop());
 
     state = "running";
+    await resumeRuns(opts.dataDir, runs, logger);
     if (opts.demo) await seedDemoPipelines(path.join(REPO_ROOT, "examples"), pipelines, runs, logger).catch((err: unknown) => logger.error("demo pipelines not started", { error: String(err) }));
 
     let stopping: Promise<void> | undefined;

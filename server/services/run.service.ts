@@ -51,6 +51,7 @@ interface OwnedRun {
   live: LiveRun;
   pipelineName: string;
   version: number | null;
+  versionId: string;
   /** Resolves once observation is flushed and the record is final. */
   settled: Promise<void>;
 }
@@ -106,7 +107,7 @@ export class RunService {
       await observation.stop().catch((err: unknown) => logger.warn("stopping the run's observation failed", { runId: handle.runId, error: String(err) }));
       this.owned.delete(handle.runId);
     });
-    this.owned.set(handle.runId, { handle, observation, live, pipelineName, version: version.version, settled });
+    this.owned.set(handle.runId, { handle, observation, live, pipelineName, version: version.version, versionId: version.id, settled });
     logger.info("run started", { pipeline: pipelineName, version: version.version, runId: handle.runId });
     return { runId: handle.runId };
   }
@@ -241,6 +242,11 @@ export class RunService {
   /** Each owned run's scraped series (the Prometheus API's live part). */
   liveSeries(): LiveRunSeries[] {
     return [...this.owned].map(([runId, o]) => ({ runId, pipeline: o.pipelineName, store: o.observation.observer.series }));
+  }
+
+  /** The pipeline and version of each owned run (what a restart of the console resumes). */
+  ownedRunVersions(): Array<{ pipeline: string; versionId: string }> {
+    return [...this.owned.values()].flatMap((o) => (o.versionId ? [{ pipeline: o.pipelineName, versionId: o.versionId }] : []));
   }
 
   /** Topology of an owned run (instances, ports, state). */
