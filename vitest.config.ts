@@ -6,6 +6,9 @@ import path from "node:path";
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
+    // CI keeps a machine-readable report beside the usual output (.ci/run prints its summary).
+    reporters: process.env.CI ? ["default", "json"] : ["default"],
+    outputFile: { json: "test-results/vitest.json" },
     projects: [
       {
         extends: true,

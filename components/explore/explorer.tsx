@@ -70,7 +70,7 @@ export function Explorer() {
             ))}
           </div>
           <span className="muted" style={{ fontSize: 12.5 }}>
-            Enter runs the query · the same API Grafana uses: <code>{typeof window === "undefined" ? "" : window.location.origin}</code> as a Prometheus data source
+            Enter runs the query · the same API Grafana uses: <code suppressHydrationWarning>{typeof window === "undefined" ? "" : window.location.origin}</code> as a Prometheus data source
           </span>
         </div>
       </Card>

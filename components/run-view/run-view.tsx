@@ -7,7 +7,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useMemo, useState } from "react";
-import { createLiveStore } from "@/components/run-graph/live-store";
+import { createLiveStore, useLiveStats } from "@/components/run-graph/live-store";
 import { RunGraph } from "@/components/run-graph/run-graph";
 import { runStatusBand } from "@/components/ui/bands";
 import { formatCount, formatDuration, formatRate } from "@/components/ui/format";
@@ -32,6 +32,9 @@ export function RunView({ run, initialEvents }: { run: RunDetail; initialEvents:
   const [moment, setMoment] = useState<number | undefined>(undefined);
   const onEnd = useCallback(() => router.refresh(), [router]);
   const { state, events } = useRunStream(run.runId, store, live, initialEvents, onEnd);
+  // The engine's own state while live (starting → running → draining…), the record's otherwise.
+  const liveState = useLiveStats(store)?.state;
+  const status = live && liveState ? liveState : run.status.toLowerCase();
   const startMs = Date.parse(run.startedAt);
   const endMs = run.endedAt ? Date.parse(run.endedAt) : Date.now();
   const node = run.graph?.nodes.find((n) => n.id === selected) ?? null;
@@ -54,8 +57,8 @@ export function RunView({ run, initialEvents }: { run: RunDetail; initialEvents:
         }
         subtitle={
           <span className={styles.meta}>
-            <Pill band={runStatusBand(run.status)} live={live}>
-              <span data-testid="run-status">{run.status.toLowerCase()}</span>
+            <Pill band={runStatusBand(status.toUpperCase())} live={live}>
+              <span data-testid="run-status">{status}</span>
             </Pill>
             {run.version !== null && <span>version {run.version}</span>}
             <span>started {new Date(run.startedAt).toLocaleString("en-GB")}</span>

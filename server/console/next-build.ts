@@ -5,10 +5,11 @@
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { FlowError } from "../core/errors";
 import type { Logger } from "../core/logger";
+import { isProcessAlive } from "../lifecycle/process-alive";
 
 /** What the console's pages compile from (server/ because pages import its pure modules). */
 const INPUT_DIRS = ["app", "components", "public", "server"];
@@ -49,10 +50,23 @@ export function isBuildFresh(root: string, hash = buildInputsHash(root)): boolea
   }
 }
 
-/** Builds the console if needed, streaming Next's progress through `logger`. */
+/**
+ * Builds the console if needed, streaming Next's progress through `logger`. Two consoles starting
+ * at once build once: the second waits for the first's lock, then finds the build fresh.
+ */
 export async function ensureConsoleBuild(root: string, logger: Logger, signal?: AbortSignal): Promise<"fresh" | "built"> {
   const hash = buildInputsHash(root);
   if (isBuildFresh(root, hash)) return "fresh";
+  const release = await acquireBuildLock(root, logger, signal);
+  try {
+    if (isBuildFresh(root, hash)) return "fresh";
+    return await build(root, hash, logger, signal);
+  } finally {
+    release();
+  }
+}
+
+async function build(root: string, hash: string, logger: Logger, signal?: AbortSignal): Promise<"built"> {
   logger.info("building the console (first start, or its sources changed) — this takes a minute", { dir: root });
   const started = Date.now();
   const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
@@ -84,4 +98,39 @@ export async function ensureConsoleBuild(root: string, logger: Logger, signal?: 
   writeFileSync(path.join(root, ".next", STAMP), JSON.stringify({ inputs: hash, builtAt: new Date().toISOString() }) + "\n");
   logger.info("console built", { seconds: Math.round((Date.now() - started) / 100) / 10 });
   return "built";
+}
+
+/** Holds `<root>/.next-build.lock` (a directory: mkdir is atomic); a dead holder's lock is taken over. */
+async function acquireBuildLock(root: string, logger: Logger, signal?: AbortSignal): Promise<() => void> {
+  const lock = path.join(root, ".next-build.lock");
+  const owner = path.join(lock, "pid");
+  let told = false;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(owner, String(process.pid));
+      return () => rmSync(lock, { recursive: true, force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    }
+    const holder = Number(readFileIfExists(owner));
+    if (Number.isInteger(holder) && holder > 0 && !isProcessAlive(holder)) {
+      rmSync(lock, { recursive: true, force: true });
+      continue;
+    }
+    if (!told) {
+      logger.info("another console is building the pages; waiting for it", { lock });
+      told = true;
+    }
+    if (signal?.aborted) throw new FlowError("CANCELLED", "console build wait aborted");
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+function readFileIfExists(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
 }

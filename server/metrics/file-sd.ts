@@ -5,6 +5,7 @@
  */
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { isProcessAlive } from "../lifecycle/process-alive";
 
 /** One `file_sd` target group. */
 export interface FileSdGroup {
@@ -89,7 +90,7 @@ export class SharedTargetsFile {
     for (const name of names.sort()) {
       const pid = Number(name.replace(/\.json$/, ""));
       if (!name.endsWith(".json") || !Number.isInteger(pid)) continue;
-      if (!processAlive(pid)) {
+      if (!isProcessAlive(pid)) {
         await rm(path.join(this.partsDir, name), { force: true });
         continue;
       }
@@ -101,14 +102,5 @@ export class SharedTargetsFile {
       }
     }
     await writeFileSd(this.file, groups);
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }

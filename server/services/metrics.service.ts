@@ -7,7 +7,7 @@ import type { Logger } from "../core/logger";
 import type { EngineMetrics } from "../metrics/engine-metrics";
 import { SharedTargetsFile, type FileSdGroup } from "../metrics/file-sd";
 import { httpSdTargets } from "../metrics/http-sd";
-import { handlePrometheusRequest, type PrometheusApiResponse } from "../metrics/promql/index";
+import { handlePrometheusRequest, parsePromTime, type PrometheusApiResponse } from "../metrics/promql/index";
 import type { Store } from "../storage/store";
 import { PrometheusSource } from "./prometheus-source";
 import type { RunService } from "./run.service";
@@ -25,6 +25,8 @@ export interface MetricsServiceOptions {
 
 /** Longest a PromQL query may evaluate before it is cancelled. */
 const QUERY_TIMEOUT_MS = 10_000;
+/** Prometheus's lookback: how far before an instant a sample still counts. */
+const LOOKBACK_MS = 5 * 60_000;
 
 export class MetricsService {
   private readonly shared: SharedTargetsFile;
@@ -42,9 +44,15 @@ export class MetricsService {
    */
   async prometheusApi(request: Request): Promise<PrometheusApiResponse> {
     const url = new URL(request.url);
-    // Runs named in the query (or the series matchers) are loaded before evaluation.
-    const source = await this.prometheus.sourceFor(`${url.searchParams.getAll("query").join(" ")} ${url.searchParams.getAll("match[]").join(" ")}`);
-    return handlePrometheusRequest(request, source, Date.now(), { signal: AbortSignal.timeout(QUERY_TIMEOUT_MS) });
+    const p = url.searchParams;
+    const now = Date.now();
+    // The time range asked for (query_range, series) or the instant's lookback (query).
+    const time = (k: string) => (p.has(k) ? parsePromTime(p.get(k)!) : undefined);
+    const to = time("end") ?? time("time") ?? now;
+    const from = time("start") ?? to - LOOKBACK_MS;
+    // Runs named in the query (or the series matchers) and recent ones are loaded before evaluation.
+    const source = await this.prometheus.sourceFor(`${p.getAll("query").join(" ")} ${p.getAll("match[]").join(" ")}`, from, to);
+    return handlePrometheusRequest(request, source, now, { signal: AbortSignal.timeout(QUERY_TIMEOUT_MS) });
   }
 
   /** The engine registry in Prometheus text format. */

@@ -59,18 +59,32 @@ export class PrometheusSource {
     await this.running;
   }
 
-  /** The source for one API call; `query` is scanned for the runs it names. */
-  async sourceFor(query: string): Promise<SeriesSource> {
+  /**
+   * The source for one API call: the engine, the live runs, the runs `query` names, and the most
+   * recent recorded runs that overlap [fromMs, toMs] (so the explorer still answers after runs end).
+   */
+  async sourceFor(query: string, fromMs: number, toMs: number): Promise<SeriesSource> {
     const live = this.opts.liveRuns();
     const liveIds = new Set(live.map((r) => r.runId));
     const members: SourceMember[] = [{ source: this.engine }];
     for (const r of live) members.push({ source: runSeriesOnly(r.store, r.pipeline), labels: { run_id: r.runId } });
-    for (const runId of runIdsIn(query)) {
+    const named = runIdsIn(query);
+    const recent = named.length > 0 ? [] : await this.recentRuns(fromMs, toMs, liveIds);
+    for (const runId of [...named, ...recent]) {
       if (liveIds.has(runId)) continue;
       const recorded = await this.recorded(runId);
       if (recorded) members.push({ source: recorded, labels: { run_id: runId } });
     }
     return new CompositeSeriesSource(members);
+  }
+
+  /** Recorded (not live) runs overlapping the range, newest first, at most {@link CACHED_RUNS}. */
+  private async recentRuns(fromMs: number, toMs: number, live: ReadonlySet<string>): Promise<string[]> {
+    const runs = await this.opts.store.runs.list({ limit: 50 });
+    return runs
+      .filter((r) => !live.has(r.runId) && r.startedAt.getTime() <= toMs && (r.endedAt?.getTime() ?? toMs) >= fromMs)
+      .slice(0, CACHED_RUNS)
+      .map((r) => r.runId);
   }
 
   private async recorded(runId: string): Promise<SeriesStore | undefined> {
