@@ -27,8 +27,12 @@ export async function run(request: APIRequestContext, id: string): Promise<RunDe
   return (await (await request.get(`/api/runs/${id}`)).json()) as RunDetail;
 }
 
-/** A full-page screenshot kept with the test's artifacts (test-results/e2e/…). */
+/**
+ * Screenshots kept with the test's artifacts: the whole page (attached to the report and in
+ * test-results/screenshots/<name>.png) and what the window shows (<name>-viewport.png).
+ */
 export async function screenshot(page: Page, info: TestInfo, name: string): Promise<void> {
   await info.attach(name, { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
   await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
+  await page.screenshot({ path: `test-results/screenshots/${name}-viewport.png` });
 }

@@ -102,7 +102,7 @@ export function RunView({ run, initialEvents }: { run: RunDetail; initialEvents:
         </div>
         <div className={styles.column}>
           <BottleneckPanel store={store} live={live} />
-          <FindingsList events={events} until={live ? undefined : moment} />
+          <FindingsList store={store} events={events} until={live ? undefined : moment} />
           <Totals run={run} />
         </div>
       </div>
@@ -113,14 +113,14 @@ export function RunView({ run, initialEvents }: { run: RunDetail; initialEvents:
 function Totals({ run }: { run: RunDetail }) {
   if (run.totals.length === 0) return null;
   return (
-    <Card title={run.owned ? "Counters" : "Account"} bodyClassName="">
+    <Card title={run.owned ? "Counters" : "Account"} bodyClassName={styles.scrollX}>
       <table className={styles.totals}>
         <thead>
           <tr>
             <th>component</th>
             <th className="num">in</th>
             <th className="num">out</th>
-            <th className="num">errors</th>
+            <th className="num" title="errors">err</th>
             <th className="num">dropped</th>
           </tr>
         </thead>

@@ -11,6 +11,7 @@ import type { LiveMessage, LiveRunStats, RunEventItem, RunStatus } from "./api-t
 import { Broadcast, type Delivery } from "./broadcast";
 import { collectLiveStats } from "./live-stats";
 import type { LiveObservation } from "./live-run.service";
+import type { FindingChange } from "../metrics/observe-run";
 
 /** Sparkline length: a minute at one point per second. */
 const HISTORY = 60;
@@ -33,6 +34,7 @@ export class LiveRun {
   private report: DiagnosisReport | undefined;
   private readonly history: number[] = [];
   private ticking = false;
+  private findingsSent = 0;
   private readonly ticker = new AbortController();
   private readonly unsubscribe: Array<() => void>;
 
@@ -99,12 +101,28 @@ export class LiveRun {
         this.report = report;
         this.broadcast.publish({ type: "diagnosis", report }, "diagnosis");
       }
+      // Findings raised or cleared since the last frame, as the lifecycle events the store keeps.
+      const timeline = observation.observer.timeline();
+      for (const change of timeline.slice(this.findingsSent)) this.broadcast.publish({ type: "event", event: findingEvent(change) });
+      this.findingsSent = timeline.length;
     } catch (err) {
       if (!this.ticker.signal.aborted) this.opts.logger.warn("live stats failed", { runId: this.runId, error: String(err) });
     } finally {
       this.ticking = false;
     }
   }
+}
+
+/** A finding change as the `diagnosis.finding` RunEvent the observer stores for it. */
+function findingEvent(c: FindingChange): RunEventItem {
+  const f = c.finding;
+  return {
+    at: c.at.toISOString(),
+    type: "diagnosis.finding",
+    componentId: f.component ?? null,
+    message: c.state === "cleared" ? `cleared: ${f.message}` : f.message,
+    data: { state: c.state, severity: f.severity, code: f.code },
+  };
 }
 
 /** An engine event as the API shows it. */
