@@ -50,6 +50,25 @@ export default tseslint.config(
     ),
   },
   {
+    // The console's React side draws what the API sends: pure core functions and the API's types,
+    // never the engine, storage or services themselves (those reach the browser bundle otherwise).
+    files: ["components/**/*.ts", "components/**/*.tsx"],
+    ignores: ["components/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": "off",
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: [...NODE_BUILTINS, ...PRISMA, "@grpc/*", "prom-client", "pg"], message: "components/ run in the browser: no Node, gRPC, Prisma or metrics libraries." },
+            { regex: "^(@/server|(\\.\\./)+server)/(?!core/|diagnosis/diagnosis-types$|services/api-types$)", message: "components/ may import server/core and the API's types only (server/services/api-types, server/diagnosis/diagnosis-types)." },
+            { regex: "^(@/server|(\\.\\./)+server)/(services/api-types|diagnosis/diagnosis-types)$", allowTypeImports: true, message: "Import the API's types with `import type`." },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["server/sdk/**/*.ts"],
     ignores: ["server/sdk/**/*.test.ts", "server/sdk/**/*.int.test.ts"],
     rules: forbid(
