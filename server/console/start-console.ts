@@ -88,7 +88,7 @@ export async function startConsole(opts: CompiledConsoleOptions, logger: Logger)
     });
     const pipelines = new PipelineService(store, runs, policy);
     const url = `http://${opts.host.includes(":") ? `[${opts.host}]` : opts.host}:${opts.port}`;
-    const metricsService = new MetricsService({ metrics, runs, consoleTarget: `${opts.host}:${opts.port}`, targetsFile: defaultTargetsFile(), store, logger });
+    const metricsService = new MetricsService({ metrics, runs, consoleTarget: () => new URL(services.info.url).host, targetsFile: defaultTargetsFile(), store, logger });
     const auth = new ConsoleAuth({ loopback: opts.loopback, token: opts.token });
     const services: ConsoleServices = {
       info: {

@@ -10,6 +10,7 @@ import type { Logger } from "../core/logger";
 import type { DiagnosisReport } from "../diagnosis/diagnosis-types";
 import type { RunHandle } from "../engine/run-pipeline";
 import { startMetricsHttp, type MetricsHttpServer } from "../metrics/metrics-http";
+import { fileSdGroups, SharedTargetsFile } from "../metrics/file-sd";
 import { observeRun, type ObservationStore, type RunObserver } from "../metrics/observe-run";
 import type { HeartbeatSnapshot } from "../metrics/scrape-loop";
 import { bottleneckLocation } from "./run-views";
@@ -39,6 +40,11 @@ export interface LiveObservationOptions {
   scrapeIntervalMs?: number;
   /** @default 10_000 */
   windowMs?: number;
+  /**
+   * Keep this run's scrape targets in this shared Prometheus `file_sd` file (withdrawn at stop).
+   * The console leaves it unset: it publishes every run's targets itself.
+   */
+  targetsFile?: string;
 }
 
 /**
@@ -65,6 +71,16 @@ export function observeLiveRun(handle: RunHandle, opts: LiveObservationOptions):
     logger: opts.logger,
     ...(registry ? { heartbeats: registryHeartbeats(registry) } : {}),
   });
+  // Published after scrape rounds (topology changes with restarts), written only when it changed.
+  const targets = opts.targetsFile ? new SharedTargetsFile(opts.targetsFile) : undefined;
+  let publishing: Promise<void> = Promise.resolve();
+  const unsubscribeRounds = targets
+    ? observer.onRound(() => {
+        publishing = publishing
+          .then(() => targets.publish(fileSdGroups(handle.topology())))
+          .catch((err: unknown) => opts.logger.warn("Prometheus targets file not written", { file: opts.targetsFile, error: String(err) }));
+      })
+    : undefined;
   return {
     observer,
     verdict: () => describeVerdict(observer.latest()),
@@ -72,6 +88,9 @@ export function observeLiveRun(handle: RunHandle, opts: LiveObservationOptions):
       return (stopped ??= (async () => {
         stopping.abort();
         await observer.stop();
+        unsubscribeRounds?.();
+        await publishing;
+        await targets?.withdraw().catch((err: unknown) => opts.logger.warn("Prometheus targets file not updated", { error: String(err) }));
         const endedAt = handle.runningEndedAt;
         if (endedAt === undefined) return;
         // Diagnosed as it ran: the window ends when the run left RUNNING, before drain and shutdown.

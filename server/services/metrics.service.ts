@@ -16,7 +16,7 @@ export interface MetricsServiceOptions {
   metrics: EngineMetrics;
   runs: RunService;
   /** `host:port` Prometheus scrapes the console's `/metrics` at. */
-  consoleTarget: string;
+  consoleTarget: () => string;
   /** The file_sd file to keep current. */
   targetsFile: string;
   store: Store;
@@ -64,7 +64,7 @@ export class MetricsService {
   /** Every scrape target of this console: itself and each instance of each owned run (http_sd). */
   targets(): FileSdGroup[] {
     const topologies = this.opts.runs.ownedRunIds().flatMap((id) => this.opts.runs.topologyOf(id) ?? []);
-    return httpSdTargets(topologies, { address: this.opts.consoleTarget });
+    return httpSdTargets(topologies, { address: this.opts.consoleTarget() });
   }
 
   /** Starts scraping the engine's own series and keeping the file_sd file current. */

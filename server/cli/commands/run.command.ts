@@ -15,6 +15,7 @@ import { ComponentRegistry } from "../../control-plane/registry";
 import { runPipeline, type ComponentSummary, type EngineEvent, type RunHandle, type RunSummary } from "../../engine/run-pipeline";
 import type { ControlPlaneTlsFiles } from "../../engine/run-types";
 import { createEngineMetrics } from "../../metrics/engine-metrics";
+import { defaultTargetsFile } from "../../metrics/file-sd";
 import type { MetricsHttpServer } from "../../metrics/metrics-http";
 import { observeLiveRun, serveEngineMetrics, type LiveObservation } from "../../services/live-run.service";
 import { handleSignals } from "../../lifecycle/signals";
@@ -147,7 +148,8 @@ export async function executeRun(file: string, flags: RunFlags, ctx: { logger: L
     if (flags.for !== undefined) out(`  stops after   ${formatDuration(flags.for)}`);
     out();
     // Rollups and diagnosis findings are stored while the run is live: `flowctl diagnose <run-id>`.
-    observation = observeLiveRun(h, { store, ...(registry ? { registry } : {}), logger: ctx.logger });
+    // …and its targets are in the file_sd file a Prometheus can watch (docs/prometheus.md).
+    observation = observeLiveRun(h, { store, ...(registry ? { registry } : {}), logger: ctx.logger, targetsFile: defaultTargetsFile() });
     h.onEvent((e) => out(formatEvent(e)));
     stopSignals = handleSignals({
       onGraceful: (sig) => {
