@@ -39,6 +39,21 @@ export interface SeriesView {
   valueAt(i: number): number;
 }
 
+/** Index of the last point of `s` with time ≤ t, or -1 (binary search: points are time-ordered). */
+export function lastIndexAtOrBefore(s: SeriesView, t: number): number {
+  let lo = 0;
+  let hi = s.length - 1;
+  let ans = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (s.timeAt(mid) <= t) {
+      ans = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return ans;
+}
+
 class Ring implements SeriesView {
   times: Uint32Array;
   values: Float64Array;

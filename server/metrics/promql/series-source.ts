@@ -3,7 +3,9 @@
  * as is; {@link CompositeSeriesSource} puts several sources behind one (the console's live runs
  * and finished runs loaded from rollups), stamping each source's series with extra labels.
  */
-import { matchLabels, seriesKey, type LabelMatcher, type Labels, type Matchers, type SeriesView } from "../series-store";
+import { lastIndexAtOrBefore, matchLabels, seriesKey, type LabelMatcher, type Labels, type Matchers, type SeriesView } from "../series-store";
+
+export { lastIndexAtOrBefore };
 import type { LabelMatcherNode, VectorSelectorNode } from "./ast";
 import { compareLabels } from "./values";
 
@@ -135,17 +137,3 @@ export function matchesValue(m: LabelMatcherNode, v: string): boolean {
   }
 }
 
-/** Index of the last point with time ≤ t, or -1 (points are time-ordered). */
-export function lastIndexAtOrBefore(s: SeriesView, t: number): number {
-  let lo = 0;
-  let hi = s.length - 1;
-  let ans = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (s.timeAt(mid) <= t) {
-      ans = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return ans;
-}

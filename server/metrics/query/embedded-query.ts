@@ -1,6 +1,6 @@
 /** {@link MetricsQuery} over the in-process {@link SeriesStore}, with Prometheus semantics. */
 import { InvalidArgumentError } from "../../core/errors";
-import { seriesKey, type Labels, type SeriesStore, type SeriesView } from "../series-store";
+import { lastIndexAtOrBefore, seriesKey, type Labels, type SeriesStore, type SeriesView } from "../series-store";
 import { bucketQuantile, extrapolatedRate, type Bucket } from "./prom-functions";
 import { MAX_RANGE_POINTS, type Expr, type MetricsQuery, type RangeParams, type RangeSeries, type Sample } from "./query-types";
 
@@ -9,20 +9,6 @@ export interface EmbeddedQueryOptions {
   lookbackMs?: number;
 }
 
-/** Index of the last point with time ≤ t, or -1 (binary search: points are time-ordered). */
-function lastIndexAtOrBefore(s: SeriesView, t: number): number {
-  let lo = 0;
-  let hi = s.length - 1;
-  let ans = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (s.timeAt(mid) <= t) {
-      ans = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return ans;
-}
 
 /** Points with time in (from, to], skipping NaN (Prometheus' staleness/NaN are not rate inputs). */
 function pointsIn(s: SeriesView, from: number, to: number): { times: number[]; values: number[] } {

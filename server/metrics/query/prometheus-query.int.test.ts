@@ -6,7 +6,6 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Counter, Histogram, Registry } from "prom-client";
@@ -18,33 +17,11 @@ import { SeriesStore } from "../series-store";
 import { EmbeddedMetricsQuery } from "./embedded-query";
 import { PrometheusMetricsQuery } from "./prometheus-query";
 import type { Expr } from "./query-types";
+import { freePort, waitFor } from "../test-support/prometheus-process";
 
 const PROMETHEUS = process.env.PROMETHEUS_BIN ?? "/usr/bin/prometheus";
 const available = existsSync(PROMETHEUS);
 if (!available && process.env.CI === "true") throw new Error(`prometheus not found at ${PROMETHEUS}: CI must install the prometheus package`);
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
-
-async function poll<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe.skipIf(!available)("PrometheusMetricsQuery against a real prometheus", () => {
   let dir: string;
@@ -96,7 +73,7 @@ describe.skipIf(!available)("PrometheusMetricsQuery against a real prometheus", 
     const scraper = new ScrapeLoop({ store, intervalMs: 1000, targets: () => [{ job: "flowctl-component", instance: "sink-1", url: exporter.url }] });
     loop = scraper.run(scrape.signal);
     // Ready once Prometheus holds 7 s of samples: enough for a 5 s rate one second in the past.
-    await poll(`prometheus to scrape the exporter (log: ${promLog})`, async () => {
+    await waitFor(`prometheus to scrape the exporter (log: ${promLog})`, async () => {
       const end = Date.now();
       const [r] = await q.range({ kind: "selector", name: "component_events_processed_total" }, { startMs: end - 7000, endMs: end, stepMs: 1000 });
       return r && r.points.length >= 8 ? r : undefined;
