@@ -5,7 +5,7 @@ import { COMMENTED_PIPELINE } from "./__fixtures__/commented";
 import { applyEdit } from "./apply-edit";
 import { copyComponents, parseClipboard } from "./clipboard";
 import type { EditOp } from "./edit-op";
-import { dispatch, openSession, type EditorSession } from "./editor-session";
+import { dispatch, openSession, sessionDocument, type EditorSession } from "./editor-session";
 import { emptyLayout } from "./layout-model";
 import { diffLines } from "./line-diff";
 import { parsePipelineDocument } from "./yaml-document";
@@ -130,7 +130,7 @@ describe("graph edits keep every other line of a commented file byte-identical",
 describe("paste", () => {
   it("makes ids unique and keeps only the edges inside the pasted set", () => {
     const s0 = open();
-    const clip = copyComponents(s0.doc, s0.layout, ["enrich", "work"]);
+    const clip = copyComponents(sessionDocument(s0), s0.layout, ["enrich", "work"]);
     const parsed = parseClipboard(JSON.stringify(clip));
     expect(parsed.ok).toBe(true);
     const s = edit(s0, { kind: "paste", clipboard: clip, offset: { x: 10, y: 0 } });

@@ -59,9 +59,9 @@ export function placeNewNodes(graph: GraphShape, layout: EditorLayout, options: 
   const placed = graph.nodes.filter((n) => layout.positions[n.id]);
   if (placed.length === 0) return autoLayout(graph, options);
   const pos = new Map<string, Position>(placed.map((n) => [n.id, layout.positions[n.id]!]));
-  // Ideal order: dagre's columns, so a chain of new nodes is placed source-first.
-  const ideal = autoLayout(graph, options);
-  missing.sort((a, b) => ideal[a]!.x - ideal[b]!.x || ideal[a]!.y - ideal[b]!.y);
+  // Upstream first, so a chain of new nodes is placed left to right (no full layout: it is per edit).
+  const rank = topologicalRank(graph);
+  missing.sort((a, b) => rank.get(a)! - rank.get(b)!);
   const colStep = o.nodeWidth + o.rankSep;
   const rowStep = o.nodeHeight + o.nodeSep;
   const out: Record<string, Position> = {};
@@ -78,6 +78,26 @@ export function placeNewNodes(graph: GraphShape, layout: EditorLayout, options: 
     out[id] = at;
   }
   return out;
+}
+
+/** Position of each node in a topological order (Kahn, declaration order on ties; cycle members last). */
+function topologicalRank(graph: GraphShape): Map<string, number> {
+  const indegree = new Map(graph.nodes.map((n) => [n.id, 0]));
+  for (const e of graph.edges) if (indegree.has(e.from) && indegree.has(e.to)) indegree.set(e.to, indegree.get(e.to)! + 1);
+  const ready = graph.nodes.filter((n) => indegree.get(n.id) === 0).map((n) => n.id);
+  const rank = new Map<string, number>();
+  for (let i = 0; i < ready.length; i++) {
+    const id = ready[i]!;
+    rank.set(id, i);
+    for (const e of graph.edges) {
+      if (e.from !== id || !indegree.has(e.to)) continue;
+      const d = indegree.get(e.to)! - 1;
+      indegree.set(e.to, d);
+      if (d === 0) ready.push(e.to);
+    }
+  }
+  for (const n of graph.nodes) if (!rank.has(n.id)) rank.set(n.id, rank.size);
+  return rank;
 }
 
 function mean(xs: number[]): number {

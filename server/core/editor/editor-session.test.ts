@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { COMMENTED_PIPELINE } from "./__fixtures__/commented";
-import { dispatch, openSession, type EditorAction, type EditorSession } from "./editor-session";
+import { dispatch, openSession, sessionDocument, type EditorAction, type EditorSession } from "./editor-session";
 
 function run(session: EditorSession, ...actions: EditorAction[]): EditorSession {
   for (const action of actions) {
@@ -106,13 +107,24 @@ describe("editor session", () => {
     expect(overlaps).toBe(false);
   });
 
+  it("falls back to the Document's own text when the user's indentation and the edit would not merge", () => {
+    const text = "apiVersion: flowctl/v1\nkind: Pipeline\nmetadata:\n  name: x\nspec:\n  sources:\n    - id: gen\n      type: load-generator\n  sinks:\n        - id: out\n          type: stdout\n          inputs: [gen]\n";
+    const s = run(openSession(text), { type: "edit", op: { kind: "add-component", role: "sink", origin: { kind: "builtin", name: "stdout" }, inputs: ["gen"] }, at: 1 });
+    expect(parse(s.text).spec.sinks.map((x: { id: string }) => x.id)).toEqual(["out", "stdout"]);
+    expect(s.graph.edges.map((e) => e.id)).toEqual(["gen->out", "gen->stdout"]);
+  });
+
   it("never changes the session it was given", () => {
     const s = openSession(COMMENTED_PIPELINE);
     const text = s.text;
-    const serialised = s.doc.toString();
-    run(s, { type: "edit", op: { kind: "delete", nodes: ["work"] }, at: 1 });
+    const serialised = sessionDocument(s).toString();
+    const next = run(s, { type: "edit", op: { kind: "delete", nodes: ["work"] }, at: 1 });
     expect(s.text).toBe(text);
-    expect(s.doc.toString()).toBe(serialised);
+    // The edit took the Document over; the old session gets its own again, from its text.
+    expect(sessionDocument(s).toString()).toBe(serialised);
+    expect(sessionDocument(next).toString()).not.toContain("id: work");
     expect(ids(s)).toContain("work");
+    // Editing the old session again (a reducer replayed) gives the same result as the first time.
+    expect(run(s, { type: "edit", op: { kind: "delete", nodes: ["work"] }, at: 1 }).text).toBe(next.text);
   });
 });

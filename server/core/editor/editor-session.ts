@@ -1,9 +1,11 @@
 /**
  * The editor's state and its one entry point, {@link dispatch}: graph edits, YAML typing, undo
- * and redo. A session is an immutable value (a reducer's state): an edit clones the Document,
- * edits the clone in place (apply-edit.ts), and turns it into text with a three-way merge so the
- * user's untouched lines keep their bytes (text-merge.ts). Invalid YAML typed in the YAML panel
- * is kept (it is the user's text) but leaves the graph as it was and refuses graph edits.
+ * and redo. A session is an immutable value (a reducer's state). An edit changes the session's
+ * `yaml` Document in place (apply-edit.ts) and hands it over to the next session — cloning a
+ * 200-component Document would cost more than the edit — so the previous session re-parses its
+ * text if it is ever used again ({@link sessionDocument}). The text comes from a three-way merge
+ * so the user's untouched lines keep their bytes (text-merge.ts). Invalid YAML typed in the YAML
+ * panel is kept (it is the user's text) but leaves the graph as it was and refuses graph edits.
  */
 import { isDeepStrictEqual } from "./deep-equal";
 import type { Document, ToStringOptions } from "yaml";
@@ -13,7 +15,7 @@ import { graphFromDocument, lineCol, type EditorGraph } from "./editor-graph";
 import type { EditError, EditOp } from "./edit-op";
 import { createHistory, recordChange, redo, undo, type History, type HistoryOptions } from "./history";
 import { emptyLayout, withPositions, type EditorLayout } from "./layout-model";
-import { mergeEdit } from "./text-merge";
+import { mergeEditDetailed } from "./text-merge";
 import { detectStyle, parsePipelineDocument } from "./yaml-document";
 
 /** What undo/redo restores. */
@@ -33,8 +35,6 @@ export interface YamlError {
 export interface EditorSession {
   readonly text: string;
   readonly layout: EditorLayout;
-  /** `text` parsed (with `errors` when the YAML is broken). Never mutate it. */
-  readonly doc: Document;
   /** The graph of the last text that parsed (kept while the YAML is broken). */
   readonly graph: EditorGraph;
   readonly yamlError?: YamlError;
@@ -63,6 +63,27 @@ export interface OpenSessionOptions {
 
 // The Document serialised in the file's style: the base of the next merge, computed once per doc.
 const serialised = new WeakMap<Document, string>();
+// Which session's text each Document currently represents (an edit moves it to the next session).
+const documents = new WeakMap<EditorSession, Document>();
+const owners = new WeakMap<Document, EditorSession>();
+
+function own(session: EditorSession, doc: Document): EditorSession {
+  documents.set(session, doc);
+  owners.set(doc, session);
+  return session;
+}
+
+/**
+ * The session's text as a `yaml` Document (with `errors` when the YAML is broken). Read it, never
+ * change it: edits go through {@link dispatch}. Re-parsed when a later session took it over.
+ */
+export function sessionDocument(session: EditorSession): Document {
+  const doc = documents.get(session);
+  if (doc && owners.get(doc) === session) return doc;
+  const fresh = parsePipelineDocument(session.text);
+  own(session, fresh);
+  return fresh;
+}
 
 function serialise(doc: Document, style: ToStringOptions): string {
   let text = serialised.get(doc);
@@ -77,13 +98,13 @@ function snapshotSize(s: EditorSnapshot): number {
 /** Opens pipeline text (a version, an import, or a new-pipeline template). */
 export function openSession(text: string, opts: OpenSessionOptions = {}): EditorSession {
   const layoutOptions = opts.layoutOptions ?? {};
-  const state = fromText(text, opts.layout ?? emptyLayout(), { nodes: [], edges: [] }, layoutOptions);
+  const { doc, ...state } = fromText(text, opts.layout ?? emptyLayout(), { nodes: [], edges: [] }, layoutOptions);
   const history = createHistory<EditorSnapshot>({ text, layout: state.layout }, { ...(opts.history ?? {}), at: opts.at ?? 0, size: snapshotSize({ text, layout: state.layout }) });
-  return { ...state, history, layoutOptions };
+  return own({ ...state, history, layoutOptions }, doc);
 }
 
 /** Parses `text` into session fields; a broken text keeps `previousGraph`. */
-function fromText(text: string, layout: EditorLayout, previousGraph: EditorGraph, layoutOptions: LayoutOptions): Omit<EditorSession, "history" | "layoutOptions"> {
+function fromText(text: string, layout: EditorLayout, previousGraph: EditorGraph, layoutOptions: LayoutOptions): Omit<EditorSession, "history" | "layoutOptions"> & { doc: Document } {
   const doc = parsePipelineDocument(text);
   const style = detectStyle(text);
   const err = doc.errors[0];
@@ -96,10 +117,11 @@ function fromText(text: string, layout: EditorLayout, previousGraph: EditorGraph
 }
 
 function withPlacedNodes(doc: Document, layout: EditorLayout, layoutOptions: LayoutOptions): { graph: EditorGraph; layout: EditorLayout } {
-  const bare = graphFromDocument(doc);
-  const added = placeNewNodes(bare, layout, layoutOptions);
-  const next = Object.keys(added).length > 0 ? withPositions(layout, added) : layout;
-  return { graph: graphFromDocument(doc, next), layout: next };
+  const graph = graphFromDocument(doc, layout);
+  const added = placeNewNodes(graph, layout, layoutOptions);
+  if (Object.keys(added).length === 0) return { graph, layout };
+  const next = withPositions(layout, added);
+  return { graph: withLayout(graph, next), layout: next };
 }
 
 /** Applies one action. Pure: `session` is never changed. */
@@ -110,14 +132,15 @@ export function dispatch(session: EditorSession, action: EditorAction): Dispatch
       const history = action.type === "undo" ? undo(session.history) : redo(session.history);
       if (history === session.history) return { session };
       const { text, layout } = history.present.state;
-      return { session: { ...fromText(text, layout, session.graph, session.layoutOptions), history, layoutOptions: session.layoutOptions } };
+      const { doc, ...state } = fromText(text, layout, session.graph, session.layoutOptions);
+      return { session: own({ ...state, history, layoutOptions: session.layoutOptions }, doc) };
     }
     case "set-text": {
       if (action.text === session.text) return { session };
-      const state = fromText(action.text, session.layout, session.graph, session.layoutOptions);
+      const { doc, ...state } = fromText(action.text, session.layout, session.graph, session.layoutOptions);
       const snapshot = { text: state.text, layout: state.layout };
       const history = recordChange(session.history, snapshot, { label: "YAML edit", at: action.at, size: snapshotSize(snapshot), coalesceKey: "yaml-text" });
-      return { session: { ...state, history, layoutOptions: session.layoutOptions } };
+      return { session: own({ ...state, history, layoutOptions: session.layoutOptions }, doc) };
     }
     case "edit":
       return edit(session, action.op, action.at);
@@ -131,26 +154,32 @@ function edit(session: EditorSession, op: EditOp, at: number): DispatchResult {
   }
   // Layout-only ops never touch the Document: no clone, and they work on a broken YAML's last graph.
   if (op.kind === "move" || op.kind === "auto-layout") return layoutEdit(session, op, at);
-  const before = serialise(session.doc, session.style);
-  const doc = session.doc.clone();
-  serialised.set(doc, before);
-  const outcome = applyEdit(doc, session.layout, op, session.layoutOptions);
+  const doc = sessionDocument(session);
+  const before = serialise(doc, session.style);
+  let outcome: ReturnType<typeof applyEdit>;
+  try {
+    outcome = applyEdit(doc, session.layout, op, session.layoutOptions);
+  } catch (err) {
+    // An op the checks let through but the yaml library refused: the Document may be half
+    // changed, so this session re-parses its text next time; nothing else was touched.
+    owners.delete(doc);
+    return { session, error: { code: "edit.invalid", message: `cannot apply ${op.kind}: ${err instanceof Error ? err.message : String(err)}` } };
+  }
   if (!outcome.ok) return { session, error: outcome.error };
   let text = session.text;
-  let nextDoc: Document = session.doc;
   if (outcome.changedYaml) {
     serialised.delete(doc);
     const after = serialise(doc, session.style);
-    text = mergeEdit(session.text, before, after);
-    // The merge keeps the user's formatting; should it ever disagree with the edited Document,
-    // the Document's own text is the safe answer (nothing the user wrote is lost, only restyled).
-    if (text !== after && !isDeepStrictEqual(parsePipelineDocument(text).toJS(), doc.toJS())) text = after;
-    nextDoc = doc;
+    const merged = mergeEditDetailed(session.text, before, after);
+    text = merged.text;
+    // Where the user's formatting met the edit, re-read the result: should it ever disagree with
+    // the edited Document, the Document's own text is the safe answer (restyled, nothing lost).
+    if (merged.adjacent && !isDeepStrictEqual(parsePipelineDocument(text).toJS(), doc.toJS())) text = after;
   }
-  const placed = withPlacedNodes(nextDoc, outcome.layout, session.layoutOptions);
+  const placed = withPlacedNodes(doc, outcome.layout, session.layoutOptions);
   const snapshot = { text, layout: placed.layout };
   const history = recordChange(session.history, snapshot, { label: describeOp(op), at, size: snapshotSize(snapshot), ...coalesceKey(op) });
-  return { session: { text, layout: placed.layout, doc: nextDoc, graph: placed.graph, history, style: session.style, layoutOptions: session.layoutOptions } };
+  return { session: own({ text, layout: placed.layout, graph: placed.graph, history, style: session.style, layoutOptions: session.layoutOptions }, doc) };
 }
 
 function layoutEdit(session: EditorSession, op: Extract<EditOp, { kind: "move" | "auto-layout" }>, at: number): DispatchResult {
@@ -165,7 +194,9 @@ function layoutEdit(session: EditorSession, op: Extract<EditOp, { kind: "move" |
   }
   const snapshot = { text: session.text, layout };
   const history = recordChange(session.history, snapshot, { label: describeOp(op), at, size: snapshotSize(snapshot), ...coalesceKey(op) });
-  return { session: { ...session, layout, graph: withLayout(session.graph, layout), history } };
+  const next: EditorSession = { ...session, layout, graph: withLayout(session.graph, layout), history };
+  const doc = documents.get(session);
+  return { session: doc && owners.get(doc) === session ? own(next, doc) : next };
 }
 
 function withLayout(graph: EditorGraph, layout: EditorLayout): EditorGraph {

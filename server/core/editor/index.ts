@@ -10,7 +10,7 @@ export { applyEdit, type EditOutcome } from "./apply-edit";
 export { canConnect, type ConnectVerdict, type ConnectRefusal } from "./connection-rules";
 export { copyComponents, parseClipboard, type ParsedClipboard } from "./clipboard";
 export { uniqueId } from "./component-edits";
-export { openSession, dispatch, describeOp, type EditorSession, type EditorAction, type EditorSnapshot, type DispatchResult, type OpenSessionOptions, type YamlError } from "./editor-session";
+export { openSession, dispatch, describeOp, sessionDocument, type EditorSession, type EditorAction, type EditorSnapshot, type DispatchResult, type OpenSessionOptions, type YamlError } from "./editor-session";
 export { checkSession, newPipelineText, type SessionCheck } from "./session-checks";
 export { createHistory, recordChange, undo, redo, canUndo, canRedo, type History, type HistoryEntry, type HistoryOptions } from "./history";
 export { mapDiagnostics, diagnosticTarget, worstSeverity, type GraphDiagnostics, type DiagnosticTarget } from "./graph-diagnostics";

@@ -15,12 +15,24 @@ interface SidedHunk extends Hunk {
 
 /** The user's text with the change `before → after` applied; untouched lines are byte-identical. */
 export function mergeEdit(original: string, before: string, after: string): string {
-  if (before === after) return original;
-  if (original === before) return after;
+  return mergeEditDetailed(original, before, after).text;
+}
+
+/**
+ * {@link mergeEdit}, also saying whether the user's restyling and the edit touch (`adjacent`):
+ * overlap, or have only blank and comment lines between them. Apart, they cannot interact: YAML
+ * structure is indentation, and a restyle that moved a block's indentation changes every
+ * structural line of it, so it touches any edit inside. Callers re-check the text only then.
+ */
+export function mergeEditDetailed(original: string, before: string, after: string): { text: string; adjacent: boolean } {
+  if (before === after) return { text: original, adjacent: false };
+  if (original === before) return { text: after, adjacent: false };
   const o = splitLines(original);
   const b = splitLines(before);
   const a = splitLines(after);
+  let adjacent = false;
   const lines = merge3(b, o, a, {
+    onHunks: (ours, theirs) => (adjacent = touching(ours, theirs, b)),
     oursFirst: true,
     split: true,
     region: (region) => {
@@ -36,7 +48,25 @@ export function mergeEdit(original: string, before: string, after: string): stri
     },
   });
   const text = lines.join("\n");
-  return text === "" ? text : text + (original.endsWith("\n") || original === "" ? "\n" : "");
+  return { text: text === "" ? text : text + (original.endsWith("\n") || original === "" ? "\n" : ""), adjacent };
+}
+
+/** Whether some edit hunk overlaps a restyle hunk or is separated from one by blank/comment lines only. */
+function touching(ours: readonly Hunk[], theirs: readonly Hunk[], base: readonly string[]): boolean {
+  const structural = (from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      const line = base[i]!.trim();
+      if (line !== "" && !line.startsWith("#")) return true;
+    }
+    return false;
+  };
+  let j = 0;
+  for (const t of theirs) {
+    while (j < ours.length && ours[j]!.aEnd < t.aStart && structural(ours[j]!.aEnd, t.aStart)) j++;
+    // ours[j] is the first restyle not cut off before t; it touches unless a structural line follows t first.
+    if (j < ours.length && (ours[j]!.aStart <= t.aEnd || !structural(t.aEnd, ours[j]!.aStart))) return true;
+  }
+  return false;
 }
 
 function oneLine(h: Hunk): boolean {
@@ -50,12 +80,17 @@ interface Merge3Options {
   split: boolean;
   /** Resolves a conflicting region itself; undefined = the edit (theirs) wins. */
   region?: (hunks: readonly SidedHunk[]) => string[] | undefined;
+  /** Sees both sides' hunks (against the base) before merging. */
+  onHunks?: (ours: readonly Hunk[], theirs: readonly Hunk[]) => void;
 }
 
 /** Three-way merge of token lists; on conflict theirs wins unless `region` resolves it. */
 function merge3(base: readonly string[], ours: readonly string[], theirs: readonly string[], opts: Merge3Options): string[] {
   const sided = (hunks: Hunk[], side: SidedHunk["side"]) => (opts.split ? lineByLine(hunks, side) : hunks.map((h) => ({ ...h, side })));
-  const hunks = [...sided(diffSequences(base, ours), "ours"), ...sided(diffSequences(base, theirs), "theirs")];
+  const oursHunks = diffSequences(base, ours);
+  const theirsHunks = diffSequences(base, theirs);
+  opts.onHunks?.(oursHunks, theirsHunks);
+  const hunks = [...sided(oursHunks, "ours"), ...sided(theirsHunks, "theirs")];
   const first = opts.oursFirst ? "ours" : "theirs";
   // By position; at one point an insertion goes before a replacement.
   hunks.sort((x, y) => x.aStart - y.aStart || isInsert(y) - isInsert(x) || (x.side === first ? -1 : 1));
