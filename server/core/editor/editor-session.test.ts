@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { COMMENTED_PIPELINE } from "./__fixtures__/commented";
+import { parseLayout } from "./layout-model";
 import { dispatch, openSession, sessionDocument, type EditorAction, type EditorSession } from "./editor-session";
 
 function run(session: EditorSession, ...actions: EditorAction[]): EditorSession {
@@ -112,6 +113,15 @@ describe("editor session", () => {
     const s = run(openSession(text), { type: "edit", op: { kind: "add-component", role: "sink", origin: { kind: "builtin", name: "stdout" }, inputs: ["gen"] }, at: 1 });
     expect(parse(s.text).spec.sinks.map((x: { id: string }) => x.id)).toEqual(["out", "stdout"]);
     expect(s.graph.edges.map((e) => e.id)).toEqual(["gen->out", "gen->stdout"]);
+  });
+
+  it("exports and re-imports to the same graph, positions included", () => {
+    const s = run(openSession(COMMENTED_PIPELINE), { type: "edit", op: { kind: "move", positions: { gen: { x: -300, y: 40 } } }, at: 1 });
+    const exported = { yaml: s.text, layout: JSON.parse(JSON.stringify(s.layout)) as unknown };
+    const parsed = parseLayout(exported.layout);
+    expect(parsed.ok).toBe(true);
+    const again = openSession(exported.yaml, { layout: parsed.ok ? parsed.layout : undefined });
+    expect(again.graph).toEqual(s.graph);
   });
 
   it("never changes the session it was given", () => {
