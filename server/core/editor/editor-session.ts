@@ -7,9 +7,9 @@
  * so the user's untouched lines keep their bytes (text-merge.ts). Invalid YAML typed in the YAML
  * panel is kept (it is the user's text) but leaves the graph as it was and refuses graph edits.
  */
-import { isDeepStrictEqual } from "./deep-equal";
 import type { Document, ToStringOptions } from "yaml";
 import { applyEdit } from "./apply-edit";
+import { isDeepStrictEqual } from "./deep-equal";
 import { autoLayout, placeNewNodes, type LayoutOptions } from "./auto-layout";
 import { graphFromDocument, lineCol, type EditorGraph } from "./editor-graph";
 import type { EditError, EditOp } from "./edit-op";
@@ -152,7 +152,7 @@ function edit(session: EditorSession, op: EditOp, at: number): DispatchResult {
     const e = session.yamlError;
     return { session, error: { code: "edit.yaml-invalid", message: `the YAML has a syntax error at line ${e.line}, column ${e.column} (${e.message}); fix it before editing the graph` } };
   }
-  // Layout-only ops never touch the Document: no clone, and they work on a broken YAML's last graph.
+  // Layout-only ops never touch the Document, so they also work on a broken YAML's last graph.
   if (op.kind === "move" || op.kind === "auto-layout") return layoutEdit(session, op, at);
   const doc = sessionDocument(session);
   const before = serialise(doc, session.style);
