@@ -172,9 +172,10 @@ function edit(session: EditorSession, op: EditOp, at: number): DispatchResult {
     const after = serialise(doc, session.style);
     const merged = mergeEditDetailed(session.text, before, after);
     text = merged.text;
-    // Where the user's formatting met the edit, re-read the result: should it ever disagree with
-    // the edited Document, the Document's own text is the safe answer (restyled, nothing lost).
-    if (merged.adjacent && !isDeepStrictEqual(parsePipelineDocument(text).toJS(), doc.toJS())) text = after;
+    // Where the user's formatting met the edit in a way that could matter, re-read the result:
+    // should it disagree with the edited Document, the Document's own text is the safe answer
+    // (restyled, nothing lost).
+    if (merged.adjacent && !merged.restyleOnly && !isDeepStrictEqual(parsePipelineDocument(text).toJS(), doc.toJS())) text = after;
   }
   const placed = withPlacedNodes(doc, outcome.layout, session.layoutOptions);
   const snapshot = { text, layout: placed.layout };

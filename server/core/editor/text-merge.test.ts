@@ -5,6 +5,7 @@ import { COMMENTED_PIPELINE } from "./__fixtures__/commented";
 import { applyEdit } from "./apply-edit";
 import type { EditOp } from "./edit-op";
 import { emptyLayout } from "./layout-model";
+import { isDeepStrictEqual } from "./deep-equal";
 import { mergeEdit, mergeEditDetailed } from "./text-merge";
 import { detectStyle, parsePipelineDocument } from "./yaml-document";
 
@@ -62,6 +63,12 @@ const restyle = (text: string, seed: number[]): string =>
       if (r % 5 === 3 && /^\s*(env|labels|batch): \{/.test(out)) out = out.replace(/\{([^}\s][^}]*)\}/, "{ $1 }");
       if (r % 7 === 3 && line.trim() !== "" && !line.trimStart().startsWith("-")) return [out, ""];
       if (r % 11 === 4 && /^\s*- id:/.test(line)) return [`${line.match(/^\s*/)![0]}# a comment`, out];
+      // Re-indenting: a line moved deeper, or a flow list written as a block list.
+      if (r % 13 === 5 && /^\s+- id:/.test(line)) return [`  ${out}`];
+      if (r % 17 === 6 && /^\s*inputs: \[[^\],]+\]/.test(out)) {
+        const [, indent, item] = /^(\s*)inputs: \[\s*([^\]\s]+)\s*\]/.exec(out)!;
+        return [`${indent}inputs:`, `${indent}  - ${item}`];
+      }
       return [out];
     })
     .join("\n");
@@ -83,19 +90,34 @@ const ops: EditOp[] = [
 ];
 
 describe("mergeEdit on restyled pipelines", () => {
-  it("always yields a text with exactly the edited Document's content", () => {
+  it("yields exactly the edited Document's content whenever it says no re-read is needed", () => {
     fc.assert(
       fc.property(fc.array(fc.nat(1000), { minLength: 1, maxLength: 30 }), fc.array(fc.constantFrom(...ops), { minLength: 1, maxLength: 4 }), (seed, edits) => {
         const doc = parsePipelineDocument(COMMENTED_PIPELINE);
         const style = detectStyle(COMMENTED_PIPELINE);
         let user = restyle(doc.toString(style), seed);
-        expect(parse(user)).toEqual(doc.toJS());
+        let same: unknown;
+        try {
+          same = parse(user);
+        } catch {
+          return; // a re-indent the generator made invalid: not a file a user has
+        }
+        if (!isDeepStrictEqual(same, doc.toJS())) return;
         for (const op of edits) {
           const before = doc.toString(style);
           if (!applyEdit(doc, emptyLayout(), op).ok) continue;
           const after = doc.toString(style);
-          user = mergeEdit(user, before, after);
-          expect(parse(user)).toEqual(doc.toJS());
+          const merged = mergeEditDetailed(user, before, after);
+          // Only a merge the session re-reads may be wrong; then it uses the Document's text.
+          const needsCheck = merged.adjacent && !merged.restyleOnly;
+          let ok = false;
+          try {
+            ok = isDeepStrictEqual(parse(merged.text), doc.toJS());
+          } catch {
+            ok = false;
+          }
+          if (!needsCheck) expect(ok).toBe(true);
+          user = ok ? merged.text : after;
         }
       }),
       { numRuns: 60 },

@@ -18,21 +18,38 @@ export function mergeEdit(original: string, before: string, after: string): stri
   return mergeEditDetailed(original, before, after).text;
 }
 
+/** What {@link mergeEditDetailed} knows about how the user's restyling met the edit. */
+export interface MergeResult {
+  text: string;
+  /** The restyling and the edit overlap, or only blank and comment lines separate them. */
+  adjacent: boolean;
+  /**
+   * Every restyled line is the serialised line with other spacing at the same indentation, or an
+   * added blank or comment line: then no mix of the two can change the YAML's structure.
+   */
+  restyleOnly: boolean;
+}
+
 /**
- * {@link mergeEdit}, also saying whether the user's restyling and the edit touch (`adjacent`):
- * overlap, or have only blank and comment lines between them. Apart, they cannot interact: YAML
- * structure is indentation, and a restyle that moved a block's indentation changes every
- * structural line of it, so it touches any edit inside. Callers re-check the text only then.
+ * {@link mergeEdit}, also saying how the user's restyling met the edit. The result needs reading
+ * back only when they are `adjacent` and not `restyleOnly`: YAML structure is indentation (and
+ * line breaks in flow collections), a restyle that re-indents a block changes every structural
+ * line of it and so touches any edit inside, and same-indentation spacing changes mean the same
+ * wherever they land.
  */
-export function mergeEditDetailed(original: string, before: string, after: string): { text: string; adjacent: boolean } {
-  if (before === after) return { text: original, adjacent: false };
-  if (original === before) return { text: after, adjacent: false };
+export function mergeEditDetailed(original: string, before: string, after: string): MergeResult {
+  if (before === after) return { text: original, adjacent: false, restyleOnly: true };
+  if (original === before) return { text: after, adjacent: false, restyleOnly: true };
   const o = splitLines(original);
   const b = splitLines(before);
   const a = splitLines(after);
   let adjacent = false;
+  let restyleOnly = true;
   const lines = merge3(b, o, a, {
-    onHunks: (ours, theirs) => (adjacent = touching(ours, theirs, b)),
+    onHunks: (ours, theirs) => {
+      adjacent = touching(ours, theirs, b);
+      restyleOnly = lineByLine(ours, "ours").every((h) => spacingOnly(h, o, b));
+    },
     oursFirst: true,
     split: true,
     region: (region) => {
@@ -48,7 +65,19 @@ export function mergeEditDetailed(original: string, before: string, after: strin
     },
   });
   const text = lines.join("\n");
-  return { text: text === "" ? text : text + (original.endsWith("\n") || original === "" ? "\n" : ""), adjacent };
+  return { text: text === "" ? text : text + (original.endsWith("\n") || original === "" ? "\n" : ""), adjacent, restyleOnly };
+}
+
+const isComment = (line: string) => line.trim() === "" || line.trimStart().startsWith("#");
+const indentOf = (line: string) => /^\s*/.exec(line)![0];
+
+/** A restyle hunk that only adds blank/comment lines, or respaces one line at its indentation. */
+function spacingOnly(h: Hunk, user: readonly string[], base: readonly string[]): boolean {
+  if (h.aStart === h.aEnd) return user.slice(h.bStart, h.bEnd).every(isComment);
+  if (h.aEnd - h.aStart !== 1 || h.bEnd - h.bStart !== 1) return false;
+  const u = user[h.bStart]!;
+  const b = base[h.aStart]!;
+  return indentOf(u) === indentOf(b) && u.replace(/\s+/g, "") === b.replace(/\s+/g, "");
 }
 
 /** Whether some edit hunk overlaps a restyle hunk or is separated from one by blank/comment lines only. */
