@@ -17,6 +17,8 @@ test("the demo pipelines appear on a fresh store and their events/s rise above z
 });
 
 test("the live run view shows the slow sink highlighted as the bottleneck, with recommendations", async ({ page, request }, info) => {
+  // Starting, a first diagnosis window and the UI on a busy 2-core machine: minutes, not seconds.
+  test.setTimeout(300_000);
   const runId = await activeRun(request, SLOW_SINK_DEMO);
   await page.goto(`/runs/${runId}`);
   await expect(page.getByTestId("run-status")).toHaveText("running");
@@ -38,6 +40,7 @@ test("the live run view shows the slow sink highlighted as the bottleneck, with 
 });
 
 test("stop and start from the UI change the run's status", async ({ page, request }, info) => {
+  test.setTimeout(300_000);
   const runId = await activeRun(request, HEALTHY_DEMO);
   await page.goto(`/runs/${runId}`);
   await expect(page.getByTestId("run-status")).toHaveText("running");
