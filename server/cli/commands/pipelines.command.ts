@@ -29,8 +29,8 @@ async function withClient<T>(flags: ControlPlaneClientFlags, fn: (c: ControlPlan
 
 /**
  * Runs `fn` against the database named by --db-path, else against the control plane; when none
- * answers, against this directory's database if one exists (saying so on stderr), else the
- * control plane's "not reachable" error stands.
+ * answers, against this directory's database if one exists (saying so on stderr), else an error
+ * saying that neither exists.
  */
 async function withHistory<T>(flags: HistoryFlags, fn: (h: RunHistory) => Promise<T>): Promise<T> {
   if (flags.dbPath) return useStore(await StoreRunHistory.open(flags.dbPath), fn);
@@ -42,8 +42,10 @@ async function withHistory<T>(flags: HistoryFlags, fn: (h: RunHistory) => Promis
     try {
       store = await StoreRunHistory.open(undefined);
     } catch (storeErr) {
-      if (storeErr instanceof FlowError && storeErr.code === "NOT_FOUND") throw err;
-      throw storeErr;
+      if (!(storeErr instanceof FlowError) || storeErr.code !== "NOT_FOUND") throw storeErr;
+      // Both places runs could come from are missing: say so, keeping the control plane's hints.
+      const [first, ...hints] = err.message.split("\n");
+      throw new FlowError("UNAVAILABLE", [`${first}; no local database either: ${storeErr.message}`, ...hints].join("\n"), { kind: "operational", cause: err });
     }
     process.stderr.write(`note: no control plane answered; showing the runs recorded in ${store.file}\n`);
     return useStore(store, fn);
