@@ -31,6 +31,7 @@ export const diagnoseFlagsSchema = z
     gracePeriod: duration("--grace-period", 0).default(10_000),
     json: z.boolean().default(false),
     dbPath: z.string().min(1).optional(),
+    persistence: z.boolean().default(true),
   })
   .refine((f) => f.for >= f.window, { message: "must be at least --window (a whole window of data is needed)", path: ["for"] });
 
@@ -44,7 +45,8 @@ export function registerDiagnoseCommand(program: Command): void {
     .option("--window <duration>", "metric window the diagnosis reads", "10s")
     .option("--grace-period <duration>", "drain/terminate budget when stopping the observed pipeline", "10s")
     .option("--json", "print one JSON object on stdout (logs on stderr)", false)
-    .option("--db-path <path>", "SQLite database (default: a temporary one for files, .flowctl/flowctl.db for run ids)")
+    .option("--db-path <path>", "SQLite database the run is recorded in / read from (default .flowctl/flowctl.db)")
+    .option("--no-persistence", "with a file: do not keep the run (a temporary database, deleted at exit)")
     .action(async (target: string, rawFlags: unknown, cmd: Command) => {
       const { logger } = cliContext(cmd);
       const flags = parseFlags(diagnoseFlagsSchema, rawFlags);
@@ -61,7 +63,7 @@ export function registerDiagnoseCommand(program: Command): void {
           onForce: () => force.abort(),
         });
         try {
-          outcome = await diagnosePipelineFile({ loaded: await loadPipelineFile(target), forMs: flags.for, windowMs: flags.window, dbPath: flags.dbPath, gracePeriodMs: flags.gracePeriod, logger, signal: ac.signal, forceSignal: force.signal });
+          outcome = await diagnosePipelineFile({ loaded: await loadPipelineFile(target), forMs: flags.for, windowMs: flags.window, dbPath: flags.dbPath, persistence: flags.persistence, gracePeriodMs: flags.gracePeriod, logger, signal: ac.signal, forceSignal: force.signal });
         } finally {
           stopSignals();
         }
@@ -123,6 +125,9 @@ export function renderDiagnosis(o: DiagnoseOutcome, opts: { color: boolean }): s
   if (o.timeline.length) {
     lines.push("", c.bold("Timeline"));
     for (const t of o.timeline.slice(-20)) lines.push(`  ${t.at.toISOString().slice(11, 19)} ${t.state === "cleared" ? c.dim(t.message.startsWith("cleared: ") ? t.message : `cleared: ${t.message}`) : t.message}`);
+  }
+  if (o.database !== undefined) {
+    lines.push("", o.database ? c.dim(`run ${o.runId} is recorded in ${o.database}: \`flowctl diagnose ${o.runId.slice(0, 8)}\` reads it again`) : c.dim(`run ${o.runId} was not kept (--no-persistence)`));
   }
   return lines.join("\n") + "\n";
 }

@@ -9,7 +9,9 @@ import { z } from "zod";
 import { FlowError } from "../../core/errors";
 import { parseFlags } from "../context";
 import { ControlPlaneClient } from "../control-plane-client";
-import { addControlPlaneClientOptions, controlPlaneClientFlagsSchema, toClientOptions, type ControlPlaneClientFlags } from "../control-plane-options";
+import type { DiscoveryEntry } from "../../lifecycle/discovery";
+import { addControlPlaneClientOptions, controlPlaneClientFlagsSchema, type ControlPlaneClientFlags } from "../control-plane-options";
+import { findControlPlane } from "../control-plane-target";
 import { renderActive, renderPipelineList, renderRunInfo, renderRuns, runToData, summarizePipelines } from "../control-plane-views";
 import { render } from "../output";
 import { StoreRunHistory, type RunHistory } from "../../services/run-history.service";
@@ -18,8 +20,10 @@ const historyFlagsSchema = controlPlaneClientFlagsSchema.extend({ dbPath: z.stri
 type HistoryFlags = z.output<typeof historyFlagsSchema>;
 const runsFlagsSchema = historyFlagsSchema.extend({ limit: z.coerce.number().int("must be an integer").min(1, "must be at least 1").default(10) });
 
-async function withClient<T>(flags: ControlPlaneClientFlags, fn: (c: ControlPlaneClient) => Promise<T>): Promise<T> {
-  const client = new ControlPlaneClient(toClientOptions(flags));
+async function withClient<T>(flags: ControlPlaneClientFlags, fn: (c: ControlPlaneClient) => Promise<T>, prefer?: (e: DiscoveryEntry) => boolean): Promise<T> {
+  const target = findControlPlane(flags, prefer ? { prefer } : {});
+  if (target.note) process.stderr.write(target.note + "\n");
+  const client = new ControlPlaneClient(target.options);
   try {
     return await fn(client);
   } finally {
@@ -92,7 +96,8 @@ export function registerPipelinesCommand(program: Command): void {
 
   addControlPlaneClientOptions(pipelines.command("stop <run-id>").description("stop a run (full id or unique prefix)")).action(async (id: string, raw: Record<string, unknown>) => {
     const flags = parseFlags(controlPlaneClientFlagsSchema, raw);
-    const run = await withClient(flags, async (c) => c.stopRun((await c.resolveRun(id)).runId));
+    // With several engines running here, ask the one executing this run.
+    const run = await withClient(flags, async (c) => c.stopRun((await c.resolveRun(id)).runId), (e) => e.runId?.startsWith(id) ?? false);
     print(render(flags.output, runToData(run), () => `✓ Pipeline stopped (status: ${run.status})`));
   });
 
