@@ -28,9 +28,9 @@ afterEach(() => {
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function flowctl(args: string[], timeoutMs = 90_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function flowctl(args: string[], timeoutMs = 90_000, cwd = dir): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
     children.add(child);
     let stdout = "";
     let stderr = "";
@@ -184,6 +184,22 @@ describe("flowctl diagnose --json on real pipelines", () => {
     expect(report.bottleneck!.evidence.join("\n")).toMatch(/inferred from its full input queue/);
     const legacy = report.components.find((c) => c.id === "legacy")!;
     expect(legacy.p50Ms).toBeNull();
+  });
+
+  it("keeps the run of a file like flowctl run does: the id it prints is diagnosed again without flags", async () => {
+    const project = fs.mkdtempSync(path.join(dir, "project-"));
+    const file = writePipeline("kept", {
+      sources: [{ id: "gen", type: "load-generator", env: { EVENTS_PER_SECOND: "200", EVENT_SIZE_BYTES: "128" } }],
+      sinks: [{ id: "out", type: "blackhole", inputs: ["gen"] }],
+    });
+    const first = await flowctl(["diagnose", file, "--for", "4s", "--window", "2s", "--grace-period", "2s"], 90_000, project);
+    expect(first.code, first.stderr).toBe(0);
+    const db = path.join(project, ".flowctl", "flowctl.db");
+    const printed = new RegExp(`run ([0-9a-f-]{36}) is recorded in ${db.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`).exec(first.stdout);
+    expect(printed, first.stdout).not.toBeNull();
+    const again = await flowctl(["diagnose", printed![1]!.slice(0, 8), "--json"], 90_000, project);
+    expect(again.code, again.stderr).toBe(0);
+    expect((JSON.parse(again.stdout) as DiagnosisReport).pipeline).toBe("kept");
   });
 
   it("rejects bad flags naming the flag", async () => {
