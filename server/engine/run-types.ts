@@ -126,8 +126,14 @@ export interface RunSummary {
   startedAt: Date;
   endedAt: Date;
   durationMs: number;
-  /** Events delivered to sinks. */
+  /**
+   * How long events moved: from RUNNING until the drain ended (the whole run minus start-up and
+   * shutdown); 0 when the run never reached RUNNING. Rates are over this time.
+   */
+  runningMs: number;
+  /** Events delivered to sinks (summed over sinks: a fan-out counts each copy). */
   eventsProcessed: number;
+  /** `eventsProcessed` over `runningMs`. */
   eventsPerSecond: number;
   bytesProcessed: number;
   components: ComponentSummary[];

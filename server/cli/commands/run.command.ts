@@ -268,11 +268,23 @@ export function renderSummary(s: RunSummary): string {
     pc.bold("Summary"),
     table,
     "",
-    `${colour(`run ${s.status}`)} after ${formatDuration(s.durationMs)} — ${s.eventsProcessed} events at the sinks (${Math.round(s.eventsPerSecond)}/s)`,
+    `${colour(`run ${s.status}`)} after ${formatDuration(s.durationMs)} — ${sinkRates(s)}`,
   ];
   if (s.error) lines.push(pc.red(`reason: ${s.error}`));
   lines.push(pc.dim(`logs: ${s.logDir}`));
   return lines.join("\n");
+}
+
+/**
+ * Each sink's count and rate over the time events moved (RUNNING until drained): fan-out sinks are
+ * not added together, and start-up and shutdown do not dilute the rate.
+ */
+export function sinkRates(s: Pick<RunSummary, "runningMs" | "components">): string {
+  if (s.runningMs <= 0) return "it never ran (no events moved)";
+  const secs = s.runningMs / 1000;
+  const sinks = s.components.filter((c) => c.role === "sink").map((c) => `${c.id} ${c.eventsIn} events (${Math.round(c.eventsIn / secs)}/s)`);
+  const running = s.runningMs < 60_000 ? `${secs.toFixed(1)}s` : formatDuration(s.runningMs);
+  return `${running} running; at the sinks: ${sinks.join(", ")}`;
 }
 
 /**
