@@ -354,6 +354,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
         id: c.id,
         role: c.role,
         replicas: c.replicas,
+        settings: { batch: c.batch ? { size: c.batch.size, flushIntervalMs: c.batch.flushIntervalMs } : null, queueCapacity: c.queue.capacity },
         instances: supervisor.instances
           .filter((i) => i.component === c)
           .map((i) => ({

@@ -97,7 +97,14 @@ export interface InstanceTopology {
 export interface RunTopology {
   pipeline: string;
   runId: string;
-  components: { id: string; role: "source" | "processor" | "sink"; replicas: number; instances: InstanceTopology[] }[];
+  components: {
+    id: string;
+    role: "source" | "processor" | "sink";
+    replicas: number;
+    instances: InstanceTopology[];
+    /** What the pipeline file sets that the diagnosis' advice depends on (`batch`, `queue.capacity`). */
+    settings?: { batch: { size: number; flushIntervalMs: number } | null; queueCapacity: number };
+  }[];
   edges: { from: string; to: string; capacity: number; policy: QueuePolicy }[];
   controlPlaneEndpoint: string | undefined;
 }

@@ -248,7 +248,12 @@ export function storedTopology(run: { runId: string; pipelineName: string; confi
   if (!loaded.pipeline) throw new FlowError("FAILED_PRECONDITION", `run ${run.runId}: its stored pipeline YAML no longer compiles`);
   return {
     pipeline: run.pipelineName,
-    components: loaded.pipeline.components.map((c) => ({ id: c.id, role: c.role, replicas: c.replicas })),
+    components: loaded.pipeline.components.map((c) => ({
+      id: c.id,
+      role: c.role,
+      replicas: c.replicas,
+      settings: { batch: c.batch ? { size: c.batch.size, flushIntervalMs: c.batch.flushIntervalMs } : null, queueCapacity: c.queue.capacity },
+    })),
     edges: loaded.pipeline.components.flatMap((c) => c.inputs.map((from) => ({ from, to: c.id, capacity: c.queue.capacity }))),
   };
 }
