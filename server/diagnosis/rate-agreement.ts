@@ -54,7 +54,7 @@ export function rateAgreementFindings(w: MetricWindow): Finding[] {
     if (dropped > 0) parts.push(`${r(dropped)}/s were dropped (drop_oldest)`);
     const accounted = (inFlight ?? 0) + growth + dropped;
     const rest = diff - accounted;
-    const restNote = Math.abs(rest) > resolution ? `; ${r(Math.abs(rest))}/s are not accounted for by the engine's counters (${rest > 0 ? `held inside ${e.from} before sending, or` : ""} counters sampled at different moments)` : "";
+    const restNote = Math.abs(rest) > resolution ? `; ${r(Math.abs(rest))}/s are not accounted for by the engine's counters (${rest > 0 ? `held inside ${e.from} before sending, or ` : ""}counters sampled at different moments)` : "";
     const filling = diff > 0 && accounted > resolution && Math.abs(rest) <= resolution;
     const conclusion = filling ? `: buffers between them were still filling, so upstream rates are above what the pipeline sustains (${e.to}'s ${r(taken)}/s); a later window will agree` : "";
     out.push({

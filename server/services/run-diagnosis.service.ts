@@ -19,6 +19,7 @@ import { SeriesStore } from "../metrics/series-store";
 import { openStore, type Store } from "../storage/store";
 import { registryHeartbeats } from "./live-run.service";
 import { activeFindings } from "./run-views";
+import { compareWithPreviousRun } from "./run-comparison";
 import type { RunEventRecord, RunRecord } from "../core/run";
 import { announceControlPlane, readDiscovery, type DiscoveryRecord } from "../lifecycle/discovery";
 
@@ -110,6 +111,9 @@ export async function diagnosePipelineFile(opts: DiagnoseFileOptions): Promise<D
     await observer.stop();
     const summary = await handle.stop("diagnosis finished");
     const timeline = observer.timeline().map((c) => ({ at: c.at, state: c.state, message: c.finding.message }));
+    // Kept with the run, so the next run of this pipeline can say what its changes did.
+    await attachComparison(store, { runId: handle.runId, pipelineName: pipeline.name, startedAt: summary.startedAt, configYaml: loaded.source.text }, report, opts.logger);
+    if (!store.ephemeral) await store.runs.saveDiagnosis(handle.runId, report).catch((err: unknown) => opts.logger.warn("the run's diagnosis was not stored", { error: String(err) }));
     return { report, runId: handle.runId, timeline, summary, database: store.ephemeral ? null : store.file };
   } finally {
     discovery?.remove();
@@ -239,7 +243,18 @@ export async function diagnoseRecordedRun(
       report = diagnose(await collectMetricWindow(createMetricsQuery({ store: series }), topology, { atMs: at, windowMs }));
     }
   }
+  await attachComparison(store, run, report, opts.logger);
   return { report, runId: run.runId, timeline };
+}
+
+/** Adds the comparison with the previous run of the pipeline to `report` (best effort: logged on failure). */
+async function attachComparison(store: Store, run: Pick<RunRecord, "runId" | "pipelineName" | "startedAt" | "configYaml">, report: DiagnosisReport, logger: Logger): Promise<void> {
+  try {
+    const comparison = await compareWithPreviousRun(store, run, report);
+    if (comparison) report.comparison = comparison;
+  } catch (err) {
+    logger.warn("the comparison with the previous run failed", { runId: run.runId, error: String(err) });
+  }
 }
 
 /** The topology a stored run's YAML describes (what a window needs). */

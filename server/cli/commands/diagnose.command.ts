@@ -86,7 +86,7 @@ export function renderDiagnosis(o: DiagnoseOutcome, opts: { color: boolean }): s
   if (r.components.length) {
     lines.push(
       formatTable(
-        ["COMPONENT", "ROLE", "IN/s", "OUT/s", "P50 ms", "P95 ms", "P99 ms", "BUSY", "BACKPRESSURED", "QUEUE", "ERRORS"],
+        ["COMPONENT", "ROLE", "IN/s", "OUT/s", "P50 ms", "P95 ms", "P99 ms", "BUSY", "BACKPRESSURED", "CPU", "QUEUE", "ERRORS"],
         r.components.map((x) => [
           x.id === r.bottleneck?.component ? c.red(x.id) : x.id,
           x.role,
@@ -97,6 +97,8 @@ export function renderDiagnosis(o: DiagnoseOutcome, opts: { color: boolean }): s
           num(x.p99Ms, 2),
           pct(x.busy),
           pct(x.backpressured),
+          // Cores used, and what bounds a busy stage (cpu / waiting / unknown).
+          `${x.cpuCores === null || x.cpuCores === undefined ? "-" : x.cpuCores.toFixed(2)}${x.bound ? ` ${x.bound}` : ""}`,
           x.queueDepth === null ? "-" : `${Math.round(x.queueDepth)}/${x.queueCapacity ?? "?"}`,
           x.errors === null ? "-" : String(Math.round(x.errors)),
         ]),
@@ -108,7 +110,7 @@ export function renderDiagnosis(o: DiagnoseOutcome, opts: { color: boolean }): s
   if (!b) {
     lines.push(c.green("✓ No bottleneck: the pipeline keeps up with its sources."));
   } else {
-    const what = b.kind === "edge" ? `edge ${b.edge!.from} → ${b.edge!.to}` : `component ${b.component}`;
+    const what = b.kind === "edge" ? `edge ${b.edge!.from} → ${b.edge!.to}` : b.kind === "host" ? `the host (${b.cpus ?? "?"} cores, ${b.busyCores?.toFixed(1) ?? "?"} busy)` : `component ${b.component}`;
     lines.push(c.red(c.bold(`✗ Bottleneck: ${what}`)), `  ${b.reason}`, "", c.bold("Evidence"));
     for (const e of b.evidence) lines.push(`  - ${e}`);
     lines.push("", c.bold("Recommendations"));
@@ -121,6 +123,10 @@ export function renderDiagnosis(o: DiagnoseOutcome, opts: { color: boolean }): s
       const sev = f.severity === "critical" ? c.red(f.severity) : f.severity === "warning" ? c.yellow(f.severity) : f.severity;
       lines.push(`  [${sev}] ${f.code}: ${f.message}`);
     }
+  }
+  if (r.comparison) {
+    lines.push("", c.bold(`Since run ${r.comparison.previousRunId.slice(0, 8)} (the previous run of ${r.pipeline})`));
+    for (const ch of r.comparison.changes) lines.push(`  - ${ch.message}`);
   }
   if (o.timeline.length) {
     lines.push("", c.bold("Timeline"));
