@@ -202,6 +202,38 @@ describe("flowctl diagnose --json on real pipelines", () => {
     expect((JSON.parse(again.stdout) as DiagnosisReport).pipeline).toBe("kept");
   });
 
+  it("tells a waiting stage to add concurrency without cores, and the next run how close the estimate came", async () => {
+    const project = fs.mkdtempSync(path.join(dir, "waiting-"));
+    const write = (replicas: number) => {
+      const file = path.join(project, "waiting.yaml");
+      const spec = {
+        sources: [unlimitedSource],
+        processors: [{ id: "geocode", type: "passthrough", inputs: ["gen"], replicas, env: { DELAY_MS: "4" } }],
+        sinks: [{ id: "out", type: "blackhole", inputs: ["geocode"] }],
+      };
+      fs.writeFileSync(file, stringify({ apiVersion: "flowctl/v1", kind: "Pipeline", metadata: { name: "waiting" }, spec }));
+      return file;
+    };
+    const run = async (replicas: number) => {
+      const r = await flowctl(["diagnose", write(replicas), "--json", "--grace-period", "2s"], 90_000, project);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as DiagnosisReport;
+    };
+    const first = await run(2);
+    expect(first.bottleneck).toMatchObject({ kind: "component", component: "geocode" });
+    expect(first.components.find((c) => c.id === "geocode")!.bound).toBe("waiting");
+    expect(first.bottleneck!.recommendations.join("\n")).not.toMatch(/CPU-bound|more CPU|more cores; this host/);
+    const estimate = first.bottleneck!.estimates.find((e) => e.value === 4);
+    expect(estimate, JSON.stringify(first.bottleneck)).toMatchObject({ component: "geocode", setting: "replicas", from: 2, cappedByHost: false });
+
+    // The recommended change: the next run says what it did against the estimate.
+    const second = await run(4);
+    const change = second.comparison!.changes.find((c) => c.setting === "replicas")!;
+    expect(change).toMatchObject({ component: "geocode", from: "2", to: "4", recommended: true, estimate: estimate!.eventsPerSecond });
+    expect(change.ratio).toBeCloseTo(change.measured! / estimate!.eventsPerSecond, 2);
+    expect(change.message).toMatch(/^geocode: replicas 2 → 4, as run [0-9a-f]{8}'s diagnosis recommended; .* the measured rate is \d+ % of the estimate$/);
+  });
+
   it("rejects bad flags naming the flag", async () => {
     const r = await flowctl(["diagnose", path.join(dir, "nope.yaml"), "--for", "5s", "--window", "10s"]);
     expect(r.code).toBe(1);
