@@ -151,7 +151,15 @@ describe("estimates", () => {
 
   it("are machine-readable: component, setting, from, value, events/s, per replica, extra cores", () => {
     const [e] = diagnose(fixture("waiting-processor")).bottleneck!.estimates;
-    expect(e).toEqual({ component: "geocode", setting: "replicas", from: 2, value: 4, eventsPerSecond: 900, perReplica: 225, extraCores: 0.08, cappedByHost: false });
+    expect(e).toEqual({ component: "geocode", setting: "replicas", from: 2, value: 4, eventsPerSecond: 900, perReplica: 225, extraCores: 0.08, cappedByHost: false, upTo: null });
+  });
+
+  it("on a host busy with other work, a stage that may compute gets a range, not a number it cannot keep", () => {
+    const b = diagnose(fixture("cpu-starved-processor")).bottleneck!;
+    expect(b.estimates[0]).toMatchObject({ value: 2, eventsPerSecond: 188.9, upTo: 377.7, cappedByHost: true });
+    expect(b.recommendations).toContain(
+      "estimate: with 2 replicas between 189 and 378 events/s — they need ~1.0 more cores, this host has 0.0 of 2 idle and 1.6 busy with other work: how much of that the new replicas win cannot be told (189 events/s per replica at 100 % busy)",
+    );
   });
 });
 

@@ -66,10 +66,18 @@ export function compareRuns(previous: ComparedRun, current: ComparedRun): RunCom
     const was = throughput(previous.report.components.find((c) => c.id === b.id));
     for (const [setting, from, to] of settingChanges(a, b)) {
       const recommended = wasRecommended(previous.report, b.id, setting, to);
-      const est = setting === "replicas" ? replicaEstimate(previous.report, b.id, Number(to)) : null;
+      const range = setting === "replicas" ? replicaEstimate(previous.report, b.id, Number(to)) : null;
+      const est = range?.at ?? null;
       const ratio = est !== null && measured !== null && est > 0 ? measured / est : null;
       const rates = measured === null ? "" : was === null ? `; ${b.id} now runs at ${fmtRate(measured)} events/s` : `; ${b.id}'s rate ${fmtRate(was)} → ${fmtRate(measured)} events/s (${was > 0 ? `${measured >= was ? "+" : "−"}${pct(Math.abs(measured / was - 1))}` : "from none"})`;
-      const estimateText = est === null ? "" : ratio === null ? `; run ${prevRun} estimated ≈ ${fmtRate(est)} events/s` : `; run ${prevRun} estimated ≈ ${fmtRate(est)} events/s: the measured rate is ${pct(ratio)} of the estimate`;
+      const estimateText =
+        range === null
+          ? ""
+          : range.upTo !== null
+            ? `; run ${prevRun} estimated ${fmtRate(range.at)}–${fmtRate(range.upTo)} events/s${measured === null ? "" : measured < range.at ? ": the measured rate is below that range" : measured > range.upTo ? ": the measured rate is above that range" : ": the measured rate is within it"}`
+            : ratio === null
+              ? `; run ${prevRun} estimated ≈ ${fmtRate(range.at)} events/s`
+              : `; run ${prevRun} estimated ≈ ${fmtRate(range.at)} events/s: the measured rate is ${pct(ratio)} of the estimate`;
       changes.push({
         component: b.id,
         setting,
@@ -88,13 +96,13 @@ export function compareRuns(previous: ComparedRun, current: ComparedRun): RunCom
 }
 
 /**
- * The previous diagnosis' estimate for `replicas` = n: its own estimate for that value, else its
- * per-replica capacity × n (capped estimates are kept as they were made). Null without either.
+ * The previous diagnosis' estimate for `replicas` = n (a value, or a range up to `upTo`): its own
+ * estimate for that value, else its per-replica capacity × n. Null without either.
  */
-function replicaEstimate(prev: DiagnosisReport, id: string, n: number): number | null {
+function replicaEstimate(prev: DiagnosisReport, id: string, n: number): { at: number; upTo: number | null } | null {
   const ests = (prev.bottleneck?.estimates ?? []).filter((e) => e.component === id && e.setting === "replicas");
   const exact = ests.find((e) => e.value === n);
-  if (exact) return exact.eventsPerSecond;
+  if (exact) return { at: exact.eventsPerSecond, upTo: exact.upTo ?? null };
   const any = ests.find((e) => !e.cappedByHost);
-  return any ? Math.round(any.perReplica * n * 10) / 10 : null;
+  return any ? { at: Math.round(any.perReplica * n * 10) / 10, upTo: null } : null;
 }

@@ -147,6 +147,11 @@ export interface Estimate {
   extraCores: number;
   /** True when the host's idle cores, not the replica count, bound the estimate. */
   cappedByHost: boolean;
+  /**
+   * When capped on a host busy with other work: the rate if the new replicas win their full share
+   * from it (the estimate is then the range eventsPerSecond…upTo); null otherwise.
+   */
+  upTo: number | null;
 }
 
 export interface Bottleneck {

@@ -56,7 +56,12 @@ export function replicaEstimates(c: ComponentWindow, load: ComponentLoad, host?:
     const extraCores = (n - r) * each;
     const capped = load.bound !== "waiting" && idle !== undefined && idle < extraCores;
     const usable = capped ? r + (each > 0 ? idle / each : n - r) : n;
-    return { component: c.id, setting: "replicas", from: r, value: n, eventsPerSecond: Math.round(per * usable * 10) / 10, perReplica: Math.round(per * 10) / 10, extraCores: Math.round(extraCores * 100) / 100, cappedByHost: capped };
+    // Cores busy with other work are shared with it, not idle: the new replicas win some of them,
+    // how much depends on that work (measured: 1 → 2 replicas of a CPU-bound stage on a host kept
+    // busy by other work gained 19 %, between the capped and the linear estimate).
+    const shared = capped && host !== undefined && (otherWork(host) ?? 0) >= 0.1;
+    const round = (x: number) => Math.round(x * 10) / 10;
+    return { component: c.id, setting: "replicas", from: r, value: n, eventsPerSecond: round(per * usable), perReplica: round(per), extraCores: Math.round(extraCores * 100) / 100, cappedByHost: capped, upTo: shared ? round(per * n) : null };
   });
 }
 
@@ -65,6 +70,9 @@ export function estimateLine(e: Estimate, load: ComponentLoad, host?: HostWindow
   const basis = `${fmtRate(e.perReplica)} events/s per replica at 100 % busy`;
   if (e.cappedByHost) {
     const idle = `they need ~${cores(e.extraCores)} more cores and this host has ${cores(idleCores(host)!)} of ${host!.cpuCount} idle (${basis})`;
+    if (e.upTo !== null) {
+      return `estimate: with ${e.value} replicas between ${fmtRate(e.eventsPerSecond)} and ${fmtRate(e.upTo)} events/s — they need ~${cores(e.extraCores)} more cores, this host has ${cores(idleCores(host)!)} of ${host!.cpuCount} idle and ${cores(otherWork(host!)!)} busy with other work: how much of that the new replicas win cannot be told (${basis})`;
+    }
     const noGain = e.eventsPerSecond <= e.perReplica * (e.from + 0.05);
     return noGain ? `estimate: with ${e.value} replicas no gain to expect on this host — ${idle}` : `estimate: with ${e.value} replicas ≈ ${fmtRate(e.eventsPerSecond)} events/s at most — ${idle}`;
   }
