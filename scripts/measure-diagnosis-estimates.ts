@@ -3,8 +3,12 @@
  * it, take the estimate for the next replica count, run again with that count, and compare the
  * measured rate with the estimate — side by side in one invocation, on this machine.
  *
- *   npm run bench:estimates               (~4 minutes; prints a table and the machine's load)
- *   npm run bench:estimates -- --for 40s  (longer runs: steadier windows)
+ *   npm run bench:estimates                  (~8 minutes; prints one line per round and the load)
+ *   npm run bench:estimates -- --rounds 1 --for 40s
+ *
+ * Each line also says what limited the second run: an estimate holds only while the stage stays
+ * the bottleneck ("upstream limits still apply"), and on a host whose cores are all busy every
+ * stage waits for CPU, so read the load average and the host's busy cores with the figures.
  */
 import os from "node:os";
 import { parseArgs } from "node:util";
@@ -52,8 +56,8 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
-/** Runs `yaml` for `forMs`, returns the diagnosis of its last `windowMs`. */
-async function observe(yaml: string, forMs: number, windowMs: number): Promise<DiagnosisReport> {
+/** Runs `yaml` for `forMs`; the diagnosis of its last `windowMs`, and how busy the host was. */
+async function observe(yaml: string, forMs: number, windowMs: number): Promise<DiagnosisReport & { hostBusy: string }> {
   const loaded = loadPipeline(yaml, { file: "scenario.yaml" });
   if (!loaded.pipeline) throw new Error(loaded.diagnostics.map((d) => d.message).join("\n"));
   const registry = new ComponentRegistry();
@@ -62,7 +66,8 @@ async function observe(yaml: string, forMs: number, windowMs: number): Promise<D
   const observer = observeRun(handle, { signal: observing.signal, windowMs, heartbeats: registryHeartbeats(registry) });
   try {
     await new Promise((r) => setTimeout(r, forMs));
-    return diagnose(await collectMetricWindow(observer.query, handle.topology(), { atMs: Date.now(), windowMs }));
+    const window = await collectMetricWindow(observer.query, handle.topology(), { atMs: Date.now(), windowMs });
+    return { ...diagnose(window), hostBusy: `${window.host?.hostBusyCores?.toFixed(1) ?? "?"}/${window.host?.cpuCount ?? "?"} cores busy` };
   } finally {
     observing.abort();
     await observer.stop();
@@ -75,11 +80,13 @@ const rateOf = (r: DiagnosisReport, id: string) => {
   return (c.role === "sink" ? (c.outRate ?? c.inRate) : (c.inRate ?? c.outRate)) ?? 0;
 };
 
-const { values } = parseArgs({ options: { for: { type: "string", default: "25s" }, window: { type: "string", default: "10s" } } });
+const { values } = parseArgs({ options: { for: { type: "string", default: "25s" }, window: { type: "string", default: "10s" }, rounds: { type: "string", default: "2" } } });
+const rounds = Math.max(1, Number(values.rounds) || 1);
 const forMs = parseDuration(values.for) ?? 25_000;
 const windowMs = parseDuration(values.window) ?? 10_000;
 const rows: string[] = [];
-for (const s of SCENARIOS) {
+const limitOf = (r: DiagnosisReport) => (r.bottleneck ? (r.bottleneck.kind === "host" ? `host ${r.bottleneck.busyCores}/${r.bottleneck.cpus} cores` : (r.bottleneck.component ?? `${r.bottleneck.edge?.from}→${r.bottleneck.edge?.to}`)) : "none");
+for (let round = 0; round < rounds; round++) for (const s of SCENARIOS) {
   process.stderr.write(`[estimates] ${s.name}: ${s.replicas} replica(s)…\n`);
   const before = await observe(s.yaml(s.replicas), forMs, windowMs);
   const c = before.components.find((x) => x.id === s.target)!;
@@ -91,8 +98,11 @@ for (const s of SCENARIOS) {
   process.stderr.write(`[estimates] ${s.name}: ${est.value} replicas…\n`);
   const after = await observe(s.yaml(est.value), forMs, windowMs);
   const measured = rateOf(after, s.target);
+  const estimate = est.upTo !== null ? `${Math.round(est.eventsPerSecond)}–${Math.round(est.upTo)} ev/s (capped: host busy with other work)` : `${Math.round(est.eventsPerSecond)} ev/s${est.cappedByHost ? " (capped by idle cores)" : ""}`;
+  const verdict = est.upTo !== null ? (measured >= est.eventsPerSecond && measured <= est.upTo ? "within the range" : "outside the range") : `${Math.round((measured / est.eventsPerSecond) * 100)} % of the estimate`;
+  const busyAfter = after.components.find((x) => x.id === s.target)?.busy;
   rows.push(
-    `${s.name}: ${s.replicas} → ${est.value} replicas, ${c.bound ?? "-"} (${c.cpuCores?.toFixed(2) ?? "?"} cores at ${Math.round(rateOf(before, s.target))} ev/s): estimate ${Math.round(est.eventsPerSecond)} ev/s${est.cappedByHost ? " (capped by idle cores)" : ""}, measured ${Math.round(measured)} ev/s = ${Math.round((measured / est.eventsPerSecond) * 100)} % of the estimate`,
+    `round ${round + 1} | ${s.name}: ${s.replicas} → ${est.value} replicas, ${c.bound ?? "-"} (${c.cpuCores?.toFixed(2) ?? "?"} cores at ${Math.round(rateOf(before, s.target))} ev/s) | estimate ${estimate} | measured ${Math.round(measured)} ev/s = ${verdict} | then limited by ${limitOf(after)} (${s.target} busy ${busyAfter == null ? "?" : Math.round(busyAfter * 100)} %; host ${before.hostBusy} → ${after.hostBusy})`,
   );
 }
 process.stdout.write(`${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}, --for ${values.for} --window ${values.window}\n${rows.join("\n")}\n`);
