@@ -90,7 +90,7 @@ for (let round = 0; round < rounds; round++) for (const s of SCENARIOS) {
   process.stderr.write(`[estimates] ${s.name}: ${s.replicas} replica(s)…\n`);
   const before = await observe(s.yaml(s.replicas), forMs, windowMs);
   const c = before.components.find((x) => x.id === s.target)!;
-  const est = before.bottleneck?.estimates.find((e) => e.component === s.target && e.value === s.replicas * 2);
+  const est = before.bottleneck?.estimates?.find((e) => e.component === s.target && e.value === s.replicas * 2);
   if (!est) {
     rows.push(`${s.name}: no estimate (bottleneck ${before.bottleneck?.kind ?? "none"} ${before.bottleneck?.component ?? ""})`);
     continue;

@@ -112,7 +112,7 @@ describe("CPU-bound and waiting stages, from each component's own CPU", () => {
     expect(b.recommendations[0]).toMatch(/^geocode waits rather than computes \(0\.08 cores while busy 100 %\): add concurrency — `replicas: 4` on geocode \(the extra replicas need no extra cores\), or more requests in flight/);
     const text = b.recommendations.join("\n");
     expect(text).not.toMatch(/CPU-bound|more CPU|resources\.limits\.cpu|more cores; this host|host is saturated/);
-    expect(b.estimates.map((e) => [e.value, e.eventsPerSecond, e.cappedByHost])).toEqual([
+    expect(b.estimates!.map((e) => [e.value, e.eventsPerSecond, e.cappedByHost])).toEqual([
       [4, 900, false],
       [8, 1800, false],
     ]);
@@ -144,19 +144,19 @@ describe("CPU-bound and waiting stages, from each component's own CPU", () => {
 
 describe("estimates", () => {
   it("the 2-replica window's estimate for 4 replicas is within 15 % of what 4 replicas measured", () => {
-    const est = diagnose(fixture("waiting-processor")).bottleneck!.estimates.find((e) => e.value === 4)!;
+    const est = diagnose(fixture("waiting-processor")).bottleneck!.estimates!.find((e) => e.value === 4)!;
     const measured = fixture("waiting-processor-4-replicas").components.find((c) => c.id === "geocode")!.inRate!;
     expect(Math.abs(measured / est.eventsPerSecond - 1)).toBeLessThanOrEqual(0.15);
   });
 
   it("are machine-readable: component, setting, from, value, events/s, per replica, extra cores", () => {
-    const [e] = diagnose(fixture("waiting-processor")).bottleneck!.estimates;
+    const [e] = diagnose(fixture("waiting-processor")).bottleneck!.estimates!;
     expect(e).toEqual({ component: "geocode", setting: "replicas", from: 2, value: 4, eventsPerSecond: 900, perReplica: 225, extraCores: 0.08, cappedByHost: false, upTo: null });
   });
 
   it("on a host busy with other work, a stage that may compute gets a range, not a number it cannot keep", () => {
     const b = diagnose(fixture("cpu-starved-processor")).bottleneck!;
-    expect(b.estimates[0]).toMatchObject({ value: 2, eventsPerSecond: 188.9, upTo: 377.7, cappedByHost: true });
+    expect(b.estimates![0]).toMatchObject({ value: 2, eventsPerSecond: 188.9, upTo: 377.7, cappedByHost: true });
     expect(b.recommendations).toContain(
       "estimate: with 2 replicas between 189 and 378 events/s — they need ~1.0 more cores, this host has 0.0 of 2 idle and 1.6 busy with other work: how much of that the new replicas win cannot be told (189 events/s per replica at 100 % busy)",
     );

@@ -103,7 +103,7 @@ describe("diagnose on recorded metric windows", () => {
     const full = diagnose({ ...base, host: { cpuCount: 2, cpuUsedCores: 1.96 } }).bottleneck!;
     expect(full.recommendations[0]).toMatch(/^the host is saturated: 2\.0 of its 2 cores are busy, the pipeline's processes using 2\.0, so more replicas/);
     expect(full.recommendations.filter((r) => r.startsWith("estimate:")).every((r) => /no gain to expect on this host — they need ~\d+\.\d more cores and this host has 0\.0\d? of 2 idle/.test(r))).toBe(true);
-    expect(full.estimates.every((e) => e.cappedByHost)).toBe(true);
+    expect(full.estimates!.every((e) => e.cappedByHost)).toBe(true);
     // Other work on the host counts too: the pipeline uses 1 core, the host is busy on 1.9.
     const shared = diagnose({ ...base, host: { cpuCount: 2, cpuUsedCores: 1, hostBusyCores: 1.9 } }).bottleneck!;
     expect(shared.recommendations[0]).toMatch(/^the host is saturated: 1\.9 of its 2 cores are busy, the pipeline's processes using 1\.0 \(other work on the host: 0\.9\)/);

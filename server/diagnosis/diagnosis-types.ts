@@ -165,8 +165,11 @@ export interface Bottleneck {
   reason: string;
   evidence: string[];
   recommendations: string[];
-  /** Estimates behind the `estimate:` recommendations (empty when none can be made). */
-  estimates: Estimate[];
+  /**
+   * Estimates behind the `estimate:` recommendations (empty when none can be made). Always set by
+   * `diagnose`; absent in reports stored by engines that predate it.
+   */
+  estimates?: Estimate[];
 }
 
 /** What limits a busy stage: its CPU, or waiting (I/O, timers, a remote call); unknown without CPU data. */

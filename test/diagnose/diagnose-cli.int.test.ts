@@ -223,7 +223,7 @@ describe("flowctl diagnose --json on real pipelines", () => {
     expect(first.bottleneck).toMatchObject({ kind: "component", component: "geocode" });
     expect(first.components.find((c) => c.id === "geocode")!.bound).toBe("waiting");
     expect(first.bottleneck!.recommendations.join("\n")).not.toMatch(/CPU-bound|more CPU|more cores; this host/);
-    const estimate = first.bottleneck!.estimates.find((e) => e.value === 4);
+    const estimate = first.bottleneck!.estimates!.find((e) => e.value === 4);
     expect(estimate, JSON.stringify(first.bottleneck)).toMatchObject({ component: "geocode", setting: "replicas", from: 2, cappedByHost: false });
 
     // The recommended change: the next run says what it did against the estimate.
