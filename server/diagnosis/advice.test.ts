@@ -182,6 +182,12 @@ describe("the host as the bottleneck", () => {
     expect(diagnose(fixture("cpu-starved-processor")).bottleneck!.kind).toBe("component");
   });
 
+  it("is not named when a working stage's input queue is full: that stage falls behind (a window under-read at start-up)", () => {
+    const w = structuredClone(fixture("under-read-slow-sink"));
+    w.host = { cpuCount: 2, cpuUsedCores: 0.3, hostBusyCores: 1.99 };
+    expect(diagnose(w).bottleneck).toMatchObject({ kind: "component", component: "db" });
+  });
+
   it("is not named when the host has idle cores", () => {
     const w = structuredClone(fixture("host-saturated"));
     w.host = { cpuCount: 8, cpuUsedCores: 0.8, hostBusyCores: 1.97 };

@@ -128,8 +128,10 @@ export function findRootCause(
     return { kind: "component", component: byId.get(best.id)!, load: loads.get(best.id)!, from: [...best.from] };
   }
   // Pressure, no saturated stage, every core busy: the stages share too few cores (an idle-looking
-  // receiver or a half-busy stage is waiting for a core, not the limit).
-  if (isHostSaturated(host)) return { kind: "host", from: starts };
+  // receiver or a half-busy stage is waiting for a core, not the limit) — unless a working stage's
+  // input queue is full: it falls behind what reaches it, whatever the window under-read.
+  const fallingBehind = edges.some((e) => (e.avgFill ?? 0) >= t.fullQueueFill && (loads.get(e.to)?.busy ?? 0) >= t.idleThreshold);
+  if (isHostSaturated(host) && !fallingBehind) return { kind: "host", from: starts };
   if (edgeCandidates.size > 0) {
     const best = [...edgeCandidates.values()].sort((a, b) => (b.edge.blocked ?? b.edge.avgFill ?? 0) - (a.edge.blocked ?? a.edge.avgFill ?? 0))[0]!;
     return { kind: "edge", edge: best.edge, from: [...best.from] };

@@ -84,7 +84,8 @@ describe("discovery: commands find what runs from this directory", () => {
     } finally {
       held?.close();
     }
-  });
+    // Two runs and four commands one after another: minutes on a loaded 2-core machine.
+  }, 300_000);
 
   it("a standalone server is found by status and by `run --use-external-control-plane`; a busy --port says what to pass", async () => {
     const dir = tempDir("flowctl-discovery-");
@@ -104,7 +105,7 @@ describe("discovery: commands find what runs from this directory", () => {
     const second = flowctl(["server", "--port", String(entry.port), "--no-persistence"], dir);
     expect(await second.exited).toBe(1);
     expect(second.output()).toContain(`--port: 127.0.0.1:${entry.port} is in use by flowctl server (pid ${entry.pid}); pass --port 0 for any free port`);
-  });
+  }, 300_000);
 
   it("ignores the file of an engine that was killed, and says nothing runs here", async () => {
     const dir = tempDir("flowctl-discovery-");
