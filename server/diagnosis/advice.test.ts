@@ -188,6 +188,16 @@ describe("the host as the bottleneck", () => {
     expect(diagnose(w).bottleneck).toMatchObject({ kind: "component", component: "db" });
   });
 
+  it("is not named while a working stage's input queue fills up in the window (a run still starting on a busy host)", () => {
+    const ramp = Array.from({ length: 11 }, (_, i) => [i * 1000, Math.min(1000, i * 120)] as [number, number]);
+    const w = structuredClone(fixture("linear-slow-sink"));
+    w.host = { cpuCount: 2, cpuUsedCores: 0.2, hostBusyCores: 1.99 };
+    w.components.find((c) => c.id === "db")!.busy = 0.48;
+    for (const e of w.edges) Object.assign(e, { avgFill: 0.55, blocked: 0.3, depthSamples: ramp });
+    for (const c of w.components.filter((x) => x.id !== "db")) c.backpressured = 0.53;
+    expect(diagnose(w).bottleneck).toMatchObject({ kind: "component", component: "db" });
+  });
+
   it("is not named when the host has idle cores", () => {
     const w = structuredClone(fixture("host-saturated"));
     w.host = { cpuCount: 8, cpuUsedCores: 0.8, hostBusyCores: 1.97 };

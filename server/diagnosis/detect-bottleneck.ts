@@ -129,8 +129,10 @@ export function findRootCause(
   }
   // Pressure, no saturated stage, every core busy: the stages share too few cores (an idle-looking
   // receiver or a half-busy stage is waiting for a core, not the limit) — unless a working stage's
-  // input queue is full: it falls behind what reaches it, whatever the window under-read.
-  const fallingBehind = edges.some((e) => (e.avgFill ?? 0) >= t.fullQueueFill && (loads.get(e.to)?.busy ?? 0) >= t.idleThreshold);
+  // input queue is full (on average, or filling up to the end of the window): it falls behind what
+  // reaches it, whatever a window straddling the start under-read.
+  const fillsUp = (e: EdgeWindow) => (e.avgFill ?? 0) >= t.fullQueueFill || isQueueGrowing(e, t.minFitR2) || (e.queueCapacity !== null && (e.queueDepth ?? 0) >= e.queueCapacity);
+  const fallingBehind = edges.some((e) => fillsUp(e) && (loads.get(e.to)?.busy ?? 0) >= t.idleThreshold);
   if (isHostSaturated(host) && !fallingBehind) return { kind: "host", from: starts };
   if (edgeCandidates.size > 0) {
     const best = [...edgeCandidates.values()].sort((a, b) => (b.edge.blocked ?? b.edge.avgFill ?? 0) - (a.edge.blocked ?? a.edge.avgFill ?? 0))[0]!;
