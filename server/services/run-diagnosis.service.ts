@@ -95,9 +95,8 @@ export async function diagnosePipelineFile(opts: DiagnoseFileOptions): Promise<D
       logger: opts.logger,
       heartbeats: registryHeartbeats(registry),
     });
-    const observedFrom = Date.now();
-    await waitForObservation(handle, opts.forMs, opts.signal);
-    const observedMs = Date.now() - observedFrom;
+    const runningFrom = await waitForObservation(handle, opts.forMs, opts.signal);
+    const observedMs = runningFrom === undefined ? 0 : Date.now() - runningFrom;
     if (observedMs < opts.windowMs) {
       opts.logger.warn("observed for less than one window: the diagnosis reads a partial window", { observedMs, windowMs: opts.windowMs, state: handle.state });
     } else if (handle.state !== "running") {
@@ -124,13 +123,29 @@ export async function diagnosePipelineFile(opts: DiagnoseFileOptions): Promise<D
   }
 }
 
-/** Resolves after `forMs`, when the run ends on its own, or when `signal` aborts. */
-async function waitForObservation(handle: RunHandle, forMs: number, signal: AbortSignal): Promise<void> {
+/**
+ * Resolves after `forMs` of RUNNING — the clock starts once every component registered, as with
+ * `flowctl run --for`, so a slow start (a loaded machine) does not eat the observation — when the
+ * run ends on its own, or when `signal` aborts. Returns when RUNNING began (undefined: it never did).
+ */
+async function waitForObservation(handle: RunHandle, forMs: number, signal: AbortSignal): Promise<number | undefined> {
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
+  let unsubscribe: (() => void) | undefined;
+  let runningFrom: number | undefined;
   try {
     await Promise.race([
-      new Promise<void>((resolve) => (timer = setTimeout(resolve, forMs))),
+      new Promise<void>((resolve) => {
+        const start = () => {
+          if (runningFrom !== undefined) return;
+          runningFrom = Date.now();
+          timer = setTimeout(resolve, forMs);
+        };
+        unsubscribe = handle.onEvent((e) => {
+          if (e.type === "run.status" && e.data?.status === "RUNNING") start();
+        });
+        if (handle.state === "running") start();
+      }),
       handle.done.then(() => undefined),
       new Promise<void>((resolve) => {
         onAbort = resolve;
@@ -140,8 +155,10 @@ async function waitForObservation(handle: RunHandle, forMs: number, signal: Abor
     ]);
   } finally {
     clearTimeout(timer);
+    unsubscribe?.();
     if (onAbort) signal.removeEventListener("abort", onAbort);
   }
+  return runningFrom;
 }
 
 export interface DiagnoseRunOptions {
