@@ -37,6 +37,9 @@ async function holdDefaultPort(): Promise<net.Server | undefined> {
   });
 }
 
+/** On a loaded 2-core machine registration can take longer than the default 30 s. */
+const SLOW_START = ["--registration-timeout", "90s"];
+
 const runIdOf = (output: string) => /run id\s+([0-9a-f-]{36})/.exec(output)?.[1];
 
 describe("discovery: commands find what runs from this directory", () => {
@@ -44,11 +47,11 @@ describe("discovery: commands find what runs from this directory", () => {
     const dir = tempDir("flowctl-discovery-");
     const held = await holdDefaultPort();
     try {
-      const a = flowctl(["run", writeEndless(dir, "alpha"), "--no-persistence"], dir);
+      const a = flowctl(["run", writeEndless(dir, "alpha"), "--no-persistence", ...SLOW_START], dir);
       await waitFor("alpha RUNNING", () => a.output().includes("run RUNNING"), 60_000);
       // 8080 is busy: the run moved to a free port and said so.
       expect(a.output()).toMatch(/control plane port 8080 is in use by another process: listening on a free port instead/);
-      const b = flowctl(["run", writeEndless(dir, "beta"), "--no-persistence"], dir);
+      const b = flowctl(["run", writeEndless(dir, "beta"), "--no-persistence", ...SLOW_START], dir);
       await waitFor("beta RUNNING", () => b.output().includes("run RUNNING"), 60_000);
       const alphaRun = runIdOf(a.output())!;
       expect(readDiscovery({ cwd: dir }).entries.map((e) => [e.kind, e.pipeline, e.runId])).toEqual([
@@ -74,7 +77,7 @@ describe("discovery: commands find what runs from this directory", () => {
 
       // An explicit port that is busy fails up front, naming who holds it and what to pass.
       const betaEndpoint = readDiscovery({ cwd: dir }).entries[0]!;
-      const clash = flowctl(["run", writeEndless(dir, "gamma"), "--no-persistence", "--control-plane-port", String(betaEndpoint.port)], dir);
+      const clash = flowctl(["run", writeEndless(dir, "gamma"), "--no-persistence", "--control-plane-port", String(betaEndpoint.port), ...SLOW_START], dir);
       expect(await clash.exited).toBe(1);
       expect(clash.output()).toContain(`--control-plane-port: 127.0.0.1:${betaEndpoint.port} is in use by flowctl run (pipeline beta, run ${betaEndpoint.runId!.slice(0, 8)}, pid ${betaEndpoint.pid}); pass --control-plane-port 0 for any free port`);
 
@@ -94,7 +97,7 @@ describe("discovery: commands find what runs from this directory", () => {
     const entry = readDiscovery({ cwd: dir }).entries[0]!;
     expect(entry).toMatchObject({ kind: "server", tokenRequired: false, tls: false, database: null });
 
-    const run = flowctl(["run", writeEndless(dir, "delta"), "--use-external-control-plane", "--no-persistence"], dir);
+    const run = flowctl(["run", writeEndless(dir, "delta"), "--use-external-control-plane", "--no-persistence", ...SLOW_START], dir);
     await waitFor("delta RUNNING", () => run.output().includes("run RUNNING"), 60_000);
     expect(run.output()).toContain(`control plane ${entry.endpoint} (external)`);
 

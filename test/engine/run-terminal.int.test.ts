@@ -42,7 +42,8 @@ function onTerminal(args: string[], cwd: string): Promise<{ code: number | null;
   });
 }
 
-const runArgs = (file: string) => ["run", file, "--control-plane-port", "0", "--no-persistence", "--for", "3s", "--status-interval", "500ms", "--grace-period", "2s"];
+// A generous registration timeout: on a loaded 2-core machine three components can take 30 s.
+const runArgs = (file: string) => ["run", file, "--control-plane-port", "0", "--no-persistence", "--for", "3s", "--status-interval", "500ms", "--grace-period", "2s", "--registration-timeout", "90s"];
 
 describe("flowctl run output", () => {
   it.skipIf(!hasScript)("shows live status lines by default on a terminal", async () => {
