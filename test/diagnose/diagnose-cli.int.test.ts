@@ -109,7 +109,8 @@ describe("flowctl diagnose --json on real pipelines", () => {
     const stored = JSON.parse(again.stdout) as DiagnosisReport;
     expect(stored.pipeline).toBe("slow-sink");
     expect(stored.bottleneck?.component).toBe("db");
-  });
+    // Two diagnoses (each --for 20 s once RUNNING, plus start and stop): minutes on a loaded machine.
+  }, 300_000);
 
   it("names the CPU-bound processor (passthrough WORK_MICROS)", async () => {
     const file = writePipeline("cpu-bound", {
@@ -232,7 +233,8 @@ describe("flowctl diagnose --json on real pipelines", () => {
     expect(change).toMatchObject({ component: "geocode", from: "2", to: "4", recommended: true, estimate: estimate!.eventsPerSecond });
     expect(change.ratio).toBeCloseTo(change.measured! / estimate!.eventsPerSecond, 2);
     expect(change.message).toMatch(/^geocode: replicas 2 → 4, as run [0-9a-f]{8}'s diagnosis recommended; .* the measured rate is \d+ % of the estimate$/);
-  });
+    // Two diagnoses (each --for 20 s once RUNNING, plus start and stop): minutes on a loaded machine.
+  }, 300_000);
 
   it("rejects bad flags naming the flag", async () => {
     const r = await flowctl(["diagnose", path.join(dir, "nope.yaml"), "--for", "5s", "--window", "10s"]);
