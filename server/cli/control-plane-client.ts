@@ -22,6 +22,8 @@ export interface ControlPlaneClientOptions {
   tlsKey?: string;
   /** Per-call deadline. @default 10000 */
   timeoutMs?: number;
+  /** How this address was found, for the "not reachable" message (e.g. a discovery file). */
+  origin?: string | undefined;
 }
 
 /** A run as the legacy wire reports it (INTERRUPTED arrives as FAILED with its error). */
@@ -116,13 +118,14 @@ export class ControlPlaneClient {
 
   private mapError(err: grpc.ServiceError): FlowError {
     if (err.code === grpc.status.UNAVAILABLE || err.code === grpc.status.DEADLINE_EXCEEDED) {
-      return new FlowError(
-        "UNAVAILABLE",
-        `no control plane is reachable at ${this.target}\n` +
-          `  start a pipeline with: flowctl run <pipeline.yaml> --control-plane-address ${this.opts.address} --control-plane-port ${this.opts.port}\n` +
-          `  or a standalone control plane with: flowctl server --address ${this.opts.address} --port ${this.opts.port}`,
-        { kind: "operational", cause: err },
-      );
+      // Found through discovery or by default: say so, and that commands here find what runs here.
+      const hints = this.opts.origin
+        ? `  start a pipeline from this directory with: flowctl run <pipeline.yaml> (commands run here find it)\n` +
+          `  or a standalone control plane with: flowctl server\n` +
+          `  or name one: --control-plane-addr host:port`
+        : `  start a pipeline with: flowctl run <pipeline.yaml> --control-plane-address ${this.opts.address} --control-plane-port ${this.opts.port}\n` +
+          `  or a standalone control plane with: flowctl server --address ${this.opts.address} --port ${this.opts.port}`;
+      return new FlowError("UNAVAILABLE", `no control plane is reachable at ${this.target}${this.opts.origin ? ` (${this.opts.origin})` : ""}\n${hints}`, { kind: "operational", cause: err });
     }
     if (err.code === grpc.status.UNAUTHENTICATED) return new FlowError("UNAUTHENTICATED", `${err.details} — pass --token or set FLOWCTL_TOKEN`);
     if (err.code === grpc.status.NOT_FOUND) return new FlowError("NOT_FOUND", err.details);

@@ -55,8 +55,9 @@ export function resolveTlsClientFlags(flags: TlsClientFlags, cwd = process.cwd()
 
 /** zod schema of the shared flags (after commander). */
 export const controlPlaneClientFlagsSchema = z.object({
-  controlPlaneAddress: z.string().trim().min(1, "must not be empty").default("127.0.0.1"),
-  controlPlanePort: z.coerce.number().int("must be an integer").min(1, "must be 1-65535").max(65535, "must be 1-65535").default(8080),
+  // No defaults here: unset means "the one running from this directory" (control-plane-target.ts).
+  controlPlaneAddress: z.string().trim().min(1, "must not be empty").optional(),
+  controlPlanePort: z.coerce.number().int("must be an integer").min(1, "must be 1-65535").max(65535, "must be 1-65535").optional(),
   /** Legacy `host:port`, overrides the two above (flowctl `--control-plane-addr`). */
   controlPlaneAddr: z
     .string()
@@ -72,17 +73,17 @@ export type ControlPlaneClientFlags = z.output<typeof controlPlaneClientFlagsSch
 export function addControlPlaneClientOptions(cmd: Command): Command {
   return addTlsClientOptions(
     cmd
-      .option("--control-plane-address <address>", "control plane address", "127.0.0.1")
-      .option("--control-plane-port <port>", "control plane port", "8080")
+      .option("--control-plane-address <address>", "control plane address (default: the one running from this directory, else 127.0.0.1)")
+      .option("--control-plane-port <port>", "control plane port (default: the one running from this directory, else 8080)")
       .option("--control-plane-addr <host:port>", "control plane as host:port (overrides address/port)")
       .option("--token <token>", "bearer token (default: $FLOWCTL_TOKEN)"),
   ).option("-o, --output <format>", "table | json | yaml", "table");
 }
 
-/** Client options from the parsed flags and the environment. */
+/** Client options from the parsed flags and the environment (unset address/port: 127.0.0.1:8080). */
 export function toClientOptions(flags: ControlPlaneClientFlags, env: Record<string, string | undefined> = process.env): ControlPlaneClientOptions {
-  let address = flags.controlPlaneAddress;
-  let port = flags.controlPlanePort;
+  let address = flags.controlPlaneAddress ?? "127.0.0.1";
+  let port = flags.controlPlanePort ?? 8080;
   if (flags.controlPlaneAddr) {
     const i = flags.controlPlaneAddr.lastIndexOf(":");
     address = flags.controlPlaneAddr.slice(0, i).replace(/^\[|\]$/g, "");

@@ -4,7 +4,8 @@
  * waited on a full output queue) is folded in for every component, because a source blocked by
  * the router may not know it is blocked.
  */
-import type { ComponentWindow, EdgeWindow } from "./diagnosis-types";
+import type { ComponentWindow, EdgeWindow, HostWindow, StageBound } from "./diagnosis-types";
+import { isHostSaturated } from "./host";
 
 export interface ComponentLoad {
   id: string;
@@ -17,6 +18,27 @@ export interface ComponentLoad {
   queueCapacity: number | null;
   /** True when busy was inferred from queues rather than measured. */
   inferred: boolean;
+  /** CPU-bound or waiting, for a component busy ≥ 20 %; null below (nothing to tell). */
+  bound: StageBound | null;
+  /** Cores one replica uses at 100 % busy (its CPU ÷ busy); null without CPU data. */
+  coresPerBusyReplica: number | null;
+}
+
+/** Busy below this is too little to say what the component spends its time on. */
+const MIN_BUSY_TO_CLASSIFY = 0.2;
+
+/**
+ * CPU-bound when a replica's CPU is at least half its busy time; waiting when it is far below (a
+ * handler awaiting I/O or a timer is busy without using a core). On a saturated host a CPU-bound
+ * stage also waits, for a core: there only a clear gap (< 15 %) counts as waiting.
+ */
+export function classifyStage(cpuPerReplica: number | null, busy: number | null, host: HostWindow | undefined): StageBound | null {
+  if (busy === null || busy < MIN_BUSY_TO_CLASSIFY) return null;
+  if (cpuPerReplica === null) return "unknown";
+  const ratio = cpuPerReplica / busy;
+  if (ratio >= 0.5) return "cpu";
+  if (isHostSaturated(host) && ratio >= 0.15) return "unknown";
+  return "waiting";
 }
 
 const clamp01 = (x: number) => Math.max(0, Math.min(1, x));
@@ -27,7 +49,7 @@ function sumOrNull(values: Array<number | null>): number | null {
 }
 
 /** Load of every component keyed by id. */
-export function computeLoads(components: readonly ComponentWindow[], edges: readonly EdgeWindow[], fullQueueFill: number): Map<string, ComponentLoad> {
+export function computeLoads(components: readonly ComponentWindow[], edges: readonly EdgeWindow[], fullQueueFill: number, host?: HostWindow): Map<string, ComponentLoad> {
   const out = new Map<string, ComponentLoad>();
   for (const c of components) {
     const outs = edges.filter((e) => e.from === c.id);
@@ -48,9 +70,13 @@ export function computeLoads(components: readonly ComponentWindow[], edges: read
       busy = clamp01(1 - bp);
       inferred = true;
     }
+    const cpuPerReplica = c.cpu == null ? null : c.cpu / Math.max(1, c.replicas ?? 1);
+    const busyNow = busy === null ? null : clamp01(busy);
     out.set(c.id, {
       id: c.id,
-      busy: busy === null ? null : clamp01(busy),
+      busy: busyNow,
+      bound: classifyStage(cpuPerReplica, busyNow, host),
+      coresPerBusyReplica: cpuPerReplica !== null && busyNow !== null && busyNow >= MIN_BUSY_TO_CLASSIFY ? cpuPerReplica / busyNow : null,
       backpressured: bp,
       inputFill,
       queueDepth: sumOrNull(ins.map((e) => e.queueDepth)),

@@ -2,17 +2,20 @@
  * Root-cause walk. From every back-pressured component (Oceanus: back-pressure > 50 %) follow the
  * edges it is blocked on downstream to the first component that is saturated (busy > 50 %) and not
  * itself back-pressured; Flink's rule (the busiest task downstream of back-pressured ones) breaks
- * ties, so on a fan-out the slowest sink wins over its idle siblings. A full edge whose sender is
+ * ties, so on a fan-out the slowest sink wins over its idle siblings. When no stage is saturated
+ * but the host's cores are (≥ 90 % busy), the host is the limit. A full edge whose sender is
  * blocked while the receiver idles is a transport bottleneck. No back-pressure and no full queue
  * means the pipeline keeps up with its sources: no bottleneck, however busy a source is.
  */
 import type { ComponentLoad } from "./component-load";
-import type { ComponentWindow, DiagnosisOptions, EdgeWindow } from "./diagnosis-types";
+import type { ComponentWindow, DiagnosisOptions, EdgeWindow, HostWindow } from "./diagnosis-types";
+import { isHostSaturated } from "./host";
 import { fitLine } from "./linear-fit";
 
 export type RootCause =
   | { kind: "component"; component: ComponentWindow; load: ComponentLoad; from: string[] }
-  | { kind: "edge"; edge: EdgeWindow; from: string[]; undelivered?: { emitted: number } };
+  | { kind: "edge"; edge: EdgeWindow; from: string[]; undelivered?: { emitted: number } }
+  | { kind: "host"; from: string[] };
 
 /**
  * Edges whose sender emits (≥ 1 event/s by its own count) while the edge delivers under 1 % of it
@@ -57,6 +60,7 @@ export function findRootCause(
   edges: readonly EdgeWindow[],
   loads: ReadonlyMap<string, ComponentLoad>,
   t: Thresholds,
+  host?: HostWindow,
 ): RootCause | undefined {
   const undelivered = findUndeliveredEdges(components, edges, t).sort((a, b) => b.emitted - a.emitted)[0];
   if (undelivered) return { kind: "edge", edge: undelivered.edge, from: [undelivered.edge.from], undelivered: { emitted: undelivered.emitted } };
@@ -123,6 +127,13 @@ export function findRootCause(
     const best = ranked[0]!;
     return { kind: "component", component: byId.get(best.id)!, load: loads.get(best.id)!, from: [...best.from] };
   }
+  // Pressure, no saturated stage, every core busy: the stages share too few cores (an idle-looking
+  // receiver or a half-busy stage is waiting for a core, not the limit) — unless a working stage's
+  // input queue is full (on average, or filling up to the end of the window): it falls behind what
+  // reaches it, whatever a window straddling the start under-read.
+  const fillsUp = (e: EdgeWindow) => (e.avgFill ?? 0) >= t.fullQueueFill || isQueueGrowing(e, t.minFitR2) || (e.queueCapacity !== null && (e.queueDepth ?? 0) >= e.queueCapacity);
+  const fallingBehind = edges.some((e) => fillsUp(e) && (loads.get(e.to)?.busy ?? 0) >= t.idleThreshold);
+  if (isHostSaturated(host) && !fallingBehind) return { kind: "host", from: starts };
   if (edgeCandidates.size > 0) {
     const best = [...edgeCandidates.values()].sort((a, b) => (b.edge.blocked ?? b.edge.avgFill ?? 0) - (a.edge.blocked ?? a.edge.avgFill ?? 0))[0]!;
     return { kind: "edge", edge: best.edge, from: [...best.from] };

@@ -1,9 +1,11 @@
 /** `diagnose(window) → DiagnosisReport`: per-component table, root cause and findings. */
 import { computeLoads, type ComponentLoad } from "./component-load";
-import { findRootCause, pct, type RootCause } from "./detect-bottleneck";
+import { describeRootCause } from "./describe-root-cause";
+import { findRootCause, pct } from "./detect-bottleneck";
 import type { Bottleneck, ComponentReport, DiagnosisOptions, DiagnosisReport, EdgeWindow, Finding, MetricWindow } from "./diagnosis-types";
 import { fitLine } from "./linear-fit";
-import { componentRecommendations, edgeRecommendations, gcAdvice } from "./recommendations";
+import { rateAgreementFindings } from "./rate-agreement";
+import { gcAdvice } from "./recommendations";
 
 const DEFAULTS: Required<DiagnosisOptions> = {
   backpressureThreshold: 0.5,
@@ -15,25 +17,23 @@ const DEFAULTS: Required<DiagnosisOptions> = {
 };
 
 const round = (x: number | null, digits = 3): number | null => (x === null || !Number.isFinite(x) ? null : Number(x.toFixed(digits)));
-const rate = (x: number | null) => (x === null ? "n/a" : `${x >= 100 ? Math.round(x) : x.toFixed(1)} events/s`);
-const ms = (x: number | null) => (x === null ? "n/a" : `${x.toFixed(1)} ms`);
 
 /** Diagnoses one metric window. Pure: same window, same report. */
 export function diagnose(w: MetricWindow, opts: DiagnosisOptions = {}): DiagnosisReport {
   const t = { ...DEFAULTS, ...opts };
-  const loads = computeLoads(w.components, w.edges, t.fullQueueFill);
-  const root = findRootCause(w.components, w.edges, loads, t);
+  const loads = computeLoads(w.components, w.edges, t.fullQueueFill, w.host);
+  const root = findRootCause(w.components, w.edges, loads, t, w.host);
   const findings: Finding[] = [];
   const bottleneck = root ? describeRootCause(root, w, loads, t) : null;
   if (bottleneck && root) {
     findings.push({
       severity: "critical",
-      code: root.kind === "component" ? "BOTTLENECK_COMPONENT" : "BOTTLENECK_EDGE",
+      code: root.kind === "component" ? "BOTTLENECK_COMPONENT" : root.kind === "host" ? "BOTTLENECK_HOST" : "BOTTLENECK_EDGE",
       ...(bottleneck.component ? { component: bottleneck.component } : {}),
       message: bottleneck.reason,
     });
   }
-  findings.push(...componentFindings(w, loads, t, bottleneck), ...edgeFindings(w, t));
+  findings.push(...componentFindings(w, loads, t, bottleneck), ...edgeFindings(w, t), ...rateAgreementFindings(w));
   if (!bottleneck) {
     const noData = w.components.every((c) => c.inRate === null && c.outRate === null && c.busy === null) && w.edges.every((e) => e.rate === null);
     findings.push(
@@ -63,85 +63,11 @@ export function diagnose(w: MetricWindow, opts: DiagnosisOptions = {}): Diagnosi
         queueDepth: round(l.queueDepth),
         queueCapacity: round(l.queueCapacity),
         errors: round(c.errors),
+        cpuCores: round(c.cpu ?? null),
+        bound: l.bound,
       };
     }),
     findings,
-  };
-}
-
-function describeRootCause(root: RootCause, w: MetricWindow, loads: ReadonlyMap<string, ComponentLoad>, t: Required<DiagnosisOptions>): Bottleneck {
-  const blockedNames = root.from.join(", ");
-  if (root.kind === "component") {
-    const c = root.component;
-    const l = root.load;
-    const waiting = root.from.filter((id) => (loads.get(id)?.backpressured ?? 0) > t.idleThreshold);
-    const evidence = [
-      `${c.id} busy ${pct(l.busy ?? 0)}${l.inferred ? " (inferred from its full input queue: no SDK time counters)" : ""}, back-pressured ${pct(l.backpressured)}`,
-      waiting.length
-        ? `upstream back-pressured: ${waiting.map((id) => `${id} ${pct(loads.get(id)?.backpressured ?? 0)}`).join(", ")}`
-        : `input queue from ${blockedNames} keeps growing: ${c.id} takes fewer events than arrive`,
-      `${c.id} rate in ${rate(c.inRate)}, out ${rate(c.outRate)}; p50 ${ms(c.p50Ms)}, p99 ${ms(c.p99Ms)}`,
-    ];
-    if (l.queueDepth !== null && l.queueCapacity) evidence.push(`input queue ${l.queueDepth}/${l.queueCapacity} (mean fill ${pct(l.inputFill ?? 0)})`);
-    const siblings = w.edges.filter((e) => root.from.includes(e.from) && e.to !== c.id).map((e) => e.to);
-    for (const s of new Set(siblings)) {
-      const sl = loads.get(s);
-      if (sl?.busy != null) evidence.push(`sibling ${s} busy ${pct(sl.busy)} (not the limit)`);
-    }
-    const processorChain = c.role === "processor" && w.edges.some((e) => (e.to === c.id || e.from === c.id) && w.components.find((x) => x.id === (e.to === c.id ? e.from : e.to))?.role === "processor");
-    const stalled = (c.inRate ?? c.outRate ?? 1) < 0.01 && (l.inputFill ?? 0) > 0.5;
-    if (stalled) evidence.unshift(`${c.id} took no events in the window while its input queue is full: it is stalled, not slow`);
-    if (w.host && w.host.cpuUsedCores !== null) {
-      const all = w.host.hostBusyCores != null ? `, ${w.host.hostBusyCores.toFixed(1)} busy in all` : "";
-      evidence.push(`host CPU: ${w.host.cpuUsedCores.toFixed(1)} of ${w.host.cpuCount} cores in use by the pipeline${all}`);
-    }
-    const gcHeavy = c.gc != null && c.gc > t.gcThreshold;
-    if (gcHeavy) evidence.push(`${c.id} spends ${pct(c.gc!)} of its time in garbage-collection pauses`);
-    const recs = componentRecommendations(c, { processorChain, gcHeavy, ...(w.host ? { host: w.host } : {}) });
-    return {
-      kind: "component",
-      component: c.id,
-      edge: null,
-      reason: stalled
-        ? `${c.id} (${c.role}) is the bottleneck: it is stalled — no events taken in the window while ${root.from.join(", ")} ${root.from.length > 1 ? "wait" : "waits"} on its full queue`
-        : waiting.length
-        ? `${c.id} (${c.role}) is the bottleneck: it is busy ${pct(l.busy ?? 0)} of the time while ${waiting.join(", ")} ${waiting.length > 1 ? "are" : "is"} back-pressured waiting on it`
-        : `${c.id} (${c.role}) is the bottleneck: it is busy ${pct(l.busy ?? 0)} of the time and falling behind (its input queue keeps growing)`,
-      evidence,
-      recommendations: stalled ? [`check ${c.id}'s log and health: it accepted nothing (deadlock, a hung write, a lost connection)`, ...recs] : recs,
-    };
-  }
-  const e = root.edge;
-  const recv = loads.get(e.to);
-  if (root.undelivered) {
-    return {
-      kind: "edge",
-      component: null,
-      edge: { from: e.from, to: e.to },
-      reason: `the edge ${e.from} → ${e.to} delivers nothing: ${e.from} emits ${rate(root.undelivered.emitted)} but ${rate(e.rate)} arrive, and its queue is not filling — events are lost in transport`,
-      evidence: [
-        `${e.from} emitted ${rate(root.undelivered.emitted)} (its own count)`,
-        `${e.from} → ${e.to} delivered ${rate(e.rate)}; queue ${e.queueDepth ?? "?"}/${e.queueCapacity ?? "?"}`,
-        `${e.to} busy ${recv?.busy == null ? "n/a" : pct(recv.busy)}`,
-      ],
-      recommendations: [
-        `check the engine log and ${e.from}'s log for gRPC errors (message size limits: an event or batch over 4 MiB is refused)`,
-        "reduce event size, or lower the batch size so a batch stays under the gRPC message limit",
-        `raise the edge's queue capacity only after delivery works: nothing is queued on ${e.from} → ${e.to} now`,
-      ],
-    };
-  }
-  return {
-    kind: "edge",
-    component: null,
-    edge: { from: e.from, to: e.to },
-    reason: `the edge ${e.from} → ${e.to} is the bottleneck: ${e.from} is blocked on its full queue while ${e.to} is idle, so transport (serialization/gRPC) limits throughput`,
-    evidence: [
-      `${e.from} blocked on ${e.from} → ${e.to} ${pct(e.blocked ?? 0)} of the time`,
-      `${e.to} busy ${recv?.busy == null ? "n/a" : pct(recv.busy)}`,
-      `queue ${e.queueDepth ?? "?"}/${e.queueCapacity ?? "?"} (mean fill ${pct(e.avgFill ?? 0)}), ${rate(e.rate)} across the edge`,
-    ],
-    recommendations: edgeRecommendations(e),
   };
 }
 
@@ -165,7 +91,7 @@ function componentFindings(w: MetricWindow, loads: ReadonlyMap<string, Component
       out.push({ severity: "warning", code: "GC_PRESSURE", component: c.id, message: `${c.id} spends ${pct(c.gc)} of its time in garbage-collection pauses: ${gcAdvice(c.id)}` });
     }
     if (l.backpressured > t.backpressureThreshold && c.id !== b?.component) {
-      const cause = b ? ` by ${b.component ?? `${b.edge?.from} → ${b.edge?.to}`}` : "";
+      const cause = !b ? "" : b.kind === "host" ? " (the host's cores are the limit)" : ` by ${b.component ?? `${b.edge?.from} → ${b.edge?.to}`}`;
       out.push({ severity: "warning", code: "BACKPRESSURED", component: c.id, message: `${c.id} is back-pressured ${pct(l.backpressured)} of the time${cause}` });
     }
     const processed = c.role === "sink" ? (c.outRate ?? c.inRate) : (c.inRate ?? c.outRate);

@@ -6,6 +6,14 @@
 
 export type DiagnosisRole = "source" | "processor" | "sink";
 
+/** What the pipeline file sets for a component, as far as the advice depends on it. */
+export interface ComponentSettings {
+  /** `batch:` as written (`flush_interval_ms` in ms); null when the file sets none. */
+  batch: { size: number; flushIntervalMs: number } | null;
+  /** `queue.capacity` of each input edge. */
+  queueCapacity?: number;
+}
+
 /** One component (all its replicas) over the window. `null` = no data for that number. */
 export interface ComponentWindow {
   id: string;
@@ -41,6 +49,19 @@ export interface ComponentWindow {
    * when the component exports neither.
    */
   gc?: number | null;
+  /**
+   * CPU the component's own processes used, in cores (summed over replicas), from their
+   * `process_cpu_seconds_total`; null when unknown (a foreign component exporting no such metric).
+   */
+  cpu?: number | null;
+  /** Handler calls per second (events, batches or sink flushes), from the processing-time histogram's count. */
+  calls?: number | null;
+  /** Mean time of one handler call, in ms. */
+  callMs?: number | null;
+  /** Events buffered inside the component at the end of the window (received, not yet handled). */
+  buffered?: number | null;
+  /** What the pipeline file sets for it (absent: not known, e.g. an old stored run). */
+  settings?: ComponentSettings;
 }
 
 /** One edge's router metrics over the window. */
@@ -97,6 +118,8 @@ export type FindingCode =
   | "NO_METRICS"
   | "METRICS_UNAVAILABLE"
   | "GC_PRESSURE"
+  | "BOTTLENECK_HOST"
+  | "RATES_DIFFER"
   | "KEEPS_UP";
 
 export interface Finding {
@@ -106,14 +129,51 @@ export interface Finding {
   message: string;
 }
 
+/**
+ * A throughput estimate for a change the diagnosis recommends (machine-readable, for the editor's
+ * what-if and for checking the estimate on the next run).
+ */
+export interface Estimate {
+  component: string;
+  setting: "replicas";
+  /** The setting now, and the value the estimate is for. */
+  from: number;
+  value: number;
+  /** Expected events/s of the component after the change (upstream limits still apply). */
+  eventsPerSecond: number;
+  /** Events/s one replica sustains at 100 % busy, the basis of the estimate. */
+  perReplica: number;
+  /** Cores the extra replicas need on top of what the component uses now. */
+  extraCores: number;
+  /** True when the host's idle cores, not the replica count, bound the estimate. */
+  cappedByHost: boolean;
+  /**
+   * When capped on a host busy with other work: the rate if the new replicas win their full share
+   * from it (the estimate is then the range eventsPerSecond…upTo); null otherwise.
+   */
+  upTo: number | null;
+}
+
 export interface Bottleneck {
-  kind: "component" | "edge";
+  /** `host`: the machine's cores limit the pipeline, no single stage does. */
+  kind: "component" | "edge" | "host";
   component: string | null;
   edge: { from: string; to: string } | null;
+  /** `host` only: cores on the machine, and how many were busy (everything on it). */
+  cpus?: number;
+  busyCores?: number;
   reason: string;
   evidence: string[];
   recommendations: string[];
+  /**
+   * Estimates behind the `estimate:` recommendations (empty when none can be made). Always set by
+   * `diagnose`; absent in reports stored by engines that predate it.
+   */
+  estimates?: Estimate[];
 }
+
+/** What limits a busy stage: its CPU, or waiting (I/O, timers, a remote call); unknown without CPU data. */
+export type StageBound = "cpu" | "waiting" | "unknown";
 
 /** One row of the per-component table. */
 export interface ComponentReport {
@@ -130,6 +190,35 @@ export interface ComponentReport {
   queueDepth: number | null;
   queueCapacity: number | null;
   errors: number | null;
+  /** Cores its processes used (sum over replicas); null when unknown. */
+  cpuCores: number | null;
+  /** For a busy component (≥ 20 %): CPU-bound or waiting; null when it is not busy enough to tell. */
+  bound: StageBound | null;
+}
+
+/** One change between a run and the run before it, and what it did. */
+export interface RunChange {
+  component: string;
+  /** Spec key changed: `replicas`, `batch`, `queue.capacity`, `env.<NAME>`. */
+  setting: string;
+  from: string;
+  to: string;
+  /** True when the previous run's diagnosis recommended this change. */
+  recommended: boolean;
+  /** The previous diagnosis' estimate for the new value (events/s), when it made one. */
+  estimate: number | null;
+  /** The component's rate now (events/s), and before the change. */
+  measured: number | null;
+  before: number | null;
+  /** measured ÷ estimate. */
+  ratio: number | null;
+  message: string;
+}
+
+/** How this run compares with the previous run of the same pipeline. */
+export interface RunComparison {
+  previousRunId: string;
+  changes: RunChange[];
 }
 
 /** The `flowctl diagnose --json` object. */
@@ -139,6 +228,8 @@ export interface DiagnosisReport {
   bottleneck: Bottleneck | null;
   components: ComponentReport[];
   findings: Finding[];
+  /** Present when the run follows an earlier run of the same pipeline with a stored diagnosis. */
+  comparison?: RunComparison;
 }
 
 /** Thresholds of the walk; defaults follow Oceanus (50 %) and Flink's busy/back-pressured colours. */

@@ -50,6 +50,9 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
   const startedAt = new Date();
   let state: RunState = "starting";
   let runningEndedAt: Date | undefined;
+  // Events move from RUNNING until the drain ends: rates are over this span, not start-up and shutdown.
+  let runningStartedAt: Date | undefined;
+  let drainedAt: Date | undefined;
   let error: string | null = null;
 
   if (store) {
@@ -262,6 +265,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
         const onForce = () => drainBudget.abort();
         forceAbort.signal.addEventListener("abort", onForce, { once: true });
         await Promise.race([routerCompleted, delay(gracePeriodMs / 2, drainBudget.signal)]);
+        drainedAt = new Date();
         drainBudget.abort();
         forceAbort.signal.removeEventListener("abort", onForce);
       }
@@ -315,6 +319,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
     const eventsProcessed = sinks.reduce((a, c) => a + c.eventsIn, 0);
     const bytesProcessed = sinks.reduce((a, c) => a + c.bytesIn, 0);
     const durationMs = endedAt.getTime() - startedAt.getTime();
+    const runningMs = runningStartedAt ? Math.max(0, (drainedAt ?? runningEndedAt ?? endedAt).getTime() - runningStartedAt.getTime()) : 0;
     return {
       runId,
       pipeline: pipeline.name,
@@ -323,8 +328,9 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
       startedAt,
       endedAt,
       durationMs,
+      runningMs,
       eventsProcessed,
-      eventsPerSecond: durationMs > 0 ? eventsProcessed / (durationMs / 1000) : 0,
+      eventsPerSecond: runningMs > 0 ? eventsProcessed / (runningMs / 1000) : 0,
       bytesProcessed,
       components,
       logDir: path.join(logDir, runId),
@@ -348,6 +354,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
         id: c.id,
         role: c.role,
         replicas: c.replicas,
+        settings: { batch: c.batch ? { size: c.batch.size, flushIntervalMs: c.batch.flushIntervalMs } : null, queueCapacity: c.queue.capacity },
         instances: supervisor.instances
           .filter((i) => i.component === c)
           .map((i) => ({
@@ -406,6 +413,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
       if (finishing) return;
       if (store) await store.runs.update(runId, { status: "RUNNING" });
       setState("running");
+      runningStartedAt = new Date();
       emit("run.status", null, "run RUNNING", { status: "RUNNING" });
       void externalRun?.running((status) => void handle.stop(`run marked ${status} on the external control plane ${controlPlaneEndpoint} (StopPipelineRun)`));
       router.send({ type: "start" });

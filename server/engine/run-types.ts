@@ -97,7 +97,14 @@ export interface InstanceTopology {
 export interface RunTopology {
   pipeline: string;
   runId: string;
-  components: { id: string; role: "source" | "processor" | "sink"; replicas: number; instances: InstanceTopology[] }[];
+  components: {
+    id: string;
+    role: "source" | "processor" | "sink";
+    replicas: number;
+    instances: InstanceTopology[];
+    /** What the pipeline file sets that the diagnosis' advice depends on (`batch`, `queue.capacity`). */
+    settings?: { batch: { size: number; flushIntervalMs: number } | null; queueCapacity: number };
+  }[];
   edges: { from: string; to: string; capacity: number; policy: QueuePolicy }[];
   controlPlaneEndpoint: string | undefined;
 }
@@ -126,8 +133,14 @@ export interface RunSummary {
   startedAt: Date;
   endedAt: Date;
   durationMs: number;
-  /** Events delivered to sinks. */
+  /**
+   * How long events moved: from RUNNING until the drain ended (the whole run minus start-up and
+   * shutdown); 0 when the run never reached RUNNING. Rates are over this time.
+   */
+  runningMs: number;
+  /** Events delivered to sinks (summed over sinks: a fan-out counts each copy). */
   eventsProcessed: number;
+  /** `eventsProcessed` over `runningMs`. */
   eventsPerSecond: number;
   bytesProcessed: number;
   components: ComponentSummary[];

@@ -4,14 +4,21 @@
  * under their instance id (`component_id="sink-1"`); they are folded into their YAML component.
  */
 import os from "node:os";
-import type { ComponentWindow, EdgeWindow, HostWindow, MetricWindow } from "../diagnosis/diagnosis-types";
+import type { ComponentSettings, ComponentWindow, EdgeWindow, HostWindow, MetricWindow } from "../diagnosis/diagnosis-types";
 import { bucketQuantile, type Bucket } from "./query/prom-functions";
 import type { Expr, MetricsQuery, Sample } from "./query/query-types";
 
 /** The part of the engine's RunTopology a window needs (structural: metrics does not import engine). */
 export interface WindowTopology {
   pipeline: string;
-  components: ReadonlyArray<{ id: string; role: "source" | "processor" | "sink"; replicas?: number; instances?: ReadonlyArray<{ instanceId: string }> }>;
+  components: ReadonlyArray<{
+    id: string;
+    role: "source" | "processor" | "sink";
+    replicas?: number;
+    instances?: ReadonlyArray<{ instanceId: string }>;
+    /** What the pipeline file sets (batch…), so advice already applied is not repeated. */
+    settings?: ComponentSettings;
+  }>;
   edges: ReadonlyArray<{ from: string; to: string; capacity?: number }>;
 }
 
@@ -80,11 +87,11 @@ export async function collectMetricWindow(query: MetricsQuery, topology: WindowT
   const sumRate = (name: string): Expr => ({ kind: "sum", by: ["component_id"], expr: { kind: "rate", name, matchers: pipe, windowMs: w } });
   const edgeSum = (expr: Expr): Expr => ({ kind: "sum", by: ["from", "to"], expr });
 
-  // GC pause time per process, from the runtime's own metrics (SDK components carry component_id;
-  // a foreign Go component only the scrape target's instance label).
-  const gcRate = (name: string): Expr => ({ kind: "sum", by: ["component_id", "instance"], expr: { kind: "rate", name, matchers: pipe, windowMs: w } });
+  // Per-process runtime metrics: GC pause time and CPU (SDK components carry component_id; a
+  // foreign Go component only the scrape target's instance label).
+  const perProcessRate = (name: string): Expr => ({ kind: "sum", by: ["component_id", "instance"], expr: { kind: "rate", name, matchers: pipe, windowMs: w } });
 
-  const [received, processed, emitted, errors, busy, idle, bp, buckets, up, compUp, eRate, eBlocked, eDepth, eCap, eAvg, eDropped, compCpu, engineCpu, hostBusy, hostCpus, nodeGc, goGc] = await Promise.all([
+  const [received, processed, emitted, errors, busy, idle, bp, buckets, up, compUp, eRate, eBlocked, eDepth, eCap, eAvg, eDropped, compCpu, engineCpu, hostBusy, hostCpus, nodeGc, goGc, cpuBy, callCount, callSum, buffered] = await Promise.all([
     q(sumRate("component_events_received_total")),
     q(sumRate("component_events_processed_total")),
     q(sumRate("component_events_emitted_total")),
@@ -107,8 +114,14 @@ export async function collectMetricWindow(query: MetricsQuery, topology: WindowT
     // The whole host (any process), from the engine: replicas need cores nobody else is using.
     q({ kind: "sum", by: [], expr: { kind: "rate", name: "flowctl_host_cpu_busy_seconds_total", matchers: {}, windowMs: w } }),
     q({ kind: "max", by: [], expr: { kind: "selector", name: "flowctl_host_cpus", matchers: {} } }),
-    q(gcRate("nodejs_gc_duration_seconds_sum")),
-    q(gcRate("go_gc_duration_seconds_sum")),
+    q(perProcessRate("nodejs_gc_duration_seconds_sum")),
+    q(perProcessRate("go_gc_duration_seconds_sum")),
+    // Each component's own CPU: tells a stage that computes from one that waits.
+    q(perProcessRate("process_cpu_seconds_total")),
+    // Handler calls (events, batches, sink writes) and their time: events per write, ms per call.
+    q(sumRate("component_processing_duration_seconds_count")),
+    q(sumRate("component_processing_duration_seconds_sum")),
+    q({ kind: "sum", by: ["component_id"], expr: { kind: "selector", name: "component_queue_depth", matchers: pipe } }),
   ]);
   const depthSeries = await query.range(
     edgeSum({ kind: "selector", name: "flowctl_edge_queue_depth", matchers: pipe }),
@@ -123,10 +136,12 @@ export async function collectMetricWindow(query: MetricsQuery, topology: WindowT
   const fBusy = byComponent(busy, resolve);
   const fIdle = byComponent(idle, resolve);
   const fBp = byComponent(bp, resolve);
-  const fGc = byComponent(
-    [...nodeGc, ...goGc].map((s) => ({ labels: { component_id: s.labels.component_id ?? s.labels.instance ?? "" }, value: s.value })),
-    resolve,
-  );
+  const byProcess = (samples: Sample[]) => byComponent(samples.map((s) => ({ labels: { component_id: s.labels.component_id ?? s.labels.instance ?? "" }, value: s.value })), resolve);
+  const fGc = byProcess([...nodeGc, ...goGc]);
+  const cpu = byProcess(cpuBy);
+  const calls = byComponent(callCount, resolve);
+  const callSeconds = byComponent(callSum, resolve);
+  const inside = byComponent(buffered, resolve);
   const rate = byEdge(eRate, resolve);
   const blocked = byEdge(eBlocked, resolve);
   const depth = byEdge(eDepth, resolve);
@@ -209,6 +224,11 @@ export async function collectMetricWindow(query: MetricsQuery, topology: WindowT
       idle: frac(fIdle),
       backpressured: frac(fBp),
       gc: frac(fGc),
+      cpu: cpu.get(c.id)?.sum ?? null,
+      calls: calls.get(c.id)?.sum ?? null,
+      callMs: calls.get(c.id)?.sum && callSeconds.has(c.id) ? (callSeconds.get(c.id)!.sum / calls.get(c.id)!.sum) * 1000 : null,
+      buffered: inside.get(c.id)?.sum ?? null,
+      ...(c.settings ? { settings: c.settings } : {}),
     };
   });
 

@@ -29,6 +29,8 @@ export interface ObservableRun {
       role: "source" | "processor" | "sink";
       replicas: number;
       instances: ReadonlyArray<{ instanceId: string; metricsPort: number | undefined }>;
+      /** Passed on to the diagnosis (advice already applied is not repeated). */
+      settings?: { batch: { size: number; flushIntervalMs: number } | null; queueCapacity?: number };
     }>;
     edges: ReadonlyArray<{ from: string; to: string; capacity: number }>;
   };

@@ -125,6 +125,7 @@ export function describeVerdict(report: DiagnosisReport | undefined): string {
   const b = report.bottleneck;
   if (!b) return "keeps up";
   const where = bottleneckLocation(b);
+  if (b.kind === "host") return `bottleneck: ${where}, no stage more than half busy`;
   // Reasons usually start by naming the component; do not name it twice.
   return b.reason.includes(b.component ?? where) ? `bottleneck: ${b.reason}` : `bottleneck: ${where} (${b.reason})`;
 }

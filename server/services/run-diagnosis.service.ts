@@ -19,7 +19,9 @@ import { SeriesStore } from "../metrics/series-store";
 import { openStore, type Store } from "../storage/store";
 import { registryHeartbeats } from "./live-run.service";
 import { activeFindings } from "./run-views";
-import type { RunEventRecord } from "../core/run";
+import { compareWithPreviousRun } from "./run-comparison";
+import type { RunEventRecord, RunRecord } from "../core/run";
+import { announceControlPlane, readDiscovery, type DiscoveryRecord } from "../lifecycle/discovery";
 
 export interface DiagnoseFileOptions {
   /** The pipeline, loaded and valid (the CLI reads it with loadPipelineFile). */
@@ -27,6 +29,8 @@ export interface DiagnoseFileOptions {
   forMs: number;
   windowMs: number;
   dbPath?: string | undefined;
+  /** Record the run in the store (`--db-path` or `.flowctl/flowctl.db`), so its id can be diagnosed again. @default true */
+  persistence?: boolean;
   /** Drain/terminate budget of the final stop. @default 10_000 */
   gracePeriodMs?: number;
   logger: Logger;
@@ -44,11 +48,13 @@ export interface DiagnoseOutcome {
   /** The findings timeline stored with the run (oldest first). */
   timeline: Array<{ at: Date; message: string; state: string }>;
   summary?: RunSummary;
+  /** The database the run is recorded in; null when it was not kept (--no-persistence). */
+  database?: string | null;
 }
 
 function openDiagnoseStore(dbPath: string | undefined, temporary: boolean): Promise<Store> {
-  if (dbPath) return openStore({ databaseUrl: `file:${path.resolve(dbPath)}` });
-  return temporary ? openStore({ databaseUrl: "file::memory:" }) : openStore({});
+  if (temporary) return openStore({ databaseUrl: "file::memory:" });
+  return dbPath ? openStore({ databaseUrl: `file:${path.resolve(dbPath)}` }) : openStore({});
 }
 
 /** Runs the loaded pipeline, observes it for `forMs`, diagnoses the last `windowMs`, stops it (no orphans). */
@@ -56,10 +62,12 @@ export async function diagnosePipelineFile(opts: DiagnoseFileOptions): Promise<D
   const loaded = opts.loaded;
   const pipeline = loaded.pipeline!;
   for (const d of loaded.diagnostics.filter((x) => x.severity === "warning")) opts.logger.warn(d.message, { path: d.path });
-  const store = await openDiagnoseStore(opts.dbPath, true);
+  // Stored like `flowctl run` stores its runs: the run id printed can be diagnosed again.
+  const store = await openDiagnoseStore(opts.dbPath, opts.persistence === false);
   const registry = new ComponentRegistry();
   let handle: RunHandle | undefined;
   let observer: RunObserver | undefined;
+  let discovery: DiscoveryRecord | undefined;
   const observing = new AbortController();
   try {
     handle = await runPipeline({
@@ -75,6 +83,8 @@ export async function diagnosePipelineFile(opts: DiagnoseFileOptions): Promise<D
       signal: opts.signal,
     });
     const h = handle;
+    const endpoint = h.topology().controlPlaneEndpoint;
+    if (endpoint) discovery = announceControlPlane("diagnose", endpoint, { runId: h.runId, pipeline: pipeline.name, database: store.ephemeral ? null : store.file, tokenRequired: false }, opts.logger);
     opts.forceSignal?.addEventListener("abort", () => h.forceStop(), { once: true });
     opts.logger.info("observing pipeline", { pipeline: pipeline.name, runId: handle.runId, for: `${opts.forMs}ms`, window: `${opts.windowMs}ms` });
     observer = observeRun(handle, {
@@ -85,9 +95,8 @@ export async function diagnosePipelineFile(opts: DiagnoseFileOptions): Promise<D
       logger: opts.logger,
       heartbeats: registryHeartbeats(registry),
     });
-    const observedFrom = Date.now();
-    await waitForObservation(handle, opts.forMs, opts.signal);
-    const observedMs = Date.now() - observedFrom;
+    const runningFrom = await waitForObservation(handle, opts.forMs, opts.signal);
+    const observedMs = runningFrom === undefined ? 0 : Date.now() - runningFrom;
     if (observedMs < opts.windowMs) {
       opts.logger.warn("observed for less than one window: the diagnosis reads a partial window", { observedMs, windowMs: opts.windowMs, state: handle.state });
     } else if (handle.state !== "running") {
@@ -101,8 +110,12 @@ export async function diagnosePipelineFile(opts: DiagnoseFileOptions): Promise<D
     await observer.stop();
     const summary = await handle.stop("diagnosis finished");
     const timeline = observer.timeline().map((c) => ({ at: c.at, state: c.state, message: c.finding.message }));
-    return { report, runId: handle.runId, timeline, summary };
+    // Kept with the run, so the next run of this pipeline can say what its changes did.
+    await attachComparison(store, { runId: handle.runId, pipelineName: pipeline.name, startedAt: summary.startedAt, configYaml: loaded.source.text }, report, opts.logger);
+    if (!store.ephemeral) await store.runs.saveDiagnosis(handle.runId, report).catch((err: unknown) => opts.logger.warn("the run's diagnosis was not stored", { error: String(err) }));
+    return { report, runId: handle.runId, timeline, summary, database: store.ephemeral ? null : store.file };
   } finally {
+    discovery?.remove();
     observing.abort();
     await observer?.stop();
     if (handle) await handle.stop("diagnose exiting").catch((err: unknown) => opts.logger.warn("stopping the run failed", { error: String(err) }));
@@ -110,13 +123,29 @@ export async function diagnosePipelineFile(opts: DiagnoseFileOptions): Promise<D
   }
 }
 
-/** Resolves after `forMs`, when the run ends on its own, or when `signal` aborts. */
-async function waitForObservation(handle: RunHandle, forMs: number, signal: AbortSignal): Promise<void> {
+/**
+ * Resolves after `forMs` of RUNNING — the clock starts once every component registered, as with
+ * `flowctl run --for`, so a slow start (a loaded machine) does not eat the observation — when the
+ * run ends on its own, or when `signal` aborts. Returns when RUNNING began (undefined: it never did).
+ */
+async function waitForObservation(handle: RunHandle, forMs: number, signal: AbortSignal): Promise<number | undefined> {
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
+  let unsubscribe: (() => void) | undefined;
+  let runningFrom: number | undefined;
   try {
     await Promise.race([
-      new Promise<void>((resolve) => (timer = setTimeout(resolve, forMs))),
+      new Promise<void>((resolve) => {
+        const start = () => {
+          if (runningFrom !== undefined) return;
+          runningFrom = Date.now();
+          timer = setTimeout(resolve, forMs);
+        };
+        unsubscribe = handle.onEvent((e) => {
+          if (e.type === "run.status" && e.data?.status === "RUNNING") start();
+        });
+        if (handle.state === "running") start();
+      }),
       handle.done.then(() => undefined),
       new Promise<void>((resolve) => {
         onAbort = resolve;
@@ -126,8 +155,10 @@ async function waitForObservation(handle: RunHandle, forMs: number, signal: Abor
     ]);
   } finally {
     clearTimeout(timer);
+    unsubscribe?.();
     if (onAbort) signal.removeEventListener("abort", onAbort);
   }
+  return runningFrom;
 }
 
 export interface DiagnoseRunOptions {
@@ -144,12 +175,43 @@ const MIN_ROLLUP_WINDOW_MS = 20_000;
 
 /** Diagnoses a recorded (live or finished) run from the store, or from Prometheus when configured. */
 export async function diagnoseStoredRun(opts: DiagnoseRunOptions): Promise<DiagnoseOutcome> {
-  const store = await openDiagnoseStore(opts.dbPath, false);
+  const { store, run } = await findStoredRun(opts.runId, opts.dbPath);
   try {
-    return await diagnoseRecordedRun(store, opts.runId, opts);
+    return await diagnoseRecordedRun(store, run.runId, opts);
   } finally {
     await store.close();
   }
+}
+
+/**
+ * Opens the store holding `runId`: `--db-path`, else this directory's database, else the database
+ * of an engine running from this directory (its discovery file names it). The error of the first
+ * place looked in stands, naming every place looked in.
+ */
+async function findStoredRun(runId: string, dbPath: string | undefined): Promise<{ store: Store; run: RunRecord }> {
+  const first = await openDiagnoseStore(dbPath, false);
+  let firstErr: unknown;
+  try {
+    return { store: first, run: await first.runs.findByPrefix(runId) };
+  } catch (err) {
+    await first.close();
+    if (dbPath || !(err instanceof FlowError) || err.code !== "NOT_FOUND") throw err;
+    firstErr = err;
+  }
+  const looked = [first.file];
+  for (const database of new Set(readDiscovery().entries.map((e) => e.database))) {
+    if (!database || looked.includes(database)) continue;
+    looked.push(database);
+    const other = await openStore({ databaseUrl: `file:${database}`, mustExist: true }).catch(() => undefined);
+    if (!other) continue;
+    try {
+      return { store: other, run: await other.runs.findByPrefix(runId) };
+    } catch (err) {
+      await other.close();
+      if (!(err instanceof FlowError) || err.code !== "NOT_FOUND") throw err;
+    }
+  }
+  throw new FlowError("NOT_FOUND", `${(firstErr as Error).message} (looked in ${looked.join(", ")}; pass --db-path for another database)`);
 }
 
 /**
@@ -198,7 +260,18 @@ export async function diagnoseRecordedRun(
       report = diagnose(await collectMetricWindow(createMetricsQuery({ store: series }), topology, { atMs: at, windowMs }));
     }
   }
+  await attachComparison(store, run, report, opts.logger);
   return { report, runId: run.runId, timeline };
+}
+
+/** Adds the comparison with the previous run of the pipeline to `report` (best effort: logged on failure). */
+async function attachComparison(store: Store, run: Pick<RunRecord, "runId" | "pipelineName" | "startedAt" | "configYaml">, report: DiagnosisReport, logger: Logger): Promise<void> {
+  try {
+    const comparison = await compareWithPreviousRun(store, run, report);
+    if (comparison) report.comparison = comparison;
+  } catch (err) {
+    logger.warn("the comparison with the previous run failed", { runId: run.runId, error: String(err) });
+  }
 }
 
 /** The topology a stored run's YAML describes (what a window needs). */
@@ -207,7 +280,12 @@ export function storedTopology(run: { runId: string; pipelineName: string; confi
   if (!loaded.pipeline) throw new FlowError("FAILED_PRECONDITION", `run ${run.runId}: its stored pipeline YAML no longer compiles`);
   return {
     pipeline: run.pipelineName,
-    components: loaded.pipeline.components.map((c) => ({ id: c.id, role: c.role, replicas: c.replicas })),
+    components: loaded.pipeline.components.map((c) => ({
+      id: c.id,
+      role: c.role,
+      replicas: c.replicas,
+      settings: { batch: c.batch ? { size: c.batch.size, flushIntervalMs: c.batch.flushIntervalMs } : null, queueCapacity: c.queue.capacity },
+    })),
     edges: loaded.pipeline.components.flatMap((c) => c.inputs.map((from) => ({ from, to: c.id, capacity: c.queue.capacity }))),
   };
 }

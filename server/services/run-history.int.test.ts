@@ -92,10 +92,10 @@ describe("flowctl pipelines without a control plane", () => {
     expect(existsSync(missing)).toBe(false);
   });
 
-  it("with neither a control plane nor a database, keeps the control plane's error and creates nothing", async () => {
+  it("with neither a control plane nor a database, says both are missing and creates nothing", async () => {
     const r = await cli(empty, ["pipelines", "list"]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("no control plane is reachable at 127.0.0.1:1");
+    expect(r.stderr).toContain("no control plane is reachable at 127.0.0.1:1; no local database either: no flowctl database at " + path.join(empty, ".flowctl", "flowctl.db"));
     expect(existsSync(path.join(empty, ".flowctl"))).toBe(false);
   });
 });

@@ -63,6 +63,7 @@ function momentTopology(run: RunRecord, events: readonly RunEventItem[], atMs: n
         id: c.id,
         role: c.role,
         replicas: n,
+        ...(c.settings ? { settings: { batch: c.settings.batch, queueCapacity: c.settings.queueCapacity ?? 1000 } } : {}),
         instances: ids.map((instanceId) => ({ instanceId, pid: undefined, endpoint: undefined, metricsPort: undefined, status: "recorded", restarts: restarts.get(instanceId) ?? 0, wire: undefined, logFile: undefined })),
       };
     }),

@@ -7,8 +7,9 @@ export function toRunEventItem(e: RunEventRecord): RunEventItem {
   return { at: e.at.toISOString(), type: e.type, componentId: e.componentId, message: e.message, data: e.data };
 }
 
-/** Where a bottleneck is: `edge a → b` or the component's id. */
+/** Where a bottleneck is: `edge a → b`, `host (2 cores, 2.0 busy)` or the component's id. */
 export function bottleneckLocation(b: Bottleneck): string {
+  if (b.kind === "host") return `host (${b.cpus ?? "?"} cores, ${b.busyCores?.toFixed(1) ?? "?"} busy)`;
   return b.kind === "edge" && b.edge ? `edge ${b.edge.from} → ${b.edge.to}` : (b.component ?? "unknown component");
 }
 

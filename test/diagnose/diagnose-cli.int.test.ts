@@ -28,9 +28,9 @@ afterEach(() => {
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function flowctl(args: string[], timeoutMs = 90_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function flowctl(args: string[], timeoutMs = 90_000, cwd = dir): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
     children.add(child);
     let stdout = "";
     let stderr = "";
@@ -109,7 +109,8 @@ describe("flowctl diagnose --json on real pipelines", () => {
     const stored = JSON.parse(again.stdout) as DiagnosisReport;
     expect(stored.pipeline).toBe("slow-sink");
     expect(stored.bottleneck?.component).toBe("db");
-  });
+    // Two diagnoses (each --for 20 s once RUNNING, plus start and stop): minutes on a loaded machine.
+  }, 300_000);
 
   it("names the CPU-bound processor (passthrough WORK_MICROS)", async () => {
     const file = writePipeline("cpu-bound", {
@@ -185,6 +186,55 @@ describe("flowctl diagnose --json on real pipelines", () => {
     const legacy = report.components.find((c) => c.id === "legacy")!;
     expect(legacy.p50Ms).toBeNull();
   });
+
+  it("keeps the run of a file like flowctl run does: the id it prints is diagnosed again without flags", async () => {
+    const project = fs.mkdtempSync(path.join(dir, "project-"));
+    const file = writePipeline("kept", {
+      sources: [{ id: "gen", type: "load-generator", env: { EVENTS_PER_SECOND: "200", EVENT_SIZE_BYTES: "128" } }],
+      sinks: [{ id: "out", type: "blackhole", inputs: ["gen"] }],
+    });
+    const first = await flowctl(["diagnose", file, "--for", "4s", "--window", "2s", "--grace-period", "2s"], 90_000, project);
+    expect(first.code, first.stderr).toBe(0);
+    const db = path.join(project, ".flowctl", "flowctl.db");
+    const printed = new RegExp(`run ([0-9a-f-]{36}) is recorded in ${db.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`).exec(first.stdout);
+    expect(printed, first.stdout).not.toBeNull();
+    const again = await flowctl(["diagnose", printed![1]!.slice(0, 8), "--json"], 90_000, project);
+    expect(again.code, again.stderr).toBe(0);
+    expect((JSON.parse(again.stdout) as DiagnosisReport).pipeline).toBe("kept");
+  });
+
+  it("tells a waiting stage to add concurrency without cores, and the next run how close the estimate came", async () => {
+    const project = fs.mkdtempSync(path.join(dir, "waiting-"));
+    const write = (replicas: number) => {
+      const file = path.join(project, "waiting.yaml");
+      const spec = {
+        sources: [unlimitedSource],
+        processors: [{ id: "geocode", type: "passthrough", inputs: ["gen"], replicas, env: { DELAY_MS: "4" } }],
+        sinks: [{ id: "out", type: "blackhole", inputs: ["geocode"] }],
+      };
+      fs.writeFileSync(file, stringify({ apiVersion: "flowctl/v1", kind: "Pipeline", metadata: { name: "waiting" }, spec }));
+      return file;
+    };
+    const run = async (replicas: number) => {
+      const r = await flowctl(["diagnose", write(replicas), "--json", "--grace-period", "2s"], 90_000, project);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as DiagnosisReport;
+    };
+    const first = await run(2);
+    expect(first.bottleneck).toMatchObject({ kind: "component", component: "geocode" });
+    expect(first.components.find((c) => c.id === "geocode")!.bound).toBe("waiting");
+    expect(first.bottleneck!.recommendations.join("\n")).not.toMatch(/CPU-bound|more CPU|more cores; this host/);
+    const estimate = first.bottleneck!.estimates!.find((e) => e.value === 4);
+    expect(estimate, JSON.stringify(first.bottleneck)).toMatchObject({ component: "geocode", setting: "replicas", from: 2, cappedByHost: false });
+
+    // The recommended change: the next run says what it did against the estimate.
+    const second = await run(4);
+    const change = second.comparison!.changes.find((c) => c.setting === "replicas")!;
+    expect(change).toMatchObject({ component: "geocode", from: "2", to: "4", recommended: true, estimate: estimate!.eventsPerSecond });
+    expect(change.ratio).toBeCloseTo(change.measured! / estimate!.eventsPerSecond, 2);
+    expect(change.message).toMatch(/^geocode: replicas 2 → 4, as run [0-9a-f]{8}'s diagnosis recommended; .* the measured rate is \d+ % of the estimate$/);
+    // Two diagnoses (each --for 20 s once RUNNING, plus start and stop): minutes on a loaded machine.
+  }, 300_000);
 
   it("rejects bad flags naming the flag", async () => {
     const r = await flowctl(["diagnose", path.join(dir, "nope.yaml"), "--for", "5s", "--window", "10s"]);

@@ -31,6 +31,7 @@ export const diagnoseFlagsSchema = z
     gracePeriod: duration("--grace-period", 0).default(10_000),
     json: z.boolean().default(false),
     dbPath: z.string().min(1).optional(),
+    persistence: z.boolean().default(true),
   })
   .refine((f) => f.for >= f.window, { message: "must be at least --window (a whole window of data is needed)", path: ["for"] });
 
@@ -44,7 +45,8 @@ export function registerDiagnoseCommand(program: Command): void {
     .option("--window <duration>", "metric window the diagnosis reads", "10s")
     .option("--grace-period <duration>", "drain/terminate budget when stopping the observed pipeline", "10s")
     .option("--json", "print one JSON object on stdout (logs on stderr)", false)
-    .option("--db-path <path>", "SQLite database (default: a temporary one for files, .flowctl/flowctl.db for run ids)")
+    .option("--db-path <path>", "SQLite database the run is recorded in / read from (default .flowctl/flowctl.db)")
+    .option("--no-persistence", "with a file: do not keep the run (a temporary database, deleted at exit)")
     .action(async (target: string, rawFlags: unknown, cmd: Command) => {
       const { logger } = cliContext(cmd);
       const flags = parseFlags(diagnoseFlagsSchema, rawFlags);
@@ -61,7 +63,7 @@ export function registerDiagnoseCommand(program: Command): void {
           onForce: () => force.abort(),
         });
         try {
-          outcome = await diagnosePipelineFile({ loaded: await loadPipelineFile(target), forMs: flags.for, windowMs: flags.window, dbPath: flags.dbPath, gracePeriodMs: flags.gracePeriod, logger, signal: ac.signal, forceSignal: force.signal });
+          outcome = await diagnosePipelineFile({ loaded: await loadPipelineFile(target), forMs: flags.for, windowMs: flags.window, dbPath: flags.dbPath, persistence: flags.persistence, gracePeriodMs: flags.gracePeriod, logger, signal: ac.signal, forceSignal: force.signal });
         } finally {
           stopSignals();
         }
@@ -84,7 +86,7 @@ export function renderDiagnosis(o: DiagnoseOutcome, opts: { color: boolean }): s
   if (r.components.length) {
     lines.push(
       formatTable(
-        ["COMPONENT", "ROLE", "IN/s", "OUT/s", "P50 ms", "P95 ms", "P99 ms", "BUSY", "BACKPRESSURED", "QUEUE", "ERRORS"],
+        ["COMPONENT", "ROLE", "IN/s", "OUT/s", "P50 ms", "P95 ms", "P99 ms", "BUSY", "BACKPRESSURED", "CPU", "QUEUE", "ERRORS"],
         r.components.map((x) => [
           x.id === r.bottleneck?.component ? c.red(x.id) : x.id,
           x.role,
@@ -95,6 +97,8 @@ export function renderDiagnosis(o: DiagnoseOutcome, opts: { color: boolean }): s
           num(x.p99Ms, 2),
           pct(x.busy),
           pct(x.backpressured),
+          // Cores used, and what bounds a busy stage (cpu / waiting / unknown).
+          `${x.cpuCores === null || x.cpuCores === undefined ? "-" : x.cpuCores.toFixed(2)}${x.bound ? ` ${x.bound}` : ""}`,
           x.queueDepth === null ? "-" : `${Math.round(x.queueDepth)}/${x.queueCapacity ?? "?"}`,
           x.errors === null ? "-" : String(Math.round(x.errors)),
         ]),
@@ -106,7 +110,7 @@ export function renderDiagnosis(o: DiagnoseOutcome, opts: { color: boolean }): s
   if (!b) {
     lines.push(c.green("✓ No bottleneck: the pipeline keeps up with its sources."));
   } else {
-    const what = b.kind === "edge" ? `edge ${b.edge!.from} → ${b.edge!.to}` : `component ${b.component}`;
+    const what = b.kind === "edge" ? `edge ${b.edge!.from} → ${b.edge!.to}` : b.kind === "host" ? `the host (${b.cpus ?? "?"} cores, ${b.busyCores?.toFixed(1) ?? "?"} busy)` : `component ${b.component}`;
     lines.push(c.red(c.bold(`✗ Bottleneck: ${what}`)), `  ${b.reason}`, "", c.bold("Evidence"));
     for (const e of b.evidence) lines.push(`  - ${e}`);
     lines.push("", c.bold("Recommendations"));
@@ -120,9 +124,16 @@ export function renderDiagnosis(o: DiagnoseOutcome, opts: { color: boolean }): s
       lines.push(`  [${sev}] ${f.code}: ${f.message}`);
     }
   }
+  if (r.comparison) {
+    lines.push("", c.bold(`Since run ${r.comparison.previousRunId.slice(0, 8)} (the previous run of ${r.pipeline})`));
+    for (const ch of r.comparison.changes) lines.push(`  - ${ch.message}`);
+  }
   if (o.timeline.length) {
     lines.push("", c.bold("Timeline"));
     for (const t of o.timeline.slice(-20)) lines.push(`  ${t.at.toISOString().slice(11, 19)} ${t.state === "cleared" ? c.dim(t.message.startsWith("cleared: ") ? t.message : `cleared: ${t.message}`) : t.message}`);
+  }
+  if (o.database !== undefined) {
+    lines.push("", o.database ? c.dim(`run ${o.runId} is recorded in ${o.database}: \`flowctl diagnose ${o.runId.slice(0, 8)}\` reads it again`) : c.dim(`run ${o.runId} was not kept (--no-persistence)`));
   }
   return lines.join("\n") + "\n";
 }

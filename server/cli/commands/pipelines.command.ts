@@ -9,7 +9,9 @@ import { z } from "zod";
 import { FlowError } from "../../core/errors";
 import { parseFlags } from "../context";
 import { ControlPlaneClient } from "../control-plane-client";
-import { addControlPlaneClientOptions, controlPlaneClientFlagsSchema, toClientOptions, type ControlPlaneClientFlags } from "../control-plane-options";
+import type { DiscoveryEntry } from "../../lifecycle/discovery";
+import { addControlPlaneClientOptions, controlPlaneClientFlagsSchema, type ControlPlaneClientFlags } from "../control-plane-options";
+import { findControlPlane } from "../control-plane-target";
 import { renderActive, renderPipelineList, renderRunInfo, renderRuns, runToData, summarizePipelines } from "../control-plane-views";
 import { render } from "../output";
 import { StoreRunHistory, type RunHistory } from "../../services/run-history.service";
@@ -18,8 +20,10 @@ const historyFlagsSchema = controlPlaneClientFlagsSchema.extend({ dbPath: z.stri
 type HistoryFlags = z.output<typeof historyFlagsSchema>;
 const runsFlagsSchema = historyFlagsSchema.extend({ limit: z.coerce.number().int("must be an integer").min(1, "must be at least 1").default(10) });
 
-async function withClient<T>(flags: ControlPlaneClientFlags, fn: (c: ControlPlaneClient) => Promise<T>): Promise<T> {
-  const client = new ControlPlaneClient(toClientOptions(flags));
+async function withClient<T>(flags: ControlPlaneClientFlags, fn: (c: ControlPlaneClient) => Promise<T>, prefer?: (e: DiscoveryEntry) => boolean): Promise<T> {
+  const target = findControlPlane(flags, prefer ? { prefer } : {});
+  if (target.note) process.stderr.write(target.note + "\n");
+  const client = new ControlPlaneClient(target.options);
   try {
     return await fn(client);
   } finally {
@@ -29,8 +33,8 @@ async function withClient<T>(flags: ControlPlaneClientFlags, fn: (c: ControlPlan
 
 /**
  * Runs `fn` against the database named by --db-path, else against the control plane; when none
- * answers, against this directory's database if one exists (saying so on stderr), else the
- * control plane's "not reachable" error stands.
+ * answers, against this directory's database if one exists (saying so on stderr), else an error
+ * saying that neither exists.
  */
 async function withHistory<T>(flags: HistoryFlags, fn: (h: RunHistory) => Promise<T>): Promise<T> {
   if (flags.dbPath) return useStore(await StoreRunHistory.open(flags.dbPath), fn);
@@ -42,8 +46,10 @@ async function withHistory<T>(flags: HistoryFlags, fn: (h: RunHistory) => Promis
     try {
       store = await StoreRunHistory.open(undefined);
     } catch (storeErr) {
-      if (storeErr instanceof FlowError && storeErr.code === "NOT_FOUND") throw err;
-      throw storeErr;
+      if (!(storeErr instanceof FlowError) || storeErr.code !== "NOT_FOUND") throw storeErr;
+      // Both places runs could come from are missing: say so, keeping the control plane's hints.
+      const [first, ...hints] = err.message.split("\n");
+      throw new FlowError("UNAVAILABLE", [`${first}; no local database either: ${storeErr.message}`, ...hints].join("\n"), { kind: "operational", cause: err });
     }
     process.stderr.write(`note: no control plane answered; showing the runs recorded in ${store.file}\n`);
     return useStore(store, fn);
@@ -90,7 +96,8 @@ export function registerPipelinesCommand(program: Command): void {
 
   addControlPlaneClientOptions(pipelines.command("stop <run-id>").description("stop a run (full id or unique prefix)")).action(async (id: string, raw: Record<string, unknown>) => {
     const flags = parseFlags(controlPlaneClientFlagsSchema, raw);
-    const run = await withClient(flags, async (c) => c.stopRun((await c.resolveRun(id)).runId));
+    // With several engines running here, ask the one executing this run.
+    const run = await withClient(flags, async (c) => c.stopRun((await c.resolveRun(id)).runId), (e) => e.runId?.startsWith(id) ?? false);
     print(render(flags.output, runToData(run), () => `✓ Pipeline stopped (status: ${run.status})`));
   });
 

@@ -22,6 +22,8 @@ import { handleSignals } from "../../lifecycle/signals";
 import { openStore, type Store } from "../../storage/store";
 import { cliContext, parseFlags } from "../context";
 import { addTlsClientOptions, resolveTlsClientFlags, tlsClientFlagsShape } from "../control-plane-options";
+import { resolveRunControlPlane } from "../run-control-plane";
+import { announceControlPlane, formatEndpoint, type DiscoveryRecord } from "../../lifecycle/discovery";
 import { formatTable } from "../output";
 import { DEFAULT_PIPELINE_FILE, loadPipelineFile } from "../pipeline-file";
 
@@ -36,13 +38,15 @@ const duration = () =>
     });
 
 export const runFlagsSchema = z.object({
-  controlPlanePort: z.coerce.number().int().min(0).max(65535).default(8080),
+  // Unset: 8080, or a free port when 8080 is busy (run-control-plane.ts).
+  controlPlanePort: z.coerce.number().int().min(0).max(65535).optional(),
   controlPlaneAddress: z.string().min(1).default("127.0.0.1"),
   useExternalControlPlane: z.boolean().default(false),
   dbPath: z.string().min(1).optional(),
   persistence: z.boolean().default(true),
   logDir: z.string().min(1).optional(),
-  showStatus: z.boolean().default(false),
+  // Unset: on when stdout is a terminal.
+  showStatus: z.boolean().optional(),
   statusInterval: duration().default(5_000),
   heartbeatTtl: duration().default(30_000),
   for: duration().optional(),
@@ -58,13 +62,14 @@ export type RunFlags = z.output<typeof runFlagsSchema>;
 /** Adds the run flags (shared with `flowctl start`). */
 export function addRunOptions(cmd: Command): Command {
   const withRunOptions = cmd
-    .option("--control-plane-port <port>", "embedded control plane port (0 = any free port)", "8080")
+    .option("--control-plane-port <port>", "embedded control plane port (default 8080, or a free port when 8080 is busy; 0 = any free port)")
     .option("--control-plane-address <address>", "control plane listen address (or the external one)", "127.0.0.1")
     .option("--use-external-control-plane", "components register with a control plane already running at address:port", false)
     .option("--db-path <path>", "SQLite database file (default .flowctl/flowctl.db)")
     .option("--no-persistence", "keep runs in a temporary database deleted at exit")
     .option("--log-dir <dir>", "component log directory (default .flowctl/logs)")
-    .option("--show-status", "print a status line with per-component rates periodically", false)
+    .option("--show-status", "print a status line with per-component rates periodically (default: on a terminal)")
+    .option("--no-show-status", "no periodic status lines, even on a terminal")
     .option("--status-interval <duration>", "how often --show-status prints", "5s")
     .option("--heartbeat-ttl <duration>", "heartbeat TTL before a component is UNHEALTHY", "30s")
     .option("--for <duration>", "stop the run after this long, then report")
@@ -86,7 +91,8 @@ export function registerRunCommand(program: Command): void {
   ).action(async (file: string, rawFlags: unknown, cmd: Command) => {
     const { logger, logLevel } = cliContext(cmd);
     const flags = parseFlags(runFlagsSchema, rawFlags);
-    const summary = await executeRun(file, flags, { logger, debug: logLevel === "debug" });
+    const addressGiven = cmd.getOptionValueSource("controlPlaneAddress") === "cli";
+    const summary = await executeRun(file, flags, { logger, debug: logLevel === "debug", addressGiven });
     if (summary.status === "FAILED") process.exitCode = 1;
   });
 }
@@ -94,10 +100,12 @@ export function registerRunCommand(program: Command): void {
 const out = (line = "") => process.stdout.write(line + "\n");
 
 /** Validates and runs `file` with the flags; prints everything; resolves with the summary. */
-export async function executeRun(file: string, flags: RunFlags, ctx: { logger: Logger; debug: boolean }): Promise<RunSummary> {
+export async function executeRun(file: string, flags: RunFlags, ctx: { logger: Logger; debug: boolean; addressGiven?: boolean }): Promise<RunSummary> {
   // Bad pipelines fail here, before anything is started.
   const tls = assertRunFlags(flags);
   const loaded = await loadPipelineFile(file);
+  const cp = await resolveRunControlPlane({ ...flags, controlPlaneAddressGiven: ctx.addressGiven ?? false });
+  if (cp.note) ctx.logger.info(cp.note);
   const pipeline = loaded.pipeline!;
   for (const d of loaded.diagnostics.filter((x) => x.severity === "warning")) ctx.logger.warn(d.message, { path: d.path });
 
@@ -106,6 +114,7 @@ export async function executeRun(file: string, flags: RunFlags, ctx: { logger: L
   let stopSignals: (() => void) | undefined;
   let observation: LiveObservation | undefined;
   let metricsServer: MetricsHttpServer | undefined;
+  let discovery: DiscoveryRecord | undefined;
   try {
     const edges = pipeline.components.reduce((a, c) => a + c.inputs.length, 0);
     // Created here so /metrics can serve before the run starts and heartbeats feed the observer.
@@ -122,11 +131,11 @@ export async function executeRun(file: string, flags: RunFlags, ctx: { logger: L
       controlPlane: flags.useExternalControlPlane
         ? {
             mode: "external",
-            endpoint: `${flags.controlPlaneAddress}:${flags.controlPlanePort}`,
+            endpoint: formatEndpoint(cp.address, cp.port),
             ...(process.env.FLOWCTL_TOKEN ? { token: process.env.FLOWCTL_TOKEN } : {}),
             ...(tls ? { tls } : {}),
           }
-        : { mode: "embedded", address: flags.controlPlaneAddress, port: flags.controlPlanePort, heartbeatTtlMs: flags.heartbeatTtl, ...(process.env.FLOWCTL_TOKEN ? { token: process.env.FLOWCTL_TOKEN } : {}) },
+        : { mode: "embedded", address: cp.address, port: cp.port, heartbeatTtlMs: flags.heartbeatTtl, ...(process.env.FLOWCTL_TOKEN ? { token: process.env.FLOWCTL_TOKEN } : {}) },
       ...(flags.logDir ? { logDir: flags.logDir } : {}),
       registrationTimeoutMs: flags.registrationTimeout,
       gracePeriodMs: flags.gracePeriod,
@@ -137,6 +146,9 @@ export async function executeRun(file: string, flags: RunFlags, ctx: { logger: L
     });
     const h = handle;
     const topo = h.topology();
+    if (!flags.useExternalControlPlane && topo.controlPlaneEndpoint) {
+      discovery = announceControlPlane("run", topo.controlPlaneEndpoint, { runId: h.runId, pipeline: pipeline.name, database: store.ephemeral ? null : store.file, tokenRequired: Boolean(process.env.FLOWCTL_TOKEN) }, ctx.logger);
+    }
     out(pc.bold(`flowctl run ${loaded.source.file}`));
     out(`  pipeline      ${pipeline.name} (${pipeline.components.length} components, ${edges} edges)`);
     out(`  components    ${pipeline.components.map((c) => `${c.id} (${c.role}${c.replicas > 1 ? ` ×${c.replicas}` : ""})`).join(", ")}`);
@@ -162,7 +174,7 @@ export async function executeRun(file: string, flags: RunFlags, ctx: { logger: L
       },
     });
     const obs = observation;
-    const status = flags.showStatus ? startStatusLines(h, flags.statusInterval, () => obs.verdict()) : undefined;
+    const status = (flags.showStatus ?? process.stdout.isTTY === true) ? startStatusLines(h, flags.statusInterval, () => obs.verdict()) : undefined;
     const summary = await h.done;
     clearInterval(status);
     // The observer writes its last rollup now, while the store is still open.
@@ -171,6 +183,7 @@ export async function executeRun(file: string, flags: RunFlags, ctx: { logger: L
     out(renderSummary(summary));
     return summary;
   } finally {
+    discovery?.remove();
     stopSignals?.();
     await observation?.stop().catch((err: unknown) => ctx.logger.warn("stopping the run observer failed", { error: String(err) }));
     await metricsServer?.close().catch((err: unknown) => ctx.logger.warn("closing the metrics server failed", { error: String(err) }));
@@ -255,11 +268,23 @@ export function renderSummary(s: RunSummary): string {
     pc.bold("Summary"),
     table,
     "",
-    `${colour(`run ${s.status}`)} after ${formatDuration(s.durationMs)} — ${s.eventsProcessed} events at the sinks (${Math.round(s.eventsPerSecond)}/s)`,
+    `${colour(`run ${s.status}`)} after ${formatDuration(s.durationMs)} — ${sinkRates(s)}`,
   ];
   if (s.error) lines.push(pc.red(`reason: ${s.error}`));
   lines.push(pc.dim(`logs: ${s.logDir}`));
   return lines.join("\n");
+}
+
+/**
+ * Each sink's count and rate over the time events moved (RUNNING until drained): fan-out sinks are
+ * not added together, and start-up and shutdown do not dilute the rate.
+ */
+export function sinkRates(s: Pick<RunSummary, "runningMs" | "components">): string {
+  if (s.runningMs <= 0) return "it never ran (no events moved)";
+  const secs = s.runningMs / 1000;
+  const sinks = s.components.filter((c) => c.role === "sink").map((c) => `${c.id} ${c.eventsIn} events (${Math.round(c.eventsIn / secs)}/s)`);
+  const running = s.runningMs < 60_000 ? `${secs.toFixed(1)}s` : formatDuration(s.runningMs);
+  return `${running} running; at the sinks: ${sinks.join(", ")}`;
 }
 
 /**

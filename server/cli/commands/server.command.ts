@@ -12,7 +12,8 @@ import { DEFAULT_MAX_MESSAGE_BYTES } from "../../control-plane/control-plane.ser
 import { startStandaloneControlPlane } from "../../control-plane/standalone.service";
 import { cliContext, parseFlags } from "../context";
 import { serveControlPlaneMetrics } from "../control-plane-metrics";
-
+import { chooseListenPort } from "../control-plane-port";
+import { announceControlPlane } from "../../lifecycle/discovery";
 const duration = z.string().transform((s, ctx) => {
   const ms = parseDuration(s);
   if (ms === undefined || ms <= 0) ctx.addIssue({ code: "custom", message: `invalid duration ${JSON.stringify(s)} (use e.g. 500ms, 30s, 2m)` });
@@ -77,9 +78,12 @@ export function registerServerCommand(program: Command): void {
       const tls = flags.tlsCert && flags.tlsKey
         ? { cert: readPem(flags.tlsCert, "--tls-cert"), key: readPem(flags.tlsKey, "--tls-key"), ...(flags.tlsCaCert ? { ca: readPem(flags.tlsCaCert, "--tls-ca-cert") } : {}) }
         : undefined;
+      // A server is reached at a port others are told about: a busy one is an error saying what to
+      // pass, never a silent move (chooseListenPort throws for a port that is asked for).
+      const { port } = await chooseListenPort(flags.address, flags.port, "--port");
       const cp = await startStandaloneControlPlane({
         address: flags.address,
-        port: flags.port,
+        port,
         token: flags.token ?? (process.env.FLOWCTL_TOKEN || undefined),
         tls,
         databaseUrl: flags.dbPath,
@@ -96,6 +100,8 @@ export function registerServerCommand(program: Command): void {
         await cp.stop();
         throw err;
       }
+      const token = flags.token ?? (process.env.FLOWCTL_TOKEN || undefined);
+      const discovery = announceControlPlane("server", cp.handle.endpoint, { tokenRequired: Boolean(token), tls: Boolean(tls), database: cp.store.ephemeral ? null : cp.store.file, ...(metricsServer ? { url: metricsServer.url } : {}) }, logger);
       process.stdout.write(`✓ Control plane ready at ${cp.handle.endpoint}\n`);
       process.stdout.write(`  database: ${cp.store.ephemeral ? "temporary (--no-persistence)" : cp.store.file}\n`);
       if (metricsServer) process.stdout.write(`  metrics: ${metricsServer.url}\n`);
@@ -111,6 +117,7 @@ export function registerServerCommand(program: Command): void {
           onForce: () => process.exit(130),
         });
       });
+      discovery?.remove();
       process.stdout.write("✓ Control plane stopped\n");
     });
 }

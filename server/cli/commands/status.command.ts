@@ -11,7 +11,8 @@ import type { RegisteredComponent } from "../../core/registry";
 import { handleSignals } from "../../lifecycle/signals";
 import { parseFlags } from "../context";
 import { ControlPlaneClient } from "../control-plane-client";
-import { addControlPlaneClientOptions, controlPlaneClientFlagsSchema, toClientOptions } from "../control-plane-options";
+import { addControlPlaneClientOptions, controlPlaneClientFlagsSchema } from "../control-plane-options";
+import { findControlPlane } from "../control-plane-target";
 import { buildStatusView, renderStatus } from "../control-plane-views";
 import { render } from "../output";
 import { readPipelineFile } from "../pipeline-file";
@@ -67,7 +68,9 @@ export function registerStatusCommand(program: Command): void {
     .action(async (file: string | undefined, raw: Record<string, unknown>) => {
       const flags = parseFlags(statusFlagsSchema, raw);
       const scope = file ? await readPipelineScope(file) : undefined;
-      const client = new ControlPlaneClient(toClientOptions(flags));
+      const target = findControlPlane(flags);
+      if (target.note) process.stderr.write(target.note + "\n");
+      const client = new ControlPlaneClient(target.options);
       const snapshot = async () => {
         const all = await client.listComponents({ includeUnhealthy: flags.includeUnhealthy });
         const components = scope ? all.filter((c) => inScope(c, scope.ids)) : all;

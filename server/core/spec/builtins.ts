@@ -22,6 +22,8 @@ export interface BuiltinComponent {
   env: readonly BuiltinEnvVar[];
   /** Writes to a database: validation warns when the component has no `batch`. */
   writesToDatabase?: boolean;
+  /** A service that must be reachable for the component to run (absent: it runs anywhere). */
+  requires?: string;
 }
 
 /** Every built-in, in documentation order. */
@@ -82,6 +84,7 @@ export const BUILTIN_COMPONENTS: readonly BuiltinComponent[] = [
     role: "sink",
     description: "Writes batches to a PostgreSQL table with one multi-row INSERT per flush, in a transaction.",
     writesToDatabase: true,
+    requires: "a PostgreSQL server",
     env: [
       { name: "DATABASE_URL", description: "postgres:// URL; else the POSTGRES_* variables are used." },
       { name: "POSTGRES_HOST", description: "Host.", default: "localhost" },

@@ -1,14 +1,23 @@
 /** "Did you mean …?": nearest candidate by edit distance, for mistyped keys, ids and types. */
 
-/** Levenshtein distance (insert, delete, substitute; all cost 1). */
+/**
+ * Edit distance with adjacent transpositions (optimal string alignment): insert, delete,
+ * substitute and swapping two neighbouring letters all cost 1, because `bacth` is one slip of the
+ * fingers from `batch`, not two.
+ */
 export function editDistance(a: string, b: string): number {
   if (a === b) return 0;
+  // Rows i-2, i-1 and i of the distance matrix.
+  let before: number[] = [];
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
     for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2]! + 1);
+      cur[j] = d;
     }
+    before = prev;
     prev = cur;
   }
   return prev[b.length]!;

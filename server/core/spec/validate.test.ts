@@ -128,6 +128,14 @@ describe("validate", () => {
     expect(diags.find((d) => d.code === "graph.missing-inputs")!.fix).toBe('rename "inptus" to "inputs"');
   });
 
+  it("counts a swap of two neighbouring letters as one typo, so short keys get a suggestion too", () => {
+    const text = BASE.replace("inputs: [src]", "inputs: [src]\n      bacth: { size: 5 }");
+    const unknown = validate(text).find((d) => d.code === "key.unknown")!;
+    expect(unknown.message).toContain('unknown key "bacth"');
+    expect(unknown.message).toContain('did you mean "batch"');
+    expect(unknown.fix).toBe('rename "bacth" to "batch"');
+  });
+
   it("points a missing required field at its mistyped key and says which key to rename", () => {
     const diags = validate(BASE.replace("metadata:", "metdata:").replace("    - id: src", "    - idd: src"));
     expect(diags.find((d) => d.code === "metadata.name-missing")).toMatchObject({ line: 3, column: 1, fix: 'rename "metdata" to "metadata"' });

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { findBuiltin } from "../../core/spec/builtins";
 import { loadPipeline } from "../../core/spec/load-pipeline";
 import { testProcessor, testSource } from "../testing/index";
 import type { ProcessorDefinition, SourceDefinition } from "../types";
@@ -18,6 +19,28 @@ const files = readdirSync(EXAMPLES).filter((f) => f.endsWith(".yaml"));
 describe("examples/", () => {
   it("holds the seed patterns and the demo", () => {
     expect(files.sort()).toEqual(["custom-component.yaml", "demo.yaml", "fan-in.yaml", "fan-out.yaml", "linear.yaml", "load-test.yaml", "partitioned.yaml", "slow-sink.yaml"]);
+  });
+
+  it("the README's commands use examples that run anywhere (no built-in needing an external service)", () => {
+    const readme = readFileSync(path.join(EXAMPLES, "..", "README.md"), "utf8");
+    const named = [...new Set([...readme.matchAll(/examples\/([\w.-]+\.ya?ml)/g)].map((m) => m[1]!))];
+    expect(named.length).toBeGreaterThan(0);
+    const needs = named.flatMap((file) => {
+      const { pipeline } = loadPipeline(readFileSync(path.join(EXAMPLES, file), "utf8"), { file });
+      return pipeline!.components.flatMap((c) => (findBuiltin(c.builtin)?.requires ? [`${file}: ${c.id} needs ${findBuiltin(c.builtin)!.requires}`] : []));
+    });
+    expect(needs).toEqual([]);
+  });
+
+  it("an example that needs an external service says so in its header", () => {
+    for (const file of files) {
+      const text = readFileSync(path.join(EXAMPLES, file), "utf8");
+      const { pipeline } = loadPipeline(text, { file });
+      for (const c of pipeline!.components) {
+        const requires = findBuiltin(c.builtin)?.requires;
+        if (requires) expect(text.split("\napiVersion:")[0], `${file} (${c.id})`).toMatch(/Needs /);
+      }
+    }
   });
 
   for (const file of files) {

@@ -37,7 +37,7 @@ export const tuningRules: Rule = (ctx) => {
       code: "tuning.long-chain",
       message: `${chain.length} processors in a row (${chain.join(" → ")}): each hop serializes and deserializes every event; combine processors`,
       path: [...byId.get(start)!.path, "id"],
-      fix: "merge the simple processors into one component (see docs/performance-tuning: Reduce Serialization Overhead)",
+      fix: `merge the simple processors into one component (see docs/performance-tuning.md, "Reduce serialization hops")`,
     });
   }
 
