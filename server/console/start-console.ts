@@ -16,6 +16,7 @@ import { REPO_ROOT } from "../drivers/process/process-driver";
 import { ownedRunController } from "../engine/owned-runs";
 import { createEngineMetrics } from "../metrics/engine-metrics";
 import { defaultTargetsFile } from "../metrics/file-sd";
+import { announceControlPlane } from "../lifecycle/discovery";
 import { openStore, type Store } from "../storage/store";
 import { ComponentService } from "../services/component.service";
 import { ConsoleAuth } from "../services/console-auth";
@@ -119,6 +120,9 @@ export async function startConsole(opts: CompiledConsoleOptions, logger: Logger)
     cleanups.push(() => app.close());
     metricsService.start();
     cleanups.push(() => metricsService.stop());
+    // `flowctl status`, `pipelines` and `diagnose` in this directory find the console's control plane.
+    const announced = announceControlPlane("console", controlPlane.endpoint, { database: store.file, tokenRequired: Boolean(opts.token), url: services.info.url }, logger);
+    if (announced) cleanups.push(() => announced.remove());
 
     state = "running";
     await resumeRuns(opts.dataDir, runs, logger);

@@ -29,11 +29,14 @@ export function registerConsoleCommand(program: Command): void {
       const options = compileConsoleOptions(flags, process.env, process.cwd(), { grpcPort: cmd.getOptionValueSource("grpcPort") === "cli" });
       const app = await startConsole(options, logger);
       const out = (line = "") => process.stdout.write(line + "\n");
+      const running = app.services.runs.ownedRunIds().map((id) => app.services.runs.pipelineOf(id)).filter(Boolean);
       out();
       out(`  ${pc.bold("flowctl console")}  ${pc.cyan(app.url)}`);
-      out(`  control plane    ${app.controlPlaneEndpoint}  (flowctl status --control-plane-port ${app.controlPlaneEndpoint.split(":").pop()})`);
+      out(`  control plane    ${app.controlPlaneEndpoint}  (\`npx flowctl status\` from this directory finds it)`);
       out(`  database         ${app.services.info.databaseFile}`);
       out(`  access           ${options.loopback ? "this machine only (no login)" : "token login required (FLOWCTL_TOKEN)"}`);
+      out(`  running          ${running.length > 0 ? running.join(", ") : "nothing yet — save a pipeline in the console, or PUT it to /api/pipelines/<name>"}`);
+      out(pc.dim(`  Open ${app.url} to watch the pipelines; \`npx flowctl diagnose <run-id>\` explains one from the shell.`));
       out(pc.dim(`  Ctrl-C stops every run and the console; Ctrl-C twice forces.`));
       out();
       await new Promise<void>((resolve) => {
