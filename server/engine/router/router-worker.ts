@@ -1,7 +1,7 @@
 /**
  * Entry of the router worker thread: receives the topology and instance updates from the engine,
- * runs {@link RouterCore}, posts stats and lifecycle messages back. Loaded through
- * router-worker-bootstrap.mjs, which registers tsx so this TypeScript runs in the worker.
+ * runs {@link RouterCore}, posts stats and lifecycle messages back. Compiled, the engine starts
+ * dist/engine/router/router-worker.js; from sources, router-worker-bootstrap.mjs (tsx) loads this.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { RouterCore } from "./router-core";

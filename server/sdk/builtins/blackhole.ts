@@ -27,3 +27,6 @@ export function createBlackhole(env: Record<string, string | undefined>): SinkDe
     },
   });
 }
+
+/** The factory `flowctl component blackhole` runs (each built-in module's default export). */
+export default createBlackhole;

@@ -36,3 +36,6 @@ export function createPassthrough(env: Record<string, string | undefined>): Proc
     },
   });
 }
+
+/** The factory `flowctl component passthrough` runs (each built-in module's default export). */
+export default createPassthrough;
