@@ -52,7 +52,8 @@ export interface ProcessHandle {
   readonly alive: boolean;
 }
 
-const TAIL_LINES = 20;
+/** Lines kept for start-failure messages: enough to reach the message above a deep stack. */
+const TAIL_LINES = 60;
 
 /** Spawns an instance. Never throws for a missing binary: `exited` resolves with `error`. */
 export function spawnInstance(req: SpawnRequest): ProcessHandle {
