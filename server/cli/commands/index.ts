@@ -27,4 +27,5 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "version", load: async () => (await import("./version.command")).registerVersionCommand },
   { name: "diagnose", load: async () => (await import("./diagnose.command")).registerDiagnoseCommand },
   { name: "component", load: async () => (await import("./component.command")).registerComponentCommand },
+  { name: "init", load: async () => (await import("./init.command")).registerInitCommand },
 ];

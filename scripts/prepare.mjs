@@ -1,4 +1,4 @@
-// `npm install` in a checkout: generate the Prisma client, then compile server/ into dist/ (and the
+// `npm install` in a checkout (and `npm pack`): generate the Prisma client, then compile server/ into dist/ (and the
 // SDK's type declarations) so `npx flowctl` starts from JavaScript. An installed package ships
 // dist/ prebuilt and no server/: nothing to do.
 import { spawnSync } from "node:child_process";
