@@ -3,7 +3,7 @@
 // `npm install` and `npm run build`); in a checkout whose sources changed since, it compiles them
 // first (about a second), so the code that runs is always the code on disk. See docs/build.md.
 import { existsSync } from "node:fs";
-import { ensureDist } from "../scripts/dist.mjs";
+import { ensureDist } from "../scripts/dist-state.mjs";
 
 await ensureDist({ log: (msg) => process.stderr.write(`flowctl: ${msg}\n`) });
 const args = process.argv.slice(2);

@@ -4,7 +4,7 @@
  * runs dist/; the bin would also compile stale sources itself, this only does it once, up front,
  * outside every test's time budget. See docs/build.md.
  */
-import { ensureDist } from "../../scripts/dist.mjs";
+import { ensureDist } from "../../scripts/dist-state.mjs";
 
 export async function setup(): Promise<void> {
   await ensureDist({ log: (msg) => process.stderr.write(`[global-setup] ${msg}\n`) });
