@@ -4,6 +4,7 @@
  * dist/engine/router/router-worker.js; from sources, router-worker-bootstrap.mjs (tsx) loads this.
  */
 import { parentPort, workerData } from "node:worker_threads";
+import { createHopTracer } from "../../wire/hop-trace";
 import { RouterCore } from "./router-core";
 import type { HostToRouter, RouterInit, RouterToHost } from "./protocol";
 
@@ -14,7 +15,7 @@ const post = (msg: RouterToHost) => port.postMessage(msg);
 
 let core: RouterCore;
 try {
-  core = new RouterCore(init, post);
+  core = new RouterCore(init, post, createHopTracer("router"));
 } catch (err) {
   post({ type: "log", level: "error", msg: `router failed to start: ${String(err)}` });
   throw err;
