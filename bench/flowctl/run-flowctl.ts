@@ -112,9 +112,8 @@ export async function measureFlowctl(o: MeasureOptions): Promise<FlowctlMeasurem
   const dir = mkdtempSync(path.join(os.tmpdir(), "flowctl-bench-"));
   // Components inherit the engine's environment when spawned, the router worker when created.
   if (o.traceDir) process.env.FLOWCTL_TRACE_HOPS = o.traceDir;
-  const handle = await runPipeline({ pipeline: loaded.pipeline, configYaml: o.yaml, cwd: dir, logDir: path.join(dir, "logs"), gracePeriodMs: 5_000 }).finally(() => {
-    delete process.env.FLOWCTL_TRACE_HOPS;
-  });
+  // Kept until the run stops: components are spawned (and restarted) after runPipeline resolves.
+  const handle = await runPipeline({ pipeline: loaded.pipeline, configYaml: o.yaml, cwd: dir, logDir: path.join(dir, "logs"), gracePeriodMs: 5_000 });
   try {
     await waitFor(() => handle.state === "running" || handle.state === "failed", 60_000, "the run to start");
     if (handle.state === "failed") throw new Error("bench run failed to start");
@@ -154,6 +153,7 @@ export async function measureFlowctl(o: MeasureOptions): Promise<FlowctlMeasurem
     return result;
   } finally {
     await handle.stop("benchmark done");
+    delete process.env.FLOWCTL_TRACE_HOPS;
     rmSync(dir, { recursive: true, force: true });
   }
 }
