@@ -16,6 +16,7 @@ import os from "node:os";
 import path from "node:path";
 import { round } from "./lib/format";
 import { REPO_ROOT } from "./lib/spawn-role";
+import { codecSection } from "./sections/codec";
 import { latencySection } from "./sections/latency";
 import { profileSection } from "./sections/profile";
 import type { BenchContext, SectionResult } from "./sections/section";
@@ -30,7 +31,7 @@ const SECTIONS: Record<string, (ctx: BenchContext) => Promise<SectionResult>> = 
   scaling: scalingSection,
 };
 /** Sections run only when asked for with --only (they measure shares, not figures for the table). */
-const ON_DEMAND: Record<string, (ctx: BenchContext) => Promise<SectionResult>> = { profile: profileSection };
+const ON_DEMAND: Record<string, (ctx: BenchContext) => Promise<SectionResult>> = { profile: profileSection, codec: codecSection };
 
 function parseArgs(argv: string[]): { quick: boolean; only: string[] } {
   const quick = argv.includes("--quick");
