@@ -64,11 +64,15 @@ export async function main(argv: string[]): Promise<void> {
   const lines: string[] = [];
   const detail: string[] = [];
   const loadStart = os.loadavg();
+  mkdirSync(path.dirname(outFile), { recursive: true });
   for (const name of only) {
     const r = await (SECTIONS[name] ?? ON_DEMAND[name]!)(ctx);
     lines.push(...r.lines);
     if (r.detail) detail.push(...r.detail);
     merge(result, r.json);
+    // Each section's figures are kept as soon as it ends: a later section failing loses only its own.
+    process.stdout.write(r.lines.join("\n") + "\n");
+    writeFileSync(outFile, JSON.stringify(result, null, 2) + "\n");
   }
   merge(result, {
     meta: {
@@ -84,8 +88,7 @@ export async function main(argv: string[]): Promise<void> {
     },
   });
   const table = lines.join("\n");
-  process.stdout.write(table + "\n" + (detail.length ? "\n" + detail.join("\n") + "\n" : ""));
-  mkdirSync(path.dirname(outFile), { recursive: true });
+  process.stdout.write((detail.length ? "\n" + detail.join("\n") + "\n" : ""));
   writeFileSync(outFile, JSON.stringify(result, null, 2) + "\n");
   if (!quick) {
     const loads = `${loadStart.map((x) => x.toFixed(2)).join(" ")} at the start, ${os.loadavg().map((x) => x.toFixed(2)).join(" ")} at the end`;
