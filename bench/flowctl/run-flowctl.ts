@@ -24,6 +24,9 @@ export interface FlowctlMeasurement {
   latencyBuckets?: { le: number; count: number }[];
   /** Highest queue depth of any component at the end of the window (events held by the engine). */
   queuePeak: number;
+  /** Events queued in the engine (every component's queue) at the start and the end of the window. */
+  queuedStart: number;
+  queuedEnd: number;
   /** The measurement window on CLOCK_MONOTONIC, µs (what hop traces are stamped with). */
   windowMicros: [number, number];
 }
@@ -61,6 +64,10 @@ function sinkEvents(handle: RunHandle, sinks: string[]): number {
     .snapshot()
     .filter((c) => sinks.includes(c.id))
     .reduce((n, c) => n + c.eventsIn, 0);
+}
+
+function queued(handle: RunHandle): number {
+  return handle.snapshot().reduce((n, c) => n + (c.queueDepth ?? 0), 0);
 }
 
 function pids(handle: RunHandle): Record<string, number> {
@@ -123,6 +130,7 @@ export async function measureFlowctl(o: MeasureOptions): Promise<FlowctlMeasurem
     const p = pids(handle);
     const lat0 = o.latency ? await sinkLatencyBuckets(handle, o.sinks) : undefined;
     const rssStart = process.memoryUsage().rss / 2 ** 20;
+    const queuedStart = queued(handle);
     const s0 = sampleAll(p);
     const e0 = sinkEvents(handle, o.sinks);
     const t0 = Date.now();
@@ -141,6 +149,8 @@ export async function measureFlowctl(o: MeasureOptions): Promise<FlowctlMeasurem
       dropped: handle.snapshot().reduce((n, c) => n + c.dropped, 0),
       windowMicros: [m0, m1],
       queuePeak: Math.max(0, ...handle.snapshot().map((c) => c.queuePeakDepth ?? 0)),
+      queuedStart,
+      queuedEnd: queued(handle),
     };
     if (lat0) {
       const q = windowQuantiles(lat0, await sinkLatencyBuckets(handle, o.sinks));

@@ -99,11 +99,14 @@ async function engineCpuCurve(ctx: BenchContext, counts: number[], s: number): P
   return out;
 }
 
-/** Engine RSS growth per event queued behind a sink that never writes, with a large queue. */
+/**
+ * Engine RSS growth per event queued behind a sink that never writes: a source at 3,000 events/s
+ * fills a queue of 30,000 during the window; RSS and queued events are read at both ends of it.
+ */
 async function memoryPerQueuedEvent(ctx: BenchContext, s: number): Promise<{ queued: number; bytesPerEvent: number; rssStartMb: number; rssEndMb: number }> {
-  ctx.log("scaling: memory per queued event (stalled sink, queue of 20,000)");
-  const m = await measureFlowctl({ yaml: benchPipelines.stalled(opts(), 20_000), sinks: ["out"], warmupSeconds: 0, seconds: s, requireEvents: false, wire: "batch" });
-  const queued = m.queuePeak ?? 0;
+  ctx.log("scaling: memory per queued event (stalled sink, queue filling at 3,000 ev/s)");
+  const m = await measureFlowctl({ yaml: benchPipelines.stalled({ ...opts(), rate: 3_000 }, 30_000), sinks: ["out"], warmupSeconds: 1, seconds: s, requireEvents: false, wire: "batch" });
+  const queued = m.queuedEnd - m.queuedStart;
   return { queued, bytesPerEvent: queued > 0 ? Math.round(((m.engineRssEndMb - m.engineRssStartMb) * 2 ** 20) / queued) : 0, rssStartMb: round(m.engineRssStartMb), rssEndMb: round(m.engineRssEndMb) };
 }
 
@@ -164,7 +167,7 @@ export async function scalingSection(ctx: BenchContext): Promise<SectionResult> 
       right: { field: "engineMicrosPerEvent", title: "engine µs CPU per event" },
     }),
   );
-  const mem = await memoryPerQueuedEvent(ctx, ctx.quick ? 8 : 20);
-  lines.push(`scaling memory per queued event  ${mem.bytesPerEvent} B of engine RSS per 1 KiB event (${mem.queued} queued, ${mem.rssStartMb} → ${mem.rssEndMb} MB)`);
+  const mem = await memoryPerQueuedEvent(ctx, ctx.quick ? 5 : 8);
+  lines.push(`scaling memory per queued event  ${mem.bytesPerEvent} B of engine RSS per 1 KiB event (${mem.queued} more queued over the window, ${mem.rssStartMb} → ${mem.rssEndMb} MB)`);
   return { lines, detail, json: { scaling: { ...scaling, memoryPerQueuedEvent: mem } } };
 }
