@@ -120,7 +120,8 @@ export async function measureFlowctl(o: MeasureOptions): Promise<FlowctlMeasurem
   // Components inherit the engine's environment when spawned, the router worker when created.
   if (o.traceDir) process.env.FLOWCTL_TRACE_HOPS = o.traceDir;
   // Kept until the run stops: components are spawned (and restarted) after runPipeline resolves.
-  const handle = await runPipeline({ pipeline: loaded.pipeline, configYaml: o.yaml, cwd: dir, logDir: path.join(dir, "logs"), gracePeriodMs: 5_000 });
+  // A loaded machine makes starts slow, not failed: up to 300 s for every component to register.
+  const handle = await runPipeline({ pipeline: loaded.pipeline, configYaml: o.yaml, cwd: dir, logDir: path.join(dir, "logs"), gracePeriodMs: 5_000, registrationTimeoutMs: 300_000 });
   try {
     await waitFor(() => handle.state === "running" || handle.state === "failed", 60_000, "the run to start");
     if (handle.state === "failed") throw new Error("bench run failed to start");
