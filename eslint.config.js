@@ -16,7 +16,7 @@ const forbid = (patterns, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", ".next/**", "**/.flowctl/**", "server/storage/generated/**", "bench/results/**", "coverage/**", "test-results/**"] },
+  { ignores: ["node_modules/**", ".next/**", "dist/**", "**/.flowctl/**", "server/storage/generated/**", "bench/results/**", "coverage/**", "test-results/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -9,6 +9,8 @@ export default defineConfig({
     // CI keeps a machine-readable report beside the usual output (.ci/run prints its summary).
     reporters: process.env.CI ? ["default", "json"] : ["default"],
     outputFile: { json: "test-results/vitest.json" },
+    // Compiles server/ into dist/ when the sources changed: spawned `bin/flowctl.mjs` runs dist/.
+    globalSetup: ["test/support/global-setup.ts"],
     projects: [
       {
         extends: true,

@@ -1,187 +1,102 @@
 /**
- * `npm run bench`: throughput and latency of flowctl on this machine, side by side with what plain
- * grpc-js can do with the same hops, in one invocation (the machine is shared and noisy, so only
- * ratios measured together mean anything). Prints a table and writes bench/results/latest.json
- * (stable keys, read by other tools) and appends the figures to docs/benchmarks.md.
+ * `npm run bench`: what flowctl costs on this machine, each figure side by side with its reference
+ * in one invocation (the machine is shared and noisy, so only ratios measured together mean
+ * anything). Prints a table, writes bench/results/latest.json (stable keys, read by other tools),
+ * writes the pictures under docs/bench/, and a full run appends its table to docs/benchmarks.md.
  *
- *   npm run bench                 full run (~10 minutes; limits and flowctl interleaved)
- *   npm run bench -- --quick      shorter windows, one run each (smoke check, not for reporting)
+ *   npm run bench                              every section (~25 minutes)
+ *   npm run bench -- --quick                   shorter windows, one run each (smoke check, not for reporting)
+ *   npm run bench -- --only latency,startup    some sections (throughput, latency, startup, scaling;
+ *                                              profile only on demand); their keys replace those in
+ *                                              latest.json, the rest stay
  */
 import { execSync } from "node:child_process";
-import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { measureChainLimit, measureSingleHopLimit, type LimitResult } from "./limit/run-limit";
-import { measureFlowctl, type FlowctlMeasurement } from "./flowctl/run-flowctl";
-import { benchPipelines, type Wire } from "./flowctl/pipelines";
-import { median } from "./lib/proc-stats";
+import { round } from "./lib/format";
 import { REPO_ROOT } from "./lib/spawn-role";
+import { codecSection } from "./sections/codec";
+import { latencySection } from "./sections/latency";
+import { profileSection } from "./sections/profile";
+import type { BenchContext, SectionResult } from "./sections/section";
+import { scalingSection } from "./sections/scaling";
+import { startupSection } from "./sections/startup";
+import { throughputSection } from "./sections/throughput";
 
-const EVENT_SIZE = 1024;
-const BATCH = 100;
+const SECTIONS: Record<string, (ctx: BenchContext) => Promise<SectionResult>> = {
+  throughput: throughputSection,
+  latency: latencySection,
+  startup: startupSection,
+  scaling: scalingSection,
+};
+/** Sections run only when asked for with --only (they measure shares, not figures for the table). */
+const ON_DEMAND: Record<string, (ctx: BenchContext) => Promise<SectionResult>> = { profile: profileSection, codec: codecSection };
 
-function fmt(n: number): string {
-  return n >= 1000 ? `${(n / 1000).toFixed(1)}k` : n.toFixed(1);
+function parseArgs(argv: string[]): { quick: boolean; only: string[] } {
+  const quick = argv.includes("--quick");
+  const i = argv.indexOf("--only");
+  const inline = argv.find((a) => a.startsWith("--only="));
+  const list = inline ? inline.slice("--only=".length) : i >= 0 ? argv[i + 1] : undefined;
+  const only = list ? list.split(",").map((x) => x.trim()) : Object.keys(SECTIONS);
+  const unknown = only.filter((x) => !SECTIONS[x] && !ON_DEMAND[x]);
+  if (unknown.length > 0) throw new Error(`bench: unknown section ${unknown.join(", ")} (sections: ${[...Object.keys(SECTIONS), ...Object.keys(ON_DEMAND)].join(", ")})`);
+  return { quick, only };
 }
 
-/**
- * CPU microseconds per delivered event, summed over every process of the setup (median over
- * runs). Less sensitive to other load than events/s: it is what each event costs, not how much
- * CPU the setup happened to get.
- */
-function cpuMicrosPerEvent(runs: { eventsPerSec: number; cpu: Record<string, number> }[]): number {
-  return median(runs.map((r) => (Object.values(r.cpu).reduce((a, b) => a + b, 0) / r.eventsPerSec) * 1e6));
-}
-
-function cpuPerEvent(runs: { eventsPerSec: number; cpu: Record<string, number> }[]): string {
-  return cpuMicrosPerEvent(runs).toFixed(1);
-}
-
-function cpuLine(m: { cpu: Record<string, number>; peakRssMb: Record<string, number> }): string {
-  return Object.keys(m.cpu)
-    .map((k) => `${k} ${(m.cpu[k]! * 100).toFixed(0)}% ${m.peakRssMb[k]!.toFixed(0)}MB`)
-    .join(", ");
+/** Merges section keys into the previous results: objects key by key, anything else replaced. */
+function merge(into: Record<string, unknown>, from: Record<string, unknown>): Record<string, unknown> {
+  for (const [k, v] of Object.entries(from)) {
+    const cur = into[k];
+    into[k] = v && typeof v === "object" && !Array.isArray(v) && cur && typeof cur === "object" && !Array.isArray(cur) ? merge({ ...(cur as Record<string, unknown>) }, v as Record<string, unknown>) : v;
+  }
+  return into;
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const quick = argv.includes("--quick");
-  const runs = quick ? 1 : 3;
-  const w = quick ? 1 : 3;
-  const s = quick ? 3 : 8;
-  const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+  const { quick, only } = parseArgs(argv);
+  const ctx: BenchContext = { quick, log: (msg) => process.stderr.write(`[bench] ${msg}\n`), pictureDir: path.join(REPO_ROOT, "docs", "bench") };
+  mkdirSync(ctx.pictureDir, { recursive: true });
+  const commit = gitCommit();
+  ctx.log(`commit ${commit}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}), load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}, sections: ${only.join(", ")}`);
+  const outFile = path.join(REPO_ROOT, "bench", "results", "latest.json");
+  const result: Record<string, unknown> = existsSync(outFile) && only.length < Object.keys(SECTIONS).length ? (JSON.parse(readFileSync(outFile, "utf8")) as Record<string, unknown>) : {};
   const lines: string[] = [];
-
-  // Limits and flowctl alternate (limit, flowctl, limit, flowctl, …): load from other work on this
-  // shared machine comes and goes, and interleaving exposes both sides of each ratio to the same load.
-  log(`1–2/5 physical limits (plain grpc-js, same hops) interleaved with flowctl linear, ${runs} rounds`);
-  const chain: LimitResult[] = [];
-  const chainPerEvent: LimitResult[] = [];
-  const linear: Record<Wire, FlowctlMeasurement[]> = { batch: [], event: [] };
-  const linearRun = (wire: Wire) =>
-    measureFlowctl({ yaml: benchPipelines.linear({ wire, rate: 0, eventSize: EVENT_SIZE, batchSize: BATCH }), sinks: ["out"], warmupSeconds: w, seconds: s, wire });
-  for (let i = 0; i < runs; i++) {
-    chain.push(await measureChainLimit({ batchSize: BATCH, eventSize: EVENT_SIZE, warmupSeconds: w, seconds: s }));
-    linear.batch.push(await linearRun("batch"));
-    // The per-event wire's own limit: the same hops, one serialized Event per gRPC message.
-    chainPerEvent.push(await measureChainLimit({ batchSize: 0, eventSize: EVENT_SIZE, warmupSeconds: w, seconds: s }));
-    linear.event.push(await linearRun("event"));
+  const detail: string[] = [];
+  const loadStart = os.loadavg();
+  mkdirSync(path.dirname(outFile), { recursive: true });
+  for (const name of only) {
+    const r = await (SECTIONS[name] ?? ON_DEMAND[name]!)(ctx);
+    lines.push(...r.lines);
+    if (r.detail) detail.push(...r.detail);
+    merge(result, r.json);
+    // Each section's figures are kept as soon as it ends: a later section failing loses only its own.
+    process.stdout.write(r.lines.join("\n") + "\n");
+    writeFileSync(outFile, JSON.stringify(result, null, 2) + "\n");
   }
-  const hop = await measureSingleHopLimit({ batchSize: BATCH, eventSize: EVENT_SIZE, warmupSeconds: w, seconds: s });
-  const chainEps = median(chain.map((c) => c.eventsPerSec));
-  const chainPerEventEps = median(chainPerEvent.map((c) => c.eventsPerSec));
-  const batchedEps = median(linear.batch.map((m) => m.eventsPerSec));
-  const perEventEps = median(linear.event.map((m) => m.eventsPerSec));
-  // Ratios: median of the per-round ratios (each pair measured back to back).
-  const pairedRatio = (a: { eventsPerSec: number }[], b: { eventsPerSec: number }[]) => median(a.map((x, i) => x.eventsPerSec / b[i]!.eventsPerSec));
-  const batchedRatio = pairedRatio(linear.batch, chain);
-  const perEventRatio = pairedRatio(linear.event, chain);
-  const perEventOwnRatio = pairedRatio(linear.event, chainPerEvent);
-  lines.push(`limit chain (4 processes)     ${fmt(chainEps)} ev/s   ${cpuPerEvent(chain)} µs CPU/event   [${cpuLine(chain[0]!)}]`);
-  lines.push(`limit chain, 1 event/message  ${fmt(chainPerEventEps)} ev/s   ${cpuPerEvent(chainPerEvent)} µs CPU/event   [${cpuLine(chainPerEvent[0]!)}]`);
-  lines.push(`limit single hop              ${fmt(hop.eventsPerSec)} ev/s   [${cpuLine(hop)}]`);
-  lines.push(
-    `flowctl linear, batched wire  ${fmt(batchedEps)} ev/s   ratio ${batchedRatio.toFixed(2)}   ${cpuPerEvent(linear.batch)} µs CPU/event   [${cpuLine(linear.batch[0]!)}]`,
-  );
-  lines.push(
-    `flowctl linear, per-event     ${fmt(perEventEps)} ev/s   ratio ${perEventRatio.toFixed(2)} (to its own 1 event/message limit ${perEventOwnRatio.toFixed(2)})   ${cpuPerEvent(linear.event)} µs CPU/event   [${cpuLine(linear.event[0]!)}]`,
-  );
-
-  log("3/5 fan-out, fan-in, diamond (batched wire)");
-  const opts = { wire: "batch" as const, rate: 0, eventSize: EVENT_SIZE, batchSize: BATCH };
-  const fanOut = await measureFlowctl({ yaml: benchPipelines.fanOut(opts), sinks: ["out-a", "out-b", "out-c"], warmupSeconds: w, seconds: s, wire: "batch" });
-  const fanIn = await measureFlowctl({ yaml: benchPipelines.fanIn(opts), sinks: ["out"], warmupSeconds: w, seconds: s, wire: "batch" });
-  const diamond = await measureFlowctl({ yaml: benchPipelines.diamond(opts), sinks: ["out"], warmupSeconds: w, seconds: s, wire: "batch" });
-  // Fan-out: every sink receives every event, so the pipeline's rate is the per-sink rate.
-  const fanOutEps = fanOut.eventsPerSec / 3;
-  lines.push(`fan-out to 3 sinks            ${fmt(fanOutEps)} ev/s per sink (${fmt(fanOut.eventsPerSec)} deliveries/s)`);
-  lines.push(`fan-in of 3 sources           ${fmt(fanIn.eventsPerSec)} ev/s at the sink`);
-  lines.push(`diamond                       ${fmt(diamond.eventsPerSec)} ev/s at the sink (2 per source event)`);
-
-  log("4/5 latency at a fixed 10,000 ev/s");
-  const lat = await measureFlowctl({
-    yaml: benchPipelines.linear({ wire: "batch", rate: 10_000, eventSize: EVENT_SIZE, batchSize: BATCH }),
-    sinks: ["out"],
-    warmupSeconds: w,
-    seconds: quick ? 5 : 30,
-    latency: true,
-    wire: "batch",
-  });
-  lines.push(`latency @10k ev/s             p50 ${lat.latencyMs!.p50.toFixed(2)} ms  p95 ${lat.latencyMs!.p95.toFixed(2)} ms  p99 ${lat.latencyMs!.p99.toFixed(2)} ms  (${fmt(lat.eventsPerSec)} ev/s)`);
-
-  log("5/5 stalled sink");
-  const stalled = await measureFlowctl({
-    yaml: benchPipelines.stalled({ wire: "batch", rate: 0, eventSize: EVENT_SIZE, batchSize: BATCH }),
-    sinks: ["out"],
-    warmupSeconds: w,
-    seconds: quick ? 10 : 60,
-    requireEvents: false,
-    wire: "batch",
-  });
-  lines.push(`stalled sink                  engine RSS ${stalled.engineRssStartMb.toFixed(0)} → ${stalled.engineRssEndMb.toFixed(0)} MB, dropped ${stalled.dropped}`);
-
-  const result = {
-    linear: {
-      batched: { eventsPerSec: Math.round(batchedEps), ratioToLimit: round(batchedRatio), cpuMicrosPerEvent: round(cpuMicrosPerEvent(linear.batch)) },
-      // ratioToLimit: against the batched chain limit (the issue's definition, kept for other tools);
-      // ratioToPerEventLimit: against the same hops moving one event per message.
-      perEvent: {
-        eventsPerSec: Math.round(perEventEps),
-        ratioToLimit: round(perEventRatio),
-        ratioToPerEventLimit: round(perEventOwnRatio),
-        cpuMicrosPerEvent: round(cpuMicrosPerEvent(linear.event)),
-      },
-    },
-    limit: {
-      chainEventsPerSec: Math.round(chainEps),
-      singleHopEventsPerSec: Math.round(hop.eventsPerSec),
-      chainPerEventEventsPerSec: Math.round(chainPerEventEps),
-      chainCpuMicrosPerEvent: round(cpuMicrosPerEvent(chain)),
-      chainPerEventCpuMicrosPerEvent: round(cpuMicrosPerEvent(chainPerEvent)),
-    },
-    fanOut: { eventsPerSec: Math.round(fanOutEps) },
-    fanIn: { eventsPerSec: Math.round(fanIn.eventsPerSec) },
-    diamond: { eventsPerSec: Math.round(diamond.eventsPerSec) },
-    latency10k: {
-      p50Ms: round(lat.latencyMs!.p50),
-      p95Ms: round(lat.latencyMs!.p95),
-      p99Ms: round(lat.latencyMs!.p99),
-      achievedEventsPerSec: Math.round(lat.eventsPerSec),
-    },
-    stalledSink: { rssStartMb: round(stalled.engineRssStartMb), rssEndMb: round(stalled.engineRssEndMb), dropped: stalled.dropped },
+  merge(result, {
     meta: {
-      commit: gitCommit(),
+      commit,
       date: new Date().toISOString(),
       quick,
-      runs,
-      eventSizeBytes: EVENT_SIZE,
-      batchSize: BATCH,
+      sections: only,
       cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? "unknown",
       node: process.version,
+      loadAverageAtStart: loadStart.map((x) => round(x)),
       loadAverage: os.loadavg().map((x) => round(x)),
-      perProcess: { limitChain: chain[0], limitChainPerEvent: chainPerEvent[0], linearBatched: linear.batch[0], linearPerEvent: linear.event[0] },
-      samples: {
-        limitChain: chain.map((c) => Math.round(c.eventsPerSec)),
-        limitChainPerEvent: chainPerEvent.map((c) => Math.round(c.eventsPerSec)),
-        linearBatched: linear.batch.map((m) => Math.round(m.eventsPerSec)),
-        linearPerEvent: linear.event.map((m) => Math.round(m.eventsPerSec)),
-      },
     },
-  };
+  });
   const table = lines.join("\n");
-  process.stdout.write(table + "\n");
-  const outDir = path.join(REPO_ROOT, "bench", "results");
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(path.join(outDir, "latest.json"), JSON.stringify(result, null, 2) + "\n");
+  process.stdout.write((detail.length ? "\n" + detail.join("\n") + "\n" : ""));
+  writeFileSync(outFile, JSON.stringify(result, null, 2) + "\n");
   if (!quick) {
+    const loads = `${loadStart.map((x) => x.toFixed(2)).join(" ")} at the start, ${os.loadavg().map((x) => x.toFixed(2)).join(" ")} at the end`;
     appendFileSync(
       path.join(REPO_ROOT, "docs", "benchmarks.md"),
-      `\n## ${result.meta.date.slice(0, 16)}Z — commit ${result.meta.commit}\n\nload average at the end: ${result.meta.loadAverage.join(" ")}\n\n\`\`\`\n${table}\n\`\`\`\n`,
+      `\n## ${new Date().toISOString().slice(0, 16)}Z — commit ${commit} (${only.join(", ")})\n\n${os.cpus().length} × ${os.cpus()[0]?.model ?? "?"}, Node ${process.version}; load average ${loads}\n\n\`\`\`\n${table}${detail.length ? "\n\n" + detail.join("\n") : ""}\n\`\`\`\n`,
     );
   }
-}
-
-function round(x: number): number {
-  return Math.round(x * 100) / 100;
 }
 
 function gitCommit(): string {

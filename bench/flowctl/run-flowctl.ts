@@ -20,6 +20,15 @@ export interface FlowctlMeasurement {
   dropped: number;
   /** End-to-end latency of the events written during the measurement window (not since start). */
   latencyMs?: { p50: number; p95: number; p99: number };
+  /** The window's latency histogram: events written with latency ≤ `le` seconds (cumulative). */
+  latencyBuckets?: { le: number; count: number }[];
+  /** Highest queue depth of any component at the end of the window (events held by the engine). */
+  queuePeak: number;
+  /** Events queued in the engine (every component's queue) at the start and the end of the window. */
+  queuedStart: number;
+  queuedEnd: number;
+  /** The measurement window on CLOCK_MONOTONIC, µs (what hop traces are stamped with). */
+  windowMicros: [number, number];
 }
 
 interface MeasureOptions {
@@ -36,6 +45,8 @@ interface MeasureOptions {
    * a per-event measurement that silently ran on the batched wire would compare nothing.
    */
   wire: "batch" | "event";
+  /** Directory for hop traces (FLOWCTL_TRACE_HOPS) of every process of the run; off when unset. */
+  traceDir?: string;
 }
 
 /** Throws unless every instance of the run was relayed over `wire`. */
@@ -53,6 +64,10 @@ function sinkEvents(handle: RunHandle, sinks: string[]): number {
     .snapshot()
     .filter((c) => sinks.includes(c.id))
     .reduce((n, c) => n + c.eventsIn, 0);
+}
+
+function queued(handle: RunHandle): number {
+  return handle.snapshot().reduce((n, c) => n + (c.queueDepth ?? 0), 0);
 }
 
 function pids(handle: RunHandle): Record<string, number> {
@@ -87,20 +102,26 @@ async function sinkLatencyBuckets(handle: RunHandle, sinks: string[]): Promise<M
  * since the sink started, so without the subtraction the start-up backlog (events produced before
  * every hop was connected) would land in p95/p99.
  */
-function windowQuantiles(before: Map<number, number>, after: Map<number, number>): { p50: number; p95: number; p99: number; count: number } {
+function windowQuantiles(before: Map<number, number>, after: Map<number, number>): { p50: number; p95: number; p99: number; count: number; list: Bucket[] } {
   const list: Bucket[] = [...after.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([upperBound, count]) => ({ upperBound, count: count - (before.get(upperBound) ?? 0) }));
   const count = list.at(-1)?.count ?? 0;
-  return { p50: bucketQuantile(0.5, list) * 1000, p95: bucketQuantile(0.95, list) * 1000, p99: bucketQuantile(0.99, list) * 1000, count };
+  return { p50: bucketQuantile(0.5, list) * 1000, p95: bucketQuantile(0.95, list) * 1000, p99: bucketQuantile(0.99, list) * 1000, count, list };
 }
+
+const monotonicMicros = (): number => Number(process.hrtime.bigint() / 1000n);
 
 /** Starts the pipeline, waits for data, measures for `seconds` after `warmupSeconds`, stops it. */
 export async function measureFlowctl(o: MeasureOptions): Promise<FlowctlMeasurement> {
   const loaded = loadPipeline(o.yaml, { file: "bench.yaml" });
   if (!loaded.pipeline) throw new Error(`bench pipeline invalid: ${JSON.stringify(loaded.diagnostics)}`);
   const dir = mkdtempSync(path.join(os.tmpdir(), "flowctl-bench-"));
-  const handle = await runPipeline({ pipeline: loaded.pipeline, configYaml: o.yaml, cwd: dir, logDir: path.join(dir, "logs"), gracePeriodMs: 5_000 });
+  // Components inherit the engine's environment when spawned, the router worker when created.
+  if (o.traceDir) process.env.FLOWCTL_TRACE_HOPS = o.traceDir;
+  // Kept until the run stops: components are spawned (and restarted) after runPipeline resolves.
+  // A loaded machine makes starts slow, not failed: up to 300 s for every component to register.
+  const handle = await runPipeline({ pipeline: loaded.pipeline, configYaml: o.yaml, cwd: dir, logDir: path.join(dir, "logs"), gracePeriodMs: 5_000, registrationTimeoutMs: 300_000 });
   try {
     await waitFor(() => handle.state === "running" || handle.state === "failed", 60_000, "the run to start");
     if (handle.state === "failed") throw new Error("bench run failed to start");
@@ -110,11 +131,14 @@ export async function measureFlowctl(o: MeasureOptions): Promise<FlowctlMeasurem
     const p = pids(handle);
     const lat0 = o.latency ? await sinkLatencyBuckets(handle, o.sinks) : undefined;
     const rssStart = process.memoryUsage().rss / 2 ** 20;
+    const queuedStart = queued(handle);
     const s0 = sampleAll(p);
     const e0 = sinkEvents(handle, o.sinks);
     const t0 = Date.now();
+    const m0 = monotonicMicros();
     await new Promise((r) => setTimeout(r, o.seconds * 1000));
     const elapsed = (Date.now() - t0) / 1000;
+    const m1 = monotonicMicros();
     const e1 = sinkEvents(handle, o.sinks);
     const s1 = sampleAll(p);
     const result: FlowctlMeasurement = {
@@ -124,15 +148,23 @@ export async function measureFlowctl(o: MeasureOptions): Promise<FlowctlMeasurem
       engineRssStartMb: rssStart,
       engineRssEndMb: process.memoryUsage().rss / 2 ** 20,
       dropped: handle.snapshot().reduce((n, c) => n + c.dropped, 0),
+      windowMicros: [m0, m1],
+      queuePeak: Math.max(0, ...handle.snapshot().map((c) => c.queuePeakDepth ?? 0)),
+      queuedStart,
+      queuedEnd: queued(handle),
     };
     if (lat0) {
       const q = windowQuantiles(lat0, await sinkLatencyBuckets(handle, o.sinks));
       if (q.count === 0) throw new Error("bench: no latency observations in the measurement window");
       result.latencyMs = { p50: q.p50, p95: q.p95, p99: q.p99 };
+      result.latencyBuckets = q.list.map((b) => ({ le: b.upperBound, count: b.count }));
     }
+    // Traces are flushed every 500 ms: let the window's last stamps reach the files.
+    if (o.traceDir) await new Promise((r) => setTimeout(r, 1_200));
     return result;
   } finally {
     await handle.stop("benchmark done");
+    delete process.env.FLOWCTL_TRACE_HOPS;
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -16,7 +16,7 @@ export interface Role {
 }
 
 /** Runs a TypeScript file under node with tsx, collecting its JSON-lines output. */
-export function spawnTs(file: string, args: string[], opts: { env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}): Role {
+export function spawnTs(file: string, args: string[], opts: { env?: Record<string, string>; nodeArgs?: string[] } = {}): Role {
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), "--import", "tsx", path.join(REPO_ROOT, file), ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...opts.env },

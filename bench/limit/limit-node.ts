@@ -1,12 +1,18 @@
 /**
- * The "physical limit" for our architecture: plain @grpc/grpc-js processes, no flowctl code, with
+ * The "physical limits" for our architecture: plain @grpc/grpc-js processes, no flowctl code, with
  * the same hops as a linear pipeline through the engine (source → relay → processor → relay → sink)
- * and the same event size and batch size. The source encodes real flowctl.v1.Event batches with
- * protobufjs (as any source must); the relay and the processor forward opaque bytes (the best any
- * hop can do); the sink counts events by walking field tags. Roles are chosen by argv[2].
+ * and the same event size and batch size. Roles are chosen by argv[2], the chain's kind by
+ * LIMIT_MODE:
+ *
+ * - `ceiling` (the limit flowctl is measured against): the source sends pre-encoded batches (a
+ *   pool encoded once at start), the relays forward opaque bytes, the processor re-frames the
+ *   EventBatch's event bytes into a ProcessedBatch without decoding them, the sink counts events by
+ *   walking the framing (framing.ts). The best a plain grpc-js implementation of these hops can do.
+ * - `protobufjs` (the reference kept from before): the source encodes every batch with protobufjs
+ *   as a hand-written source would; the processor echoes the bytes; the sink walks the framing.
  *
  *   source <port> <batchSize> <eventSize>        server: Source/Stream (server streaming)
- *   processor <port>                              server: Processor/Process (bidi echo)
+ *   processor <port>                              server: Processor/Process (bidi)
  *   sink <port>                                   server: Sink/Consume (client streaming), prints counts
  *   relay <srcPort> <procPort> <sinkPort>         client of all three
  *   hop-server <port>                             server: Sink/Consume, prints counts
@@ -19,9 +25,13 @@
 import * as grpc from "@grpc/grpc-js";
 import protobuf from "protobufjs";
 import type { Http2Server, ServerHttp2Session } from "node:http2";
+import { countField, reframeToProcessed } from "./framing";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+const MODE = process.env.LIMIT_MODE === "ceiling" ? "ceiling" : "protobufjs";
+/** Batches the ceiling source encodes once and sends in turn. */
+const PREENCODED_POOL = 16;
 const PROTO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../proto");
 const WINDOW = 4 << 20;
 const CHANNEL_OPTIONS: grpc.ChannelOptions = {
@@ -83,16 +93,9 @@ async function serve(port: number, impl: grpc.UntypedServiceImplementation): Pro
   process.stdout.write(JSON.stringify({ ready: true }) + "\n");
 }
 
-/** Counts events in an EventBatch by walking field-1 tags without decoding the events. */
+/** Events in a batch, by walking its framing: field 1 of an EventBatch, field 2 of a ProcessedBatch. */
 function countBatchEvents(buf: Buffer): number {
-  const r = protobuf.Reader.create(buf);
-  let n = 0;
-  while (r.pos < r.len) {
-    const tag = r.uint32();
-    if (tag >>> 3 === 1) n += 1;
-    r.skipType(tag & 7);
-  }
-  return n;
+  return countField(buf, MODE === "ceiling" ? 2 : 1);
 }
 
 async function batchEncoder(batchSize: number, eventSize: number): Promise<() => Buffer> {
@@ -118,7 +121,7 @@ async function batchEncoder(batchSize: number, eventSize: number): Promise<() =>
       return Buffer.from(Event.encode(event).finish());
     };
   }
-  return () => {
+  const encode = () => {
     const now = Date.now();
     const events = Array.from({ length: batchSize }, (_, i) => ({
       id: `evt-${seq}-${i}`,
@@ -130,6 +133,10 @@ async function batchEncoder(batchSize: number, eventSize: number): Promise<() =>
     seq += 1;
     return Buffer.from(EventBatch.encode({ events, sequence: seq }).finish());
   };
+  if (MODE === "protobufjs") return encode;
+  const pool = Array.from({ length: PREENCODED_POOL }, encode);
+  let i = 0;
+  return () => pool[i++ % pool.length]!;
 }
 
 function reportCounts(count: () => number): void {
@@ -148,12 +155,13 @@ const FORWARD_WINDOW = 32;
 function forwardWindowed(
   from: { on(ev: "data", fn: (b: Buffer) => void): unknown; pause(): unknown; resume(): unknown },
   to: { write(b: Buffer, cb: () => void): unknown },
+  transform: (b: Buffer) => Buffer = (b) => b,
 ): void {
   let inflight = 0;
   let paused = false;
   from.on("data", (buf: Buffer) => {
     inflight++;
-    to.write(buf, () => {
+    to.write(transform(buf), () => {
       inflight--;
       if (paused && inflight <= FORWARD_WINDOW / 2) {
         paused = false;
@@ -189,7 +197,7 @@ async function main(): Promise<void> {
     case "processor":
       return serve(Number(a), {
         Process: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => {
-          forwardWindowed(call, call);
+          forwardWindowed(call, call, MODE === "ceiling" ? reframeToProcessed : undefined);
           call.on("end", () => call.end());
         },
       });

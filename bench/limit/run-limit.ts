@@ -42,18 +42,21 @@ async function measure(roles: Record<string, Role>, counter: Role, warmupSeconds
 
 /**
  * source → relay → processor → relay → sink, plain grpc-js, opaque bytes in the middle.
- * `batchSize: 0` measures the per-event shape (one serialized Event per message).
+ * `mode` picks the chain (limit-node.ts): `ceiling` (pre-encoded batches, re-framing processor) or
+ * `protobufjs` (the source encodes each batch, the processor echoes). `batchSize: 0` measures the
+ * per-event shape (one serialized Event per message, protobufjs).
  */
-export async function measureChainLimit(o: { batchSize: number; eventSize: number; warmupSeconds: number; seconds: number }): Promise<LimitResult> {
+export async function measureChainLimit(o: { batchSize: number; eventSize: number; warmupSeconds: number; seconds: number; mode?: "ceiling" | "protobufjs" }): Promise<LimitResult> {
   const [sp, pp, kp] = [await freePort(), await freePort(), await freePort()];
+  const env = { LIMIT_MODE: o.mode ?? "protobufjs" };
   const roles: Record<string, Role> = {
-    source: spawnTs(NODE, ["source", String(sp), String(o.batchSize), String(o.eventSize)]),
-    processor: spawnTs(NODE, ["processor", String(pp)]),
-    sink: spawnTs(NODE, ["sink", String(kp), ...(o.batchSize === 0 ? ["event"] : [])]),
+    source: spawnTs(NODE, ["source", String(sp), String(o.batchSize), String(o.eventSize)], { env }),
+    processor: spawnTs(NODE, ["processor", String(pp)], { env }),
+    sink: spawnTs(NODE, ["sink", String(kp), ...(o.batchSize === 0 ? ["event"] : [])], { env }),
   };
   try {
     await Promise.all(Object.values(roles).map((r) => r.ready));
-    roles.relay = spawnTs(NODE, ["relay", String(sp), String(pp), String(kp)]);
+    roles.relay = spawnTs(NODE, ["relay", String(sp), String(pp), String(kp)], { env });
     return await measure(roles, roles.sink!, o.warmupSeconds, o.seconds);
   } finally {
     await Promise.all(Object.values(roles).map((r) => r.kill()));

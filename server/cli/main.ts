@@ -1,28 +1,17 @@
 /**
- * The `flowctl` command. Every subcommand lives in commands/<name>.command.ts and registers itself
- * through commands/index.ts; commands parse flags (zod), call one service, render the result.
+ * The `flowctl` command. Every subcommand lives in commands/<name>.command.ts and is listed in
+ * commands/index.ts; commands parse flags (zod), call one service, render the result. Only the
+ * subcommand being run is loaded (program.ts).
  */
-import { Command, CommanderError } from "commander";
-import { COMMANDS } from "./commands/index";
+import { CommanderError } from "commander";
+import { readCommandManifest } from "./command-manifest";
 import { reportError } from "./context";
-import { FLOWCTL_VERSION } from "./version";
-
-export function buildProgram(): Command {
-  const program = new Command("flowctl")
-    .description("Run, validate, watch and diagnose flowctl/v1 pipelines.")
-    .version(FLOWCTL_VERSION, "--version", "print the version")
-    .option("--log-level <level>", "debug | info | warn | error", "info")
-    .option("--log-json", "log as JSON lines on stderr", false)
-    .showHelpAfterError()
-    .configureOutput({ outputError: (str, write) => write(str) });
-  for (const register of COMMANDS) register(program);
-  return program;
-}
+import { buildProgram } from "./program";
 
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
-  program.exitOverride();
   try {
+    const program = await buildProgram(argv.slice(2), readCommandManifest());
+    program.exitOverride();
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {

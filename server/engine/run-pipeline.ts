@@ -308,7 +308,9 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
   const fail = (reason: string) => {
     if (finishing) return;
     error = reason;
-    logger.error("run failed", { runId, reason });
+    // Debug only: the run's owner reports the reason (the CLI's summary, the console); logged here
+    // as well, a start failure was printed twice more around the summary.
+    logger.debug("run failed", { runId, reason });
     void finish("failed", false);
   };
 

@@ -12,6 +12,7 @@ import { endpointPort, normalizeEndpoint, type ComponentInfo, type RegisteredCom
 import type { RunEventType } from "../core/run";
 import type { CompiledComponent, CompiledPipeline } from "../core/spec/compile";
 import { freePorts } from "../drivers/process/free-port";
+import { errorLine } from "../drivers/process/error-line";
 import type { ConsoleSink } from "../drivers/process/log-stream";
 import { recordProcess } from "../drivers/process/orphan-reaper";
 import { builtinArgv, spawnInstance, type ExitInfo, type ProcessHandle } from "../drivers/process/process-driver";
@@ -298,10 +299,13 @@ export class Supervisor {
     return this.instances.some((i) => i.registration?.serviceId === serviceId);
   }
 
+  /** One line: what happened, the line of its output that says why (not the stack), the log file. */
   private startError(inst: SupervisedInstance, handle: ProcessHandle, what: string): FlowError {
-    const tail = handle.lastLines().slice(-10);
-    const lines = tail.length > 0 ? `\n  last log lines:\n${tail.map((l) => "    " + l).join("\n")}` : "\n  (no output)";
-    return new OperationalError(`component ${inst.instanceId} ${what}; log file: ${handle.logFile}${lines}`, { retryable: false, code: "FAILED_PRECONDITION" });
+    const why = errorLine(handle.lastLines());
+    return new OperationalError(`component ${inst.instanceId} ${what}${why ? ` — ${why}` : " (no output)"}; log file: ${handle.logFile}`, {
+      retryable: false,
+      code: "FAILED_PRECONDITION",
+    });
   }
 
   private onExit(inst: SupervisedInstance, handle: ProcessHandle, exit: ExitInfo, signal: AbortSignal): void {

@@ -10,6 +10,7 @@ import type { Logger } from "../core/logger";
 import type { ComponentInfoObject } from "../wire/event-codec";
 import { ATTEMPT_METADATA_KEY, INSTANCE_PROOF_METADATA_KEY, normalizeEndpoint, RUN_ID_METADATA_KEY } from "../core/registry";
 import { instanceProof } from "../wire/instance-proof";
+import { createHopTracer } from "../wire/hop-trace";
 import { BATCH_WIRE_METADATA_KEY, BATCH_WIRE_V1, METRICS_PORT_METADATA_KEY } from "../wire/protos";
 import { compileRuntimeConfig, ComponentConfigError, type CompiledRuntimeConfig } from "./config";
 import { createContext, realClock } from "./context";
@@ -154,6 +155,7 @@ export async function startComponent(def: ComponentDefinition, opts: StartCompon
           lingerMs: config.batchFlushIntervalMs ?? 0,
           maxQueueSize: config.maxQueueSize,
           shutdown: shutdown.signal,
+          trace: createHopTracer(config.componentId, opts.env ?? process.env),
           track: (s) => {
             streams.add(s);
             return () => streams.delete(s);

@@ -77,6 +77,13 @@ export interface ProcessorDefinition extends DefinitionBase {
   process?(event: FlowEvent, ctx: ComponentContext): ProcessResult | Promise<ProcessResult>;
   /** Handles a whole batch at once (preferred when present); outputs in order. */
   processBatch?(events: FlowEvent[], ctx: ComponentContext): FlowEvent[] | Promise<FlowEvent[]>;
+  /**
+   * Decode events only as their fields are read (batched wire). An event returned unchanged, its
+   * payload never read, is forwarded as its original bytes; a sink reading only timestamps decodes
+   * nothing else. The events are then not plain objects: spreading one copies nothing (use
+   * withEvent), and metadata and timestamp are read-only. @default false
+   */
+  lazyDecode?: boolean;
 }
 
 /** Sink batching: flush when `size` events are buffered or `flushIntervalMs` after the first. */
@@ -95,6 +102,13 @@ export interface SinkDefinition extends DefinitionBase {
   batch?: Partial<SinkBatchOptions>;
   /** Writes one batch; events are acknowledged only after the returned promise resolves. */
   consume(batch: FlowEvent[], ctx: ComponentContext): Promise<void> | void;
+  /**
+   * Decode events only as their fields are read (batched wire). An event returned unchanged, its
+   * payload never read, is forwarded as its original bytes; a sink reading only timestamps decodes
+   * nothing else. The events are then not plain objects: spreading one copies nothing (use
+   * withEvent), and metadata and timestamp are read-only. @default false
+   */
+  lazyDecode?: boolean;
 }
 
 /** Any component definition. */

@@ -8,6 +8,7 @@ import path from "node:path";
 import type * as grpc from "@grpc/grpc-js";
 import protobuf from "protobufjs";
 import { EventEncoder } from "./event-encoder";
+import { decodeEventBatchLazy } from "./lazy-event";
 import { PROTO_DIR } from "./protos";
 
 /** `google.protobuf.Timestamp` as protobufjs reads it (int64 seconds may arrive as a Long). */
@@ -264,6 +265,19 @@ export const dataPlaneServices = {
   },
   batchConsumer: {
     ConsumeBatches: method(`${BATCH}.BatchConsumerService`, "ConsumeBatches", eventCodec.eventBatch, eventCodec.batchAck, true, true),
+  },
+} as const;
+
+/**
+ * The batched processor and consumer services with their input events decoded on demand
+ * ({@link decodeEventBatchLazy}), for definitions with `lazyDecode`.
+ */
+export const lazyBatchServices = {
+  batchProcessor: {
+    ProcessBatches: method(`${BATCH}.BatchProcessorService`, "ProcessBatches", { encode: eventCodec.eventBatch.encode, decode: decodeEventBatchLazy }, eventCodec.processedBatch, true, true),
+  },
+  batchConsumer: {
+    ConsumeBatches: method(`${BATCH}.BatchConsumerService`, "ConsumeBatches", { encode: eventCodec.eventBatch.encode, decode: decodeEventBatchLazy }, eventCodec.batchAck, true, true),
   },
 } as const;
 

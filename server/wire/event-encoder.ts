@@ -14,6 +14,7 @@
 import type protobuf from "protobufjs";
 import type { WireEvent, WireTimestamp } from "./event-codec";
 import { writeVarint } from "./varint";
+import { LazyEvent } from "./lazy-event";
 
 /** Wire types: 0 varint, 2 length-delimited. */
 const tag = (field: number, wireType: number) => (field << 3) | wireType;
@@ -194,6 +195,11 @@ export class EventEncoder {
 
   /** One `flowctl.v1.Event`. */
   event(e: WireEvent): Buffer {
+    if (e instanceof LazyEvent && e.reusableLength() >= 0) {
+      const out = Buffer.allocUnsafe(e.reusableLength());
+      e.copyTo(out, 0);
+      return out;
+    }
     const n = measureEvent(e, this.strs);
     if (n < 0) return this.fallback(e);
     const buf = Buffer.allocUnsafe(n);
@@ -209,6 +215,8 @@ export class EventEncoder {
     const sizes = new Int32Array(count);
     const strs = new Int32Array(count * 4);
     const fallbacks: (Buffer | undefined)[] = [];
+    // Events still equal to the bytes they were decoded from are copied as those bytes.
+    const reused: (LazyEvent | undefined)[] = [];
     let total = 0;
     for (const [, v] of shape.head) if (v !== 0) total += 1 + varintLen(v);
     for (const [, v] of shape.tail) if (v !== 0) total += 1 + varintLen(v);
@@ -222,7 +230,17 @@ export class EventEncoder {
     }
     const scratch = this.strs;
     for (let i = 0; i < count; i++) {
-      let n = measureEvent(events[i]!, scratch);
+      const ev = events[i]!;
+      if (ev instanceof LazyEvent) {
+        const len = ev.reusableLength();
+        if (len >= 0) {
+          reused[i] = ev;
+          sizes[i] = len;
+          total += 1 + varintLen(len) + len;
+          continue;
+        }
+      }
+      let n = measureEvent(ev, scratch);
       if (n < 0) {
         const fb = this.fallback(events[i]!);
         fallbacks[i] = fb;
@@ -243,7 +261,9 @@ export class EventEncoder {
       buf[pos++] = t;
       pos = writeVarint(buf, pos, sizes[i]!);
       const fb = fallbacks[i];
-      if (fb) {
+      const raw = reused[i];
+      if (raw) pos = raw.copyTo(buf, pos);
+      else if (fb) {
         buf.set(fb, pos);
         pos += fb.length;
       } else {

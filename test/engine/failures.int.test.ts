@@ -131,6 +131,22 @@ describe("crash loops and start failures", () => {
     expect(fs.existsSync(path.join(dir, ".flowctl", "logs", handle.runId, "mute.log"))).toBe(true);
   });
 
+  it("a component that throws before registering is reported by its error line, once, without its stack", async () => {
+    const dir = tempDir();
+    const { file } = writePipeline(dir, {
+      name: "throws-at-start",
+      sources: [{ id: "src", env: { EVENT_COUNT: 10 } }],
+      sinks: [{ id: "db", inputs: ["src"], env: { THROW_ON_START: "cannot reach the database at db:5432" } }],
+    });
+    const handle = await startRun(file);
+    runs.push(handle);
+    const summary = await handle.done;
+    expect(summary.status).toBe("FAILED");
+    expect(summary.error).toBe(
+      `component db exited before registering (exit code 1) — Error: cannot reach the database at db:5432; log file: ${path.join(dir, ".flowctl", "logs", handle.runId, "db.log")}`,
+    );
+  });
+
   it("a command that does not exist fails the start with the spawn error", async () => {
     const dir = tempDir();
     const { file } = writePipeline(dir, { name: "enoent", sources: [{ id: "src", env: { EVENT_COUNT: 10 } }], sinks: [{ id: "sink", inputs: ["src"] }] });

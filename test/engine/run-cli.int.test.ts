@@ -193,4 +193,21 @@ describe("flowctl run", () => {
     expect(run.output()).toContain("component sink did not register within 6000 ms");
     expect(processesMatching(`--marker=${dir}`)).toEqual([]);
   });
+
+  it("a component that throws at start: the reason (its error line) is printed once, without stack frames", async () => {
+    const dir = tempDir();
+    const { file } = writePipeline(dir, {
+      name: "throws",
+      sources: [{ id: "src", env: { EVENT_COUNT: 5 } }],
+      sinks: [{ id: "sink", inputs: ["src"], env: { THROW_ON_START: "cannot reach the database at db:5432" } }],
+    });
+    markCommands(file, dir);
+    const run = flowctl(["run", file, "--control-plane-port", "0", "--no-persistence", "--no-component-logs"], dir);
+    expect(await run.exited).toBe(1);
+    const out = run.output();
+    expect(out).toContain("run FAILED");
+    expect(out.split("component sink exited before registering (exit code 1) — Error: cannot reach the database at db:5432").length - 1).toBe(1);
+    expect(out).not.toMatch(/^\s+at /m);
+    expect(out).not.toContain("last log lines");
+  });
 });

@@ -6,9 +6,8 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { BUILTIN_COMPONENTS } from "../../core/spec/builtins";
-import { BUILTIN_FACTORIES, findBuiltinFactory } from "../../sdk/builtins/index";
-import { ComponentConfigError } from "../../sdk/config";
-import { runComponent } from "../../sdk/run-component";
+import { BUILTIN_LOADERS, loadBuiltinFactory } from "../../sdk/builtins/load";
+import { runBuiltin } from "../../sdk/builtins/run-builtin";
 import { parseFlags } from "../context";
 
 const argsSchema = z.object({ name: z.string().min(1, "component name is required") });
@@ -31,26 +30,17 @@ function builtinsHelp(): string {
 export function registerComponentCommand(program: Command): void {
   program
     .command("component")
-    .description(`run a built-in component, configured by env (${Object.keys(BUILTIN_FACTORIES).join(", ")})`)
+    .description(`run a built-in component, configured by env (${Object.keys(BUILTIN_LOADERS).join(", ")})`)
     .argument("<name>", "built-in component name")
     .addHelpText("after", builtinsHelp)
     .action(async (name: string) => {
       const args = parseFlags(argsSchema, { name });
-      const factory = findBuiltinFactory(args.name);
+      const factory = await loadBuiltinFactory(args.name);
       if (!factory) {
-        process.stderr.write(`Error: unknown built-in component ${JSON.stringify(args.name)} (available: ${Object.keys(BUILTIN_FACTORIES).join(", ")})\n`);
+        process.stderr.write(`Error: unknown built-in component ${JSON.stringify(args.name)} (available: ${Object.keys(BUILTIN_LOADERS).join(", ")})\n`);
         process.exitCode = 2;
         return;
       }
-      let def;
-      try {
-        def = factory(process.env);
-      } catch (err) {
-        if (!(err instanceof ComponentConfigError)) throw err;
-        process.stderr.write(`Error: ${err.message}\n`);
-        process.exitCode = 2;
-        return;
-      }
-      await runComponent(def);
+      await runBuiltin(factory);
     });
 }

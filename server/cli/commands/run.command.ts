@@ -202,6 +202,8 @@ function formatEvent(e: EngineEvent): string {
         : e.type === "component.crash_loop" || e.type === "edge.event_rejected"
           ? pc.red("✗")
           : pc.cyan("•");
+  // The reason of a failed run is the summary's last line; printed here too, it appeared twice.
+  if (e.type === "run.status" && e.data?.status === "FAILED") return `${t} ${pc.red("✗")} run FAILED`;
   return `${t} ${mark} ${who}${e.message.startsWith(e.componentId ?? "\u0000") ? e.message.slice((e.componentId ?? "").length).trimStart() : e.message}`;
 }
 

@@ -4,6 +4,7 @@
  * by line and per stream, into the instance log file and the `onLine` callback.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { OperationalError } from "../../core/errors";
@@ -11,11 +12,20 @@ import { InstanceLogWriter, LineCollector } from "./log-stream";
 
 /** Repository root (this file is server/drivers/process/process-driver.ts). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-/** `bin/flowctl.mjs`: registers tsx itself, so children run TypeScript under plain `node`. */
+/** `bin/flowctl.mjs`: runs the compiled CLI, compiling first when the sources changed (docs/build.md). */
 export const FLOWCTL_BIN = path.join(REPO_ROOT, "bin", "flowctl.mjs");
+/** This module runs compiled (dist/), not from the TypeScript sources (tests, the bench). */
+const COMPILED = !import.meta.url.endsWith(".ts");
 
-/** argv of a built-in component: `node bin/flowctl.mjs component <name>`. */
+/**
+ * argv of a built-in component. A compiled engine starts the built-in's bundle directly
+ * (`node dist/components/<name>.js`): its bin checked dist/ against the sources when it started,
+ * so the bundle is the build the engine itself runs, and the component skips the bin's check.
+ * From sources: `node bin/flowctl.mjs component <name>` (the bin compiles first if needed).
+ */
 export function builtinArgv(name: string): string[] {
+  const bundle = path.join(REPO_ROOT, "dist", "components", `${name}.js`);
+  if (COMPILED && existsSync(bundle)) return [process.execPath, bundle];
   return [process.execPath, FLOWCTL_BIN, "component", name];
 }
 
@@ -52,7 +62,8 @@ export interface ProcessHandle {
   readonly alive: boolean;
 }
 
-const TAIL_LINES = 20;
+/** Lines kept for start-failure messages: enough to reach the message above a deep stack. */
+const TAIL_LINES = 60;
 
 /** Spawns an instance. Never throws for a missing binary: `exited` resolves with `error`. */
 export function spawnInstance(req: SpawnRequest): ProcessHandle {

@@ -23,6 +23,7 @@ import { isOutputBlocked, isProducerWaiting, mayNodeProduce } from "./router-bac
 import { dispatchQueued, type DispatchHost } from "./router-dispatch";
 import { NodeRt, type InstanceSlot } from "./router-node";
 import { buildStats } from "./router-stats";
+import type { HopTracer } from "../../wire/hop-trace";
 
 const TYPE_FIELD: PartitionField = { kind: "type" };
 const RECONNECT_MIN_MS = 100;
@@ -46,6 +47,7 @@ export class RouterCore implements LinkHost {
   constructor(
     private readonly init: RouterInit,
     private readonly post: (msg: RouterToHost) => void,
+    readonly trace?: HopTracer,
   ) {
     for (const spec of init.nodes) this.nodes.set(spec.id, new NodeRt(spec));
     for (const { from, to } of init.edges) {

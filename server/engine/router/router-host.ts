@@ -1,6 +1,7 @@
 /**
- * The engine's side of the router: starts the worker thread (TypeScript via the tsx bootstrap),
- * forwards instance updates, and surfaces the worker's messages as callbacks.
+ * The engine's side of the router: starts the worker thread (the compiled router-worker.js, or the
+ * TypeScript through the tsx bootstrap when the engine itself runs from sources), forwards instance
+ * updates, and surfaces the worker's messages as callbacks.
  */
 import { setFlagsFromString } from "node:v8";
 import { Worker } from "node:worker_threads";
@@ -20,7 +21,12 @@ export interface RouterCallbacks {
   failed(err: Error): void;
 }
 
-const BOOTSTRAP = new URL("./router-worker-bootstrap.mjs", import.meta.url);
+/**
+ * The worker's entry beside this module: compiled (dist/) it is router-worker.js; from sources
+ * (tests, the bench) worker threads inherit neither tsx nor vitest's transform, so a bootstrap
+ * registers tsx first.
+ */
+const WORKER_ENTRY = new URL(import.meta.url.endsWith(".ts") ? "./router-worker-bootstrap.mjs" : "./router-worker.js", import.meta.url);
 
 /**
  * Initial old-space size of the router's isolate, in MB. A worker's heap starts at a few MB, and
@@ -39,7 +45,7 @@ export class RouterHost {
 
   constructor(init: RouterInit, cb: RouterCallbacks) {
     setFlagsFromString(`--initial-old-space-size=${ROUTER_INITIAL_OLD_SPACE_MB}`);
-    this.worker = new Worker(BOOTSTRAP, { workerData: init, name: `flowctl-router-${init.pipeline}` });
+    this.worker = new Worker(WORKER_ENTRY, { workerData: init, name: `flowctl-router-${init.pipeline}` });
     this.worker.on("message", (msg: RouterToHost) => {
       switch (msg.type) {
         case "stats":

@@ -1,9 +1,10 @@
 /**
  * Entry of the router worker thread: receives the topology and instance updates from the engine,
- * runs {@link RouterCore}, posts stats and lifecycle messages back. Loaded through
- * router-worker-bootstrap.mjs, which registers tsx so this TypeScript runs in the worker.
+ * runs {@link RouterCore}, posts stats and lifecycle messages back. Compiled, the engine starts
+ * dist/engine/router/router-worker.js; from sources, router-worker-bootstrap.mjs (tsx) loads this.
  */
 import { parentPort, workerData } from "node:worker_threads";
+import { createHopTracer } from "../../wire/hop-trace";
 import { RouterCore } from "./router-core";
 import type { HostToRouter, RouterInit, RouterToHost } from "./protocol";
 
@@ -14,7 +15,7 @@ const post = (msg: RouterToHost) => port.postMessage(msg);
 
 let core: RouterCore;
 try {
-  core = new RouterCore(init, post);
+  core = new RouterCore(init, post, createHopTracer("router"));
 } catch (err) {
   post({ type: "log", level: "error", msg: `router failed to start: ${String(err)}` });
   throw err;

@@ -10,6 +10,7 @@ import { FakeClock, testProcessor, testSink, testSource } from "../testing/index
 import { createBlackhole } from "./blackhole";
 import { createFileSink } from "./file";
 import { BUILTIN_FACTORIES } from "./index";
+import { BUILTIN_LOADERS, loadBuiltinFactory } from "./load";
 import { createLoadGenerator, payloadTemplate } from "./load-generator";
 import { burnCpu, createPassthrough } from "./passthrough";
 import { buildInsert, createPostgresSink, createTableSql } from "./postgres";
@@ -25,6 +26,13 @@ describe("built-in catalogue", () => {
       const env: Record<string, string> = { EXPRESSION: "$", FILE_PATH: "/tmp/x.jsonl" };
       expect(BUILTIN_FACTORIES[b.name]!(env).role).toBe(b.role);
     }
+  });
+
+  it("loads the same factory on demand for every built-in (flowctl component imports only the one it runs)", async () => {
+    expect(Object.keys(BUILTIN_LOADERS).sort()).toEqual(Object.keys(BUILTIN_FACTORIES).sort());
+    for (const name of Object.keys(BUILTIN_FACTORIES)) expect(await loadBuiltinFactory(name)).toBe(BUILTIN_FACTORIES[name]);
+    expect(await loadBuiltinFactory("flowctl/passthrough")).toBe(BUILTIN_FACTORIES.passthrough);
+    expect(await loadBuiltinFactory("no-such-thing")).toBeUndefined();
   });
 });
 

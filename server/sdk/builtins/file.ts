@@ -66,3 +66,6 @@ export function createFileSink(env: Record<string, string | undefined>): SinkDef
     },
   });
 }
+
+/** The factory `flowctl component file` runs (each built-in module's default export). */
+export default createFileSink;

@@ -78,3 +78,6 @@ export function createLoadGenerator(env: Record<string, string | undefined>): So
     },
   });
 }
+
+/** The factory `flowctl component load-generator` runs (each built-in module's default export). */
+export default createLoadGenerator;

@@ -23,11 +23,13 @@ export function createPassthrough(env: Record<string, string | undefined>): Proc
   const cfg = parseComponentEnv(envSchema, env, "passthrough");
   const { WORK_MICROS: work, DELAY_MS: delay } = cfg;
   if (work === 0 && delay === 0) {
-    return defineProcessor({ name: "passthrough", description: "Forwards events unchanged", process: (e) => e });
+    // Never reads an event: each goes back out as the bytes it came in as (no decode, no re-encode).
+    return defineProcessor({ name: "passthrough", description: "Forwards events unchanged", lazyDecode: true, process: (e) => e });
   }
   return defineProcessor({
     name: "passthrough",
     description: `Forwards events after ${work} µs CPU and ${delay} ms wait each`,
+    lazyDecode: true,
     process: async (e) => {
       if (work > 0) burnCpu(work);
       // A plain timer, not ctx.sleep: this wait is the stage's work and must count as busy time.
@@ -36,3 +38,6 @@ export function createPassthrough(env: Record<string, string | undefined>): Proc
     },
   });
 }
+
+/** The factory `flowctl component passthrough` runs (each built-in module's default export). */
+export default createPassthrough;

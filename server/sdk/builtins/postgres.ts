@@ -120,3 +120,6 @@ export function createPostgresSink(env: Record<string, string | undefined>): Sin
     },
   });
 }
+
+/** The factory `flowctl component postgres` runs (each built-in module's default export). */
+export default createPostgresSink;

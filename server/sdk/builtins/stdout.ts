@@ -32,3 +32,6 @@ export function createStdoutSink(env: Record<string, string | undefined>, out: N
     },
   });
 }
+
+/** The factory `flowctl component stdout` runs (each built-in module's default export). */
+export default createStdoutSink;

@@ -43,3 +43,6 @@ export function createTransform(env: Record<string, string | undefined>): Proces
     },
   });
 }
+
+/** The factory `flowctl component transform` runs (each built-in module's default export). */
+export default createTransform;

@@ -1,6 +1,7 @@
 /** What the gRPC handlers of one component share: definition, context, metrics, live streams. */
 import type * as grpc from "@grpc/grpc-js";
 import type { Logger } from "../../core/logger";
+import type { HopTracer } from "../../wire/hop-trace";
 import type { Clock } from "../context";
 import type { ComponentMetrics } from "../metrics";
 import type { ComponentContext, ComponentDefinition } from "../types";
@@ -26,6 +27,8 @@ export interface ServiceDeps<D extends ComponentDefinition = ComponentDefinition
   track(stream: ActiveStream): () => void;
   /** Aborted at shutdown. */
   shutdown: AbortSignal;
+  /** Hop timestamps of sampled events (FLOWCTL_TRACE_HOPS, the latency benchmark); usually undefined. */
+  trace?: HopTracer;
 }
 
 /** A gRPC status error (code from core/errors' table via the caller). */

@@ -7,6 +7,7 @@ import * as grpc from "@grpc/grpc-js";
 import type http2 from "node:http2";
 import {
   dataPlaneServices,
+  lazyBatchServices,
   FLOW_CONTROL_WINDOW_BYTES,
   MAX_MESSAGE_BYTES,
   type ComponentInfoObject,
@@ -122,11 +123,11 @@ export async function startComponentServer(opts: ComponentServerOptions, host: s
   } else if (role === "processor") {
     const h = createProcessorHandlers(deps as ServiceDeps<ProcessorDefinition>);
     server.addService(instrumented(dataPlaneServices.processor, m), { GetInfo: getInfo, HealthCheck: healthCheck, Process: h.processEvents });
-    server.addService(instrumented(dataPlaneServices.batchProcessor, m), { ProcessBatches: h.processBatches });
+    server.addService(instrumented(((deps.def as ProcessorDefinition | SinkDefinition).lazyDecode ? lazyBatchServices : dataPlaneServices).batchProcessor, m), { ProcessBatches: h.processBatches });
   } else {
     const h = createSinkHandlers(deps as ServiceDeps<SinkDefinition>, opts.batchEnv);
     server.addService(instrumented(dataPlaneServices.consumer, m), { GetInfo: getInfo, HealthCheck: healthCheck, Consume: h.consume });
-    server.addService(instrumented(dataPlaneServices.batchConsumer, m), { ConsumeBatches: h.consumeBatches });
+    server.addService(instrumented(((deps.def as ProcessorDefinition | SinkDefinition).lazyDecode ? lazyBatchServices : dataPlaneServices).batchConsumer, m), { ConsumeBatches: h.consumeBatches });
   }
 
   const bound = await new Promise<number>((resolve, reject) =>

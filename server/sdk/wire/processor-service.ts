@@ -63,6 +63,8 @@ export function createProcessorHandlers(deps: ServiceDeps<ProcessorDefinition>) 
   };
 
   const processBatches = (call: grpc.ServerDuplexStream<WireEventBatch, WireProcessedBatch>) => {
+    const trace = deps.trace;
+    if (trace) call.on("data", (b: WireEventBatch) => trace.events("proc.in", deps.ctx.componentId, b.events));
     serve(
       call,
       (b) => b.events.length,
@@ -70,7 +72,9 @@ export function createProcessorHandlers(deps: ServiceDeps<ProcessorDefinition>) 
         m.eventsReceived += batch.events.length;
         const out = await core.handle(batch.events);
         if (call.cancelled) return;
-        await write(call, { sequence: batch.sequence, events: out.events, failed: out.failed, errors: out.errors });
+        const written = write(call, { sequence: batch.sequence, events: out.events, failed: out.failed, errors: out.errors });
+        deps.trace?.events("proc.out", deps.ctx.componentId, out.events);
+        await written;
       },
     );
   };

@@ -57,6 +57,8 @@ export function createSinkHandlers(deps: ServiceDeps<SinkDefinition>, batchEnv: 
   };
 
   const consumeBatches = (call: grpc.ServerDuplexStream<WireEventBatch, WireBatchAck>) => {
+    const trace = deps.trace;
+    if (trace) call.on("data", (b: WireEventBatch) => trace.events("sink.in", deps.ctx.componentId, b.events));
     const pump = new InputPump<WireEventBatch>(call, {
       size: (b) => b.events.length,
       maxQueued: deps.maxQueueSize,
@@ -64,6 +66,7 @@ export function createSinkHandlers(deps: ServiceDeps<SinkDefinition>, batchEnv: 
         m.eventsReceived += b.events.length;
         const sequence = b.sequence;
         return batcher.add(b.events, (r) => {
+          trace?.events("sink.done", deps.ctx.componentId, b.events);
           if (!call.cancelled) call.write({ sequence, consumed: r.consumed, failed: r.failed, errors: r.errors });
         });
       },

@@ -144,6 +144,7 @@ export function createSourceHandlers(deps: ServiceDeps<SourceDefinition>) {
       credits--;
       sequence++;
       const ok = call.write({ sequence, events });
+      deps.trace?.events("src.send", ctx.componentId, events);
       m.eventsProcessed += events.length;
       m.eventsEmitted += events.length;
       if (!ok) await m.time.blocked(waitForDrain(call));
@@ -243,6 +244,7 @@ export async function pumpBatches(
       }
       pending = undefined;
       if (r.done) break;
+      deps.trace?.events("src.yield", deps.ctx.componentId, r.value);
       // A batch closes at `size` events or before an event would take it over BATCH_MAX_BYTES, so
       // no message ever exceeds the max message size (100 × 1 MiB events would be 100 MiB).
       for (const e of r.value) {

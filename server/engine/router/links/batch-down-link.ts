@@ -46,6 +46,7 @@ export class BatchDownLink extends DownLink {
         this.eventsIn += u.events.length;
         this.host.delivered(this, u.events, u.bytes, out.failed, performance.now() - u.sentAt);
         if (out.events.length > 0) {
+          this.host.trace?.encoded("router.in", this.nodeId, out.events);
           this.eventsOut += out.events.length;
           this.host.output(this, out.events);
         }
@@ -106,6 +107,7 @@ export class BatchDownLink extends DownLink {
     for (const e of events) bytes += e.length;
     this.unacked.push({ sequence, events, bytes, sentAt: performance.now() });
     this.call!.write(writeEventBatch(events, sequence));
+    this.host.trace?.encoded("router.out", this.nodeId, events);
   }
   get inflight(): number {
     let n = 0;

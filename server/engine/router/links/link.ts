@@ -7,6 +7,7 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import type { Wire } from "../protocol";
+import type { HopTracer } from "../../../wire/hop-trace";
 
 /** Channel options for data-plane clients (see /work/shared/reference/grpc-node-limits.md). */
 export const DATA_CHANNEL_OPTIONS: grpc.ChannelOptions = {
@@ -64,6 +65,8 @@ export interface LinkHost {
    */
   mayProduce(nodeId: string, events: number): boolean;
   streamsDelta(delta: number): void;
+  /** Hop timestamps of sampled events (FLOWCTL_TRACE_HOPS, the latency benchmark); usually undefined. */
+  readonly trace?: HopTracer;
 }
 
 /** Base: one instance of one node, one endpoint, one stream at a time. */

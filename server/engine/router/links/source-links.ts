@@ -90,6 +90,7 @@ export class BatchSourceLink extends SourceLink {
     call.write(writeSourceControl(this.grant(), this.params));
     call.on("data", (msg: Buffer) => {
       const batch = readEventBatch(msg);
+      this.host.trace?.encoded("router.in", this.nodeId, batch.events);
       this.outstanding = Math.max(0, this.outstanding - 1);
       this.eventsOut += batch.events.length;
       if (batch.events.length > 0) this.host.output(this, batch.events);

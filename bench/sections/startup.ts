@@ -1,0 +1,185 @@
+/**
+ * Start-up and memory, before and after ahead-of-time compilation, side by side in one run:
+ * "before" is the tree of BEFORE_REV (every invocation and every built-in loaded the whole CLI from
+ * TypeScript through tsx), extracted with `git archive` into a temporary directory and run with
+ * this checkout's node_modules; "after" is this checkout. Measured, interleaved:
+ * - `node bin/flowctl.mjs version` and `--help` wall time (median of N, `node -e 0` beside them);
+ * - an idle built-in component's RSS, started alone (`flowctl component passthrough`);
+ * - a 20-component pipeline (load-generator at 1 event/s → 18 passthroughs → blackhole): wall time
+ *   from spawning `flowctl run` to its `run RUNNING` line, then every component's RSS when idle.
+ */
+import { execSync, spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { benchPipelines } from "../flowctl/pipelines";
+import { round } from "../lib/format";
+import { median, sampleProc } from "../lib/proc-stats";
+import { REPO_ROOT, waitFor } from "../lib/spawn-role";
+import type { BenchContext, SectionResult } from "./section";
+
+/** The last commit before ahead-of-time compilation (bin/flowctl.mjs registered tsx). */
+export const BEFORE_REV = "782481e";
+/** How long a component is left alone before its RSS counts as idle (V8 shrinks its heap after ~10 s). */
+const IDLE_SECONDS = 15;
+
+interface Tree {
+  label: "before" | "after";
+  root: string;
+  bin: string;
+}
+
+/** BEFORE_REV's files in a temporary directory, with this checkout's node_modules and its own Prisma client. */
+function beforeTree(): Tree {
+  const root = mkdtempSync(path.join(os.tmpdir(), "flowctl-before-"));
+  execSync(`git archive ${BEFORE_REV} | tar -x -C ${JSON.stringify(root)}`, { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "inherit"] });
+  symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(root, "node_modules"));
+  const gen = spawnSync(process.execPath, [path.join(root, "scripts", "prisma-generate.mjs")], { cwd: root, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+  if (gen.status !== 0) throw new Error(`bench: generating the Prisma client of ${BEFORE_REV} failed: ${gen.stderr}`);
+  return { label: "before", root, bin: path.join(root, "bin", "flowctl.mjs") };
+}
+
+/** Wall time of a command to exit, ms. */
+function wallMs(args: string[], cwd: string): number {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, args, { cwd, stdio: "ignore" });
+  if (r.status !== 0) throw new Error(`bench: ${args.join(" ")} exited ${r.status}`);
+  return performance.now() - t0;
+}
+
+/** Starts a standalone built-in, waits for `component ready` and IDLE_SECONDS, returns its RSS (MB). */
+async function idleComponentRss(tree: Tree, name: string): Promise<number> {
+  const child = spawn(process.execPath, [tree.bin, "component", name], {
+    cwd: tree.root,
+    env: { ...process.env, PORT: "0", HEALTH_PORT: "0", METRICS_PORT: "0", ENABLE_FLOWCTL: "false" },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let err = "";
+  child.stderr.on("data", (c: Buffer) => (err += c.toString()));
+  try {
+    await waitFor(() => err.includes("component ready"), 60_000, `${tree.label} ${name} to be ready`);
+    await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
+    return sampleProc(child.pid!)?.rssMb ?? NaN;
+  } finally {
+    child.kill("SIGKILL");
+  }
+}
+
+/** Pids of the processes whose parent is `ppid`. */
+function childrenOf(ppid: number): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === ppid) out.push(Number(d));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
+}
+
+interface PipelineStart {
+  runningMs: number;
+  componentRssMb: number[];
+  engineRssMb: number;
+}
+
+/** `flowctl run` of the 20-component pipeline: time to `run RUNNING`, then idle RSS of every process. */
+async function pipelineStart(tree: Tree, file: string): Promise<PipelineStart> {
+  const t0 = performance.now();
+  // A generous registration timeout: on a loaded machine the slower tree must not fail, only be slow.
+  const child = spawn(process.execPath, [tree.bin, "run", file, "--control-plane-port", "0", "--no-persistence", "--no-component-logs", "--registration-timeout", "300s"], {
+    cwd: path.dirname(file),
+    env: { ...process.env, NO_COLOR: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let runningAt = 0;
+  const onData = (c: Buffer) => {
+    out += c.toString();
+    if (!runningAt && out.includes("run RUNNING")) runningAt = performance.now();
+  };
+  child.stdout.on("data", onData);
+  child.stderr.on("data", onData);
+  try {
+    await waitFor(() => runningAt > 0 || child.exitCode !== null, 360_000, `${tree.label}: the 20-component pipeline to run`);
+    if (!runningAt) throw new Error(`bench: ${tree.label} run ended before RUNNING:\n${out.slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
+    const components = childrenOf(child.pid!).map((pid) => sampleProc(pid)?.rssMb ?? NaN);
+    return { runningMs: runningAt - t0, componentRssMb: components, engineRssMb: sampleProc(child.pid!)?.rssMb ?? NaN };
+  } finally {
+    child.kill("SIGINT");
+    await new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once("exit", () => resolve())));
+  }
+}
+
+export async function startupSection(ctx: BenchContext): Promise<SectionResult> {
+  const reps = ctx.quick ? 3 : 9;
+  ctx.log(`startup: extracting ${BEFORE_REV} (before ahead-of-time compilation) to compare`);
+  const before = beforeTree();
+  const after: Tree = { label: "after", root: REPO_ROOT, bin: path.join(REPO_ROOT, "bin", "flowctl.mjs") };
+  const dir = mkdtempSync(path.join(os.tmpdir(), "flowctl-bench-startup-"));
+  try {
+    const trees = [before, after];
+    for (const t of trees) wallMs([t.bin, "version"], t.root); // first run compiles / warms the disk cache
+    ctx.log(`startup: version and --help, ${reps} runs each, interleaved`);
+    const times: Record<string, number[]> = {};
+    const add = (k: string, v: number) => (times[k] ??= []).push(v);
+    for (let i = 0; i < reps; i++) {
+      add("node -e 0", wallMs(["-e", "0"], REPO_ROOT));
+      for (const t of trees) {
+        add(`${t.label} version`, wallMs([t.bin, "version"], t.root));
+        add(`${t.label} --help`, wallMs([t.bin, "--help"], t.root));
+      }
+    }
+    const med = (k: string) => median(times[k]!);
+    ctx.log(`startup: idle built-in component (passthrough), ${IDLE_SECONDS} s after ready`);
+    const rss: Record<string, number[]> = { before: [], after: [] };
+    for (let i = 0; i < (ctx.quick ? 1 : 2); i++) for (const t of trees) rss[t.label]!.push(await idleComponentRss(t, "passthrough"));
+
+    ctx.log("startup: 20-component pipeline, `flowctl run` to RUNNING");
+    const file = path.join(dir, "pipeline-20.yaml");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, benchPipelines.chain({ wire: "batch", rate: 1, eventSize: 100, batchSize: 100 }, 20));
+    const p20: Record<string, PipelineStart[]> = { before: [], after: [] };
+    for (let i = 0; i < (ctx.quick ? 1 : 2); i++) for (const t of trees) p20[t.label]!.push(await pipelineStart(t, file));
+
+    const fmtMs = (x: number) => `${Math.round(x)} ms`;
+    const allRss = (label: string) => p20[label]!.flatMap((p) => p.componentRssMb);
+    const lines = [
+      `startup: node -e 0 ${fmtMs(med("node -e 0"))} | flowctl version ${fmtMs(med("after version"))} (before ${fmtMs(med("before version"))}) | --help ${fmtMs(med("after --help"))} (before ${fmtMs(med("before --help"))})   [median of ${reps}]`,
+      `idle built-in (passthrough, alone)   RSS ${median(rss.after!).toFixed(0)} MB (before ${median(rss.before!).toFixed(0)} MB)`,
+      `20-component pipeline                run → RUNNING ${fmtMs(median(p20.after!.map((p) => p.runningMs)))} (before ${fmtMs(median(p20.before!.map((p) => p.runningMs)))}); idle component RSS median ${median(allRss("after")).toFixed(0)} MB, max ${Math.max(...allRss("after")).toFixed(0)} MB (before ${median(allRss("before")).toFixed(0)} / ${Math.max(...allRss("before")).toFixed(0)} MB); engine ${median(p20.after!.map((p) => p.engineRssMb)).toFixed(0)} MB (before ${median(p20.before!.map((p) => p.engineRssMb)).toFixed(0)} MB)`,
+    ];
+    return {
+      lines,
+      json: {
+        startup: {
+          cliVersionMs: Math.round(med("after version")),
+          cliHelpMs: Math.round(med("after --help")),
+          nodeBaselineMs: Math.round(med("node -e 0")),
+          componentIdleRssMb: round(median(allRss("after"))),
+          componentIdleRssMaxMb: round(Math.max(...allRss("after"))),
+          standaloneComponentIdleRssMb: round(median(rss.after!)),
+          pipeline20RunningMs: Math.round(median(p20.after!.map((p) => p.runningMs))),
+          pipeline20EngineRssMb: round(median(p20.after!.map((p) => p.engineRssMb))),
+          before: {
+            rev: BEFORE_REV,
+            cliVersionMs: Math.round(med("before version")),
+            cliHelpMs: Math.round(med("before --help")),
+            componentIdleRssMb: round(median(allRss("before"))),
+            standaloneComponentIdleRssMb: round(median(rss.before!)),
+            pipeline20RunningMs: Math.round(median(p20.before!.map((p) => p.runningMs))),
+            pipeline20EngineRssMb: round(median(p20.before!.map((p) => p.engineRssMb))),
+          },
+          samplesMs: Object.fromEntries(Object.entries(times).map(([k, v]) => [k, v.map((x) => Math.round(x))])),
+        },
+      },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(before.root, { recursive: true, force: true });
+  }
+}
