@@ -3,7 +3,7 @@
  * metrics of every run, and the Next.js request handler. It is the only place the engine is created
  * for the console; routes reach it through `consoleServices()`. Stopping it stops every run it owns.
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import type http from "node:http";
 import path from "node:path";
 import next from "next";
@@ -53,6 +53,10 @@ export async function startConsole(opts: CompiledConsoleOptions, logger: Logger)
     cleanups.length = 0;
   };
   try {
+    if (!existsSync(path.join(REPO_ROOT, "app"))) {
+      // A packed flowctl (the SDK and CLI a component project installs) carries no console.
+      throw new FlowError("FAILED_PRECONDITION", `this flowctl installation (${REPO_ROOT}) has no console pages: run \`npm start\` from a flowctl checkout`);
+    }
     mkdirSync(opts.dataDir, { recursive: true });
     if (!opts.dev) await ensureConsoleBuild(REPO_ROOT, logger);
 
