@@ -96,6 +96,9 @@ export class RunService {
       metrics: this.opts.metrics,
       logDir: this.opts.logDir,
       gracePeriodMs: this.opts.gracePeriodMs ?? 10_000,
+      // Every instance starts at once and they share the host's cores: a big pipeline's last
+      // component registers later than a small one's, so the allowance grows with the count.
+      registrationTimeoutMs: Math.max(30_000, 1_500 * loaded.pipeline.components.reduce((n, c) => n + c.replicas, 0)),
       console: false,
       logger,
       pipelineVersionId: version.id,
