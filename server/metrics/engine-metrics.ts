@@ -1,6 +1,6 @@
 /**
  * The engine's own Prometheus metrics (served on the console/HTTP port and on --metrics-port):
- * the seed's control-plane gauges and the per-edge router metrics that diagnosis reads.
+ * the control-plane gauges flowctl's performance guide documents and the per-edge router metrics that diagnosis reads.
  * One factory so the engine, the scraper and the tests agree on names, types and labels.
  */
 import os from "node:os";

@@ -1,5 +1,5 @@
 /**
- * A component's Prometheus registry: the seed's `component_*` families (label `component_id`),
+ * A component's Prometheus registry: the `component_*` families flowctl's performance guide documents (label `component_id`),
  * busy/idle/backpressured time that adds up to wall time, custom user metrics and Node defaults.
  * Hot-path counters are plain numbers copied into prom-client at scrape time.
  */

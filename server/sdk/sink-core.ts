@@ -1,5 +1,5 @@
 /**
- * The seed's AsyncSink, built in: events buffer until `size` or `flushIntervalMs` after the first
+ * flowctl's documented AsyncSink, built in: events buffer until `size` or `flushIntervalMs` after the first
  * buffered event, one flush at a time, each write awaited before the events it carried are
  * acknowledged (tickets resolve in order). Bounded: `add` waits while `maxBuffered` events are
  * pending (overflow policy: block the caller, which pauses the gRPC stream).

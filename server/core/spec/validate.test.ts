@@ -15,7 +15,7 @@ const EXPECTED_NON_ERRORS: Record<string, string[]> = {
   "go-spec-c-container.yaml": ["replicas.unordered", "spec.pipelines-not-run"],
 };
 
-describe("valid fixtures (seed guide, flowctl topologies, flowctl-go-spec §1.6)", () => {
+describe("valid fixtures (performance guide, flowctl topologies, upstream examples)", () => {
   const files = yamlFiles("valid");
 
   it("covers every documented topology", () => {

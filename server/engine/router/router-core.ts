@@ -30,7 +30,7 @@ const RECONNECT_MIN_MS = 100;
 const RECONNECT_MAX_MS = 2_000;
 /** Consecutive failed streams (no event moved in between) to a live instance before the run fails. */
 const MAX_FAILED_STREAMS = 25;
-/** At most one debug line per node per interval (the seed's per-batch lines, rate-limited). */
+/** At most one debug line per node per interval (flowctl's documented per-batch lines, rate-limited). */
 const DEBUG_LINE_INTERVAL_MS = 1_000;
 
 /** The router state machine; `post` sends messages to the engine. */
@@ -224,7 +224,7 @@ export class RouterCore implements LinkHost {
     this.debugWaiting(node);
   }
 
-  /** The seed's "waiting for downstream" debug line, once per interval while the node is held back. */
+  /** flowctl's documented "waiting for downstream" debug line, once per interval while the node is held back. */
   private debugWaiting(node: NodeRt): void {
     if (!this.init.debug || !isProducerWaiting(node)) return;
     const now = performance.now();

@@ -9,7 +9,7 @@ import * as grpc from "@grpc/grpc-js";
 import type { Wire } from "../protocol";
 import type { HopTracer } from "../../../wire/hop-trace";
 
-/** Channel options for data-plane clients (see /work/shared/reference/grpc-node-limits.md). */
+/** Channel options for data-plane clients (why each one: docs/engine.md, "Credits per hop"). */
 export const DATA_CHANNEL_OPTIONS: grpc.ChannelOptions = {
   "grpc-node.flow_control_window": 4 * 1024 * 1024,
   "grpc.max_receive_message_length": 64 * 1024 * 1024,
