@@ -4,15 +4,17 @@ import type { Logger } from "../core/logger";
 import type { ComponentRunMetrics, RunEventType, RunStatus } from "../core/run";
 import type { CompiledPipeline } from "../core/spec/compile";
 import type { QueuePolicy } from "../core/spec/pipeline-spec.schema";
+import type { ComponentDriver } from "../drivers/driver";
 import type { ConsoleSink } from "../drivers/process/log-stream";
 import type { ComponentLogLine, ComponentLogsOptions, InstanceLogLine } from "./component-logs";
 import type { EngineMetrics } from "../metrics/engine-metrics";
 import type { Store } from "../storage/store";
 import type { BackoffOptions, CrashLoopOptions } from "./restart-policy";
+import type { RunState } from "./run-state";
 
 export type { ComponentLogLine, InstanceLogLine } from "./component-logs";
 
-export type RunState = "starting" | "running" | "draining" | "stopping" | "completed" | "failed" | "stopped";
+export type { RunState } from "./run-state";
 
 export type ControlPlaneMode =
   /** Start a control plane in this process (default). Port 0 = any free port. */
@@ -49,6 +51,11 @@ export interface RunPipelineOptions {
   file?: string;
   /** Working directory when there is no file. @default process.cwd() */
   cwd?: string;
+  /**
+   * How component instances are started. @default the process driver (local child processes,
+   * loopback ports, log files under `logDir`)
+   */
+  driver?: ComponentDriver;
   /** Run records and RunEvents; without a store nothing is persisted. */
   store?: Store;
   /** The stored pipeline version this run executes (`store.pipelines.saveVersion`), kept on the run record. */

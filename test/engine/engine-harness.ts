@@ -116,3 +116,19 @@ export function processesMatching(needle: string): number[] {
     .map((l) => Number(l.trim().split(/\s+/)[0]))
     .filter((pid) => pid !== process.pid);
 }
+
+/** PIDs of live processes whose environment says they belong to `runId` (FLOWCTL_RUN_ID, via /proc). */
+export function processesOfRun(runId: string): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (!fs.readFileSync(`/proc/${entry}/environ`, "latin1").split("\0").includes(`FLOWCTL_RUN_ID=${runId}`)) continue;
+      if (/^\S+ \(.*\) Z/.test(fs.readFileSync(`/proc/${entry}/stat`, "latin1"))) continue;
+      pids.push(Number(entry));
+    } catch {
+      // gone meanwhile, or another user's process
+    }
+  }
+  return pids;
+}
