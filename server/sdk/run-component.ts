@@ -245,7 +245,7 @@ export async function startComponent(def: ComponentDefinition, opts: StartCompon
 }
 
 /**
- * Runs `def` as this process's component until SIGTERM/SIGINT, then drains and exits 0. Bad
+ * Runs `def` as this process's component until SIGTERM/SIGINT/SIGHUP, then drains and exits 0. Bad
  * configuration prints `Error: …` naming the variable and exits 2.
  * @example await runComponent(defineProcessor({ name: "upper", process: (e) => e }))
  */
@@ -275,6 +275,8 @@ export async function runComponent(def: ComponentDefinition, opts: StartComponen
   };
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
+  // A closed terminal is a stop request too (Node's default for SIGHUP kills without draining).
+  process.on("SIGHUP", onSignal);
   try {
     running = await startComponent(def, { ...opts, signal: startAbort.signal });
   } catch (err) {

@@ -38,6 +38,21 @@ describe("flowctl run", () => {
     expect(run.output()).toMatch(/proc\s+processor\s+\d+/);
   });
 
+  it("SIGHUP (terminal closed) stops the run like SIGTERM and leaves no process behind", async () => {
+    const dir = tempDir();
+    const { file } = writePipeline(dir, { name: "sighup", sources: [{ id: "src", env: { EVENTS_PER_SECOND: 500 } }], sinks: [{ id: "sink", inputs: ["src"] }] });
+    markCommands(file, dir);
+    const run = flowctl(["run", file, "--control-plane-port", "0", "--no-persistence", "--grace-period", "5s"], dir);
+    await waitFor("the run to be RUNNING", () => run.output().includes("run RUNNING"), 60_000);
+    expect(processesMatching(`--marker=${dir}`)).toHaveLength(2);
+    run.child.kill("SIGHUP");
+    const code = await run.exited;
+    expect(run.output()).toContain("SIGHUP: stopping");
+    expect(run.output()).toContain("run STOPPED");
+    expect(code).toBe(0);
+    expect(processesMatching(`--marker=${dir}`)).toEqual([]);
+  });
+
   it("Ctrl-C twice skips the drain and the grace period", async () => {
     const dir = tempDir();
     const { file } = writePipeline(

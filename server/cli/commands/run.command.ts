@@ -18,6 +18,8 @@ import { createEngineMetrics } from "../../metrics/engine-metrics";
 import { defaultTargetsFile } from "../../metrics/file-sd";
 import type { MetricsHttpServer } from "../../metrics/metrics-http";
 import { observeLiveRun, serveEngineMetrics, type LiveObservation } from "../../services/live-run.service";
+import { installProcessGuards } from "../../lifecycle/process-guards";
+import { ShutdownRegistry } from "../../lifecycle/shutdown-registry";
 import { handleSignals } from "../../lifecycle/signals";
 import { openStore, type Store } from "../../storage/store";
 import { cliContext, parseFlags } from "../context";
@@ -110,6 +112,11 @@ export async function executeRun(file: string, flags: RunFlags, ctx: { logger: L
   for (const d of loaded.diagnostics.filter((x) => x.severity === "warning")) ctx.logger.warn(d.message, { path: d.path });
 
   const store: Store = await openStore(flags.persistence ? (flags.dbPath ? { databaseUrl: `file:${path.resolve(flags.dbPath)}` } : {}) : { databaseUrl: "file::memory:" });
+  // Everything opened below registers its clean-up here: the normal end and an engine error
+  // (process guards) run the same hooks — the run first, the store last.
+  const shutdown = new ShutdownRegistry(ctx.logger);
+  shutdown.register("store", () => store.close(), 0);
+  const unguard = installProcessGuards({ logger: ctx.logger, shutdown });
   let handle: RunHandle | undefined;
   let stopSignals: (() => void) | undefined;
   let observation: LiveObservation | undefined;
@@ -120,7 +127,10 @@ export async function executeRun(file: string, flags: RunFlags, ctx: { logger: L
     // Created here so /metrics can serve before the run starts and heartbeats feed the observer.
     const metrics = createEngineMetrics();
     const registry = flags.useExternalControlPlane ? undefined : new ComponentRegistry({ heartbeatTtlMs: flags.heartbeatTtl });
-    if (flags.metricsPort !== undefined) metricsServer = await serveEngineMetrics(metrics.registry, flags.metricsPort, ctx.logger);
+    if (flags.metricsPort !== undefined) {
+      const server = (metricsServer = await serveEngineMetrics(metrics.registry, flags.metricsPort, ctx.logger));
+      shutdown.register("metrics server", () => server.close(), 10);
+    }
     handle = await runPipeline({
       metrics,
       ...(registry ? { registry } : {}),
@@ -145,6 +155,7 @@ export async function executeRun(file: string, flags: RunFlags, ctx: { logger: L
       debug: ctx.debug,
     });
     const h = handle;
+    shutdown.register("run", () => h.stop("the engine is shutting down").then(() => undefined), 100);
     const topo = h.topology();
     if (!flags.useExternalControlPlane && topo.controlPlaneEndpoint) {
       discovery = announceControlPlane("run", topo.controlPlaneEndpoint, { runId: h.runId, pipeline: pipeline.name, database: store.ephemeral ? null : store.file, tokenRequired: Boolean(process.env.FLOWCTL_TOKEN) }, ctx.logger);
@@ -161,19 +172,19 @@ export async function executeRun(file: string, flags: RunFlags, ctx: { logger: L
     out();
     // Rollups and diagnosis findings are stored while the run is live: `flowctl diagnose <run-id>`.
     // …and its targets are in the file_sd file a Prometheus can watch (docs/prometheus.md).
-    observation = observeLiveRun(h, { store, ...(registry ? { registry } : {}), logger: ctx.logger, targetsFile: defaultTargetsFile() });
+    const obs = (observation = observeLiveRun(h, { store, ...(registry ? { registry } : {}), logger: ctx.logger, targetsFile: defaultTargetsFile() }));
+    shutdown.register("run observer", () => obs.stop(), 50);
     h.onEvent((e) => out(formatEvent(e)));
     stopSignals = handleSignals({
       onGraceful: (sig) => {
         out(pc.yellow(`\n${sig}: stopping (draining for up to ${formatDuration(flags.gracePeriod)}; press Ctrl-C again to force)`));
-        void h.stop(`${sig}`);
+        h.stop(`${sig}`).catch((err: unknown) => ctx.logger.error("stopping the run failed", { error: String(err) }));
       },
       onForce: () => {
         out(pc.red("forcing stop"));
         h.forceStop();
       },
     });
-    const obs = observation;
     const status = (flags.showStatus ?? process.stdout.isTTY === true) ? startStatusLines(h, flags.statusInterval, () => obs.verdict()) : undefined;
     const summary = await h.done;
     clearInterval(status);
@@ -185,9 +196,8 @@ export async function executeRun(file: string, flags: RunFlags, ctx: { logger: L
   } finally {
     discovery?.remove();
     stopSignals?.();
-    await observation?.stop().catch((err: unknown) => ctx.logger.warn("stopping the run observer failed", { error: String(err) }));
-    await metricsServer?.close().catch((err: unknown) => ctx.logger.warn("closing the metrics server failed", { error: String(err) }));
-    await store.close();
+    await shutdown.shutdown();
+    unguard();
   }
 }
 
