@@ -59,7 +59,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
       ...(opts.registry ? { registry: opts.registry } : {}),
       ...(store ? { store } : {}),
       // The embedded control plane serves this run only.
-      runController: { stopRun: async (id) => id === runId && (await stopOwnedRun(id)) },
+      runController: { stopRun: async (id) => id === runId && (await stopOwnedRun(id)), ownsRun: (id) => id === runId },
       logger,
     });
   } catch (err) {
