@@ -138,7 +138,7 @@ export class PipelineRun {
         record: (type, componentId, message, data) => events.emit(type, componentId, message, data ?? null),
         instanceUp: (inst: SupervisedInstance) => {
           metrics.componentUp.set({ pipeline: pipeline.name, component_id: inst.instanceId }, 1);
-          this.router.send({ type: "instanceUp", instanceId: inst.instanceId, endpoint: inst.endpoint!, wire: inst.wire!, inputEventTypes: inst.inputEventTypes });
+          this.router.send({ type: "instanceUp", instanceId: inst.instanceId, endpoint: inst.endpoint!, wire: inst.wire!, inputEventTypes: inst.inputEventTypes, ...(inst.secret ? { credential: inst.secret } : {}) });
         },
         instanceDown: (inst, permanent) => {
           metrics.componentUp.set({ pipeline: pipeline.name, component_id: inst.instanceId }, 0);

@@ -132,13 +132,13 @@ export async function startComponent(def: ComponentDefinition, opts: StartCompon
       throw new Error(`${def.name}: setup failed: ${(err as Error).message}`, { cause: err });
     }
     if (config.metricsPort !== undefined) {
-      const s = await startHttpEndpoints({ metrics, health, startedAt }, config.metricsPort, config.healthPort === config.metricsPort ? "METRICS_PORT/HEALTH_PORT" : "METRICS_PORT");
+      const s = await startHttpEndpoints({ metrics, health, startedAt }, config.metricsPort, config.healthPort === config.metricsPort ? "METRICS_PORT/HEALTH_PORT" : "METRICS_PORT", config.listen.host);
       httpServers.push(s.server);
       metricsPort = s.port;
       if (config.healthPort === config.metricsPort) healthPort = s.port;
     }
     if (config.metricsPort === undefined || config.healthPort !== config.metricsPort) {
-      const s = await startHttpEndpoints({ metrics: undefined, health, startedAt }, config.healthPort, "HEALTH_PORT");
+      const s = await startHttpEndpoints({ metrics: undefined, health, startedAt }, config.healthPort, "HEALTH_PORT", config.listen.host);
       httpServers.push(s.server);
       healthPort = s.port;
     }
@@ -164,6 +164,7 @@ export async function startComponent(def: ComponentDefinition, opts: StartCompon
         info,
         health,
         batchEnv: { batchSize: config.batchSize, batchFlushIntervalMs: config.batchFlushIntervalMs },
+        credentials: config.dataPlaneCredentials,
       },
       config.listen.host,
       config.listen.port,

@@ -47,7 +47,8 @@ export interface RouterInit {
 
 export type HostToRouter =
   | RouterInit
-  | { type: "instanceUp"; instanceId: string; endpoint: string; wire: Wire; inputEventTypes: string[] }
+  /** `credential`: bearer token for the instance's data-plane calls (its spawn's secret). */
+  | { type: "instanceUp"; instanceId: string; endpoint: string; wire: Wire; inputEventTypes: string[]; credential?: string }
   | { type: "instanceDown"; instanceId: string; permanent: boolean }
   /** Open the source streams (after every instance registered). */
   | { type: "start" }

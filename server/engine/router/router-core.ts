@@ -71,7 +71,7 @@ export class RouterCore implements LinkHost {
       case "init":
         return;
       case "instanceUp":
-        return this.instanceUp(msg.instanceId, msg.endpoint, msg.wire, msg.inputEventTypes);
+        return this.instanceUp(msg.instanceId, msg.endpoint, msg.wire, msg.inputEventTypes, msg.credential);
       case "instanceDown":
         return this.instanceDown(msg.instanceId, msg.permanent);
       case "start":
@@ -85,7 +85,7 @@ export class RouterCore implements LinkHost {
 
   // ---- host messages -------------------------------------------------------------------------
 
-  private instanceUp(instanceId: string, endpoint: string, wire: Wire, inputEventTypes: string[]): void {
+  private instanceUp(instanceId: string, endpoint: string, wire: Wire, inputEventTypes: string[], credential: string | undefined): void {
     const entry = this.bySlot.get(instanceId);
     if (!entry) return;
     const { node, slot } = entry;
@@ -101,6 +101,7 @@ export class RouterCore implements LinkHost {
       slot.link = this.createLink(node, slot, endpoint, wire);
       this.linkNode.set(slot.link, node);
     }
+    slot.link.credential = credential;
     slot.wire = wire;
     if (node.ended || node.closing || this.completed) return;
     if (node.spec.role === "source" && (!this.started || this.draining)) return;

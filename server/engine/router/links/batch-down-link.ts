@@ -34,7 +34,7 @@ export class BatchDownLink extends DownLink {
   }
   protected open(client: grpc.Client): void {
     const path = this.role === "processor" ? PATHS.processBatches : PATHS.consumeBatches;
-    const call = client.makeBidiStreamRequest(path, identitySerialize, identityDeserialize);
+    const call = client.makeBidiStreamRequest(path, identitySerialize, identityDeserialize, this.callMetadata());
     this.call = call;
     this.unacked = [];
     call.on("data", (msg: Buffer) => {

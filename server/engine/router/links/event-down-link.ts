@@ -30,7 +30,7 @@ export class EventDownLink extends DownLink {
     this.sent = 0;
     this.slack = 0;
     this.outputPaused = false;
-    const call = client.makeBidiStreamRequest(PATHS.processEvents, identitySerialize, identityDeserialize);
+    const call = client.makeBidiStreamRequest(PATHS.processEvents, identitySerialize, identityDeserialize, this.callMetadata());
     this.call = call;
     call.on("data", (ev: Buffer) => {
       if (this.call !== call) return;

@@ -49,7 +49,7 @@ export class EventSinkLink extends DownLink {
 
   private openStream(): ConsumeStream {
     const rec: ConsumeStream = { call: undefined as unknown as grpc.ClientWritableStream<Buffer>, events: [], pending: 0, ending: false };
-    rec.call = this.client!.makeClientStreamRequest(PATHS.consumeEvents, identitySerialize, identityDeserialize, (err, resp) => this.onResponse(rec, err, resp));
+    rec.call = this.client!.makeClientStreamRequest(PATHS.consumeEvents, identitySerialize, identityDeserialize, this.callMetadata(), (err, resp) => this.onResponse(rec, err, resp));
     return rec;
   }
 

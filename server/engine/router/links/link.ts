@@ -6,6 +6,7 @@
  * This file: the base classes, the host interface and the limits; one file per link kind.
  */
 import * as grpc from "@grpc/grpc-js";
+import { bearerMetadata } from "../../../wire/bearer";
 import type { Wire } from "../protocol";
 import type { HopTracer } from "../../../wire/hop-trace";
 
@@ -76,6 +77,11 @@ export abstract class Link {
   /** Events acknowledged into / produced by this instance (monotonic). */
   eventsIn = 0;
   eventsOut = 0;
+  /**
+   * Bearer token sent on every stream: the instance secret of the current process (SDK components
+   * refuse data-plane calls without it), or the run's token. Foreign components ignore it.
+   */
+  credential: string | undefined;
 
   constructor(
     readonly nodeId: string,
@@ -96,6 +102,11 @@ export abstract class Link {
   }
 
   protected abstract open(client: grpc.Client): void;
+
+  /** Call metadata of a new stream (the credential). */
+  protected callMetadata(): grpc.Metadata {
+    return bearerMetadata(this.credential);
+  }
   /** Cancels the stream without reporting anything (stop / abort). */
   abstract cancel(): void;
   /** The instance went away (restart seen before the stream noticed): report in-flight work now. */

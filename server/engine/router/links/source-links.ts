@@ -16,7 +16,7 @@ export class EventSourceLink extends SourceLink {
     super(nodeId, instanceId, "event", endpoint, host);
   }
   protected open(client: grpc.Client): void {
-    const call = client.makeServerStreamRequest(PATHS.sourceEvents, identitySerialize, identityDeserialize, writeStreamRequest(this.params));
+    const call = client.makeServerStreamRequest(PATHS.sourceEvents, identitySerialize, identityDeserialize, writeStreamRequest(this.params), this.callMetadata());
     this.call = call;
     this.paused = false;
     call.on("data", (ev: Buffer) => {
@@ -83,7 +83,7 @@ export class BatchSourceLink extends SourceLink {
     return n;
   }
   protected open(client: grpc.Client): void {
-    const call = client.makeBidiStreamRequest(PATHS.sourceBatches, identitySerialize, identityDeserialize);
+    const call = client.makeBidiStreamRequest(PATHS.sourceBatches, identitySerialize, identityDeserialize, this.callMetadata());
     this.call = call;
     this.outstanding = 0;
     // The first message carries the request even when no room exists yet (credits 0).
