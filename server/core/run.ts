@@ -77,6 +77,8 @@ export const RUN_EVENT_TYPES = [
   "edge.reconnected",
   /** A data-plane stream failed (with or without events in flight); `data: {reason, inflight, attempt}`. */
   "edge.stream_failed",
+  /** An instance sent a malformed or truncated frame: that link failed and the instance is restarted per its policy; `data: {reason, inflight, attempt}`. */
+  "edge.protocol_error",
   /** An event too large for one data-plane message was rejected; `data: {bytes, reason}`. */
   "edge.event_rejected",
   "diagnosis.finding",

@@ -78,10 +78,14 @@ export class PipelineRun {
       log: (level, msg, fields) => logger[level](msg, fields),
       nodeEnded: (id) => logger.debug("component input drained", { component: id }),
       completed: (drained) => resolveCompleted(drained),
-      linkDown: (instanceId, inflight, reason, attempt) => {
+      linkDown: (instanceId, inflight, reason, attempt, protocol) => {
         // Every failed data-plane stream is visible: logged, a RunEvent, counted (streamErrors).
-        logger.warn("data-plane stream failed", { component: instanceId, reason, inflight, attempt });
-        if (inflight > 0) events.emit("edge.reconnected", instanceId, `stream to ${instanceId} broke with ${inflight} events in flight (${reason})`, { inflight, reason });
+        logger.warn("data-plane stream failed", { component: instanceId, reason, inflight, attempt, protocol });
+        if (protocol) {
+          // A peer that sends garbage is broken, not its stream: restart it (its restart_policy decides).
+          events.emit("edge.protocol_error", instanceId, `${reason}; restarting ${instanceId} per its restart_policy`, { inflight, reason, attempt });
+          this.supervisor.recycle(instanceId);
+        } else if (inflight > 0) events.emit("edge.reconnected", instanceId, `stream to ${instanceId} broke with ${inflight} events in flight (${reason})`, { inflight, reason });
         else events.emit("edge.stream_failed", instanceId, `stream to ${instanceId} failed (${reason}); attempt ${attempt}`, { inflight, reason, attempt });
       },
       rejected: (instanceId, bytes, reason) => {

@@ -89,6 +89,7 @@ export class RunStats {
         filtered: n?.filtered ?? 0,
         rejected: n?.rejected ?? 0,
         streamErrors: n?.streamErrors ?? 0,
+        protocolErrors: n?.protocolErrors ?? 0,
       };
     });
   }

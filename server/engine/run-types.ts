@@ -130,6 +130,8 @@ export interface ComponentSummary extends ComponentRunMetrics {
   rejected: number;
   /** Data-plane streams to this component's instances that failed (each logged and recorded as a RunEvent). */
   streamErrors: number;
+  /** Of those, failures caused by a malformed or truncated frame from the component (it was restarted per its policy). */
+  protocolErrors: number;
 }
 
 export interface RunSummary {

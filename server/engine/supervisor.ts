@@ -247,6 +247,20 @@ export class Supervisor {
     return undefined;
   }
 
+  /**
+   * Ends the instance's current process (SIGKILL) because it misbehaves (malformed frames); its
+   * exit then goes through the restart policy like any crash. No-op unless it is running.
+   */
+  recycle(instanceId: string): void {
+    const inst = this.instances.find((i) => i.instanceId === instanceId);
+    if (!inst || this.stopping || inst.state !== "running" || !inst.handle?.alive) return;
+    try {
+      inst.handle.kill();
+    } catch (err) {
+      this.opts.events.fatal(`could not restart ${instanceId}: ${toFlowError(err).message}`);
+    }
+  }
+
   /** True when `serviceId` is the key of a registration this run took. */
   owns(serviceId: string): boolean {
     return this.instances.some((i) => i.registration?.serviceId === serviceId);

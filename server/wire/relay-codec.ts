@@ -86,6 +86,34 @@ function skipField(c: Cursor, wireType: number): void {
 }
 
 
+/**
+ * Checks that a serialized `flowctl.v1.Event` is well-formed protobuf (every field's tag, wire type
+ * and length fit the buffer) without decoding it; returns the problem, or undefined. The relay
+ * forwards events as bytes, so this is what keeps one component's garbage from reaching (and
+ * breaking) the next one.
+ */
+export function eventProblem(event: Buffer): string | undefined {
+  const c: Cursor = { buf: event, pos: 0 };
+  try {
+    while (c.pos < event.length) {
+      const tag = readVarint(c);
+      if (tag < 8) return `invalid field tag ${tag} at byte ${c.pos}`;
+      skipField(c, tag & 7);
+    }
+  } catch (err) {
+    return (err as Error).message.replace(/^wire: /, "");
+  }
+  return undefined;
+}
+
+/** Throws InvalidArgumentError (`wire`) naming the first malformed event of a frame. */
+export function assertEvents(events: readonly Buffer[]): void {
+  for (let i = 0; i < events.length; i++) {
+    const problem = eventProblem(events[i]!);
+    if (problem) throw new InvalidArgumentError("wire", `event ${i + 1} of ${events.length} is malformed (${problem})`);
+  }
+}
+
 /** A batch read lazily: the serialized events (slices sharing the input buffer) and its sequence. */
 export interface RelayBatch {
   sequence: number;

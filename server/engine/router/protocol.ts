@@ -85,6 +85,8 @@ export interface NodeStats {
   rejected: number;
   /** Data-plane streams to this node's instances that failed (each one logged and a RunEvent). */
   streamErrors: number;
+  /** Of those, failures caused by a malformed or truncated frame from the instance (it is restarted). */
+  protocolErrors: number;
   /** Per instance: events delivered to it (acked). */
   instances: Record<string, { eventsIn: number; eventsOut: number; connected: boolean }>;
   ended: boolean;
@@ -106,8 +108,11 @@ export type RouterToHost =
   | { type: "nodeEnded"; id: string }
   /** Every source ended and every queue drained into the sinks (or the drain finished). */
   | { type: "completed"; drained: boolean }
-  /** A stream failed; `attempt` counts consecutive failures without progress (1 = first). */
-  | { type: "linkDown"; instanceId: string; inflight: number; reason: string; attempt: number }
+  /**
+   * A stream failed; `attempt` counts consecutive failures without progress (1 = first);
+   * `protocol`: the instance sent a malformed frame (the engine restarts it per its restart_policy).
+   */
+  | { type: "linkDown"; instanceId: string; inflight: number; reason: string; attempt: number; protocol: boolean }
   /** An event too large for one data-plane message was produced by `instanceId` and rejected. */
   | { type: "rejected"; instanceId: string; bytes: number; reason: string }
   /** The data plane cannot continue (a component does not speak the expected service, or is unreachable). */

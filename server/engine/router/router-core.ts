@@ -280,7 +280,7 @@ export class RouterCore implements LinkHost {
     this.dispatch(node);
   }
 
-  down(link: Link, retry: Buffer[], lost: number, reason: string): void {
+  down(link: Link, retry: Buffer[], lost: number, reason: string, protocol: boolean): void {
     const node = this.linkNode.get(link)!;
     const slot = node.slots.find((s) => s.link === link)!;
     for (const ev of retry) {
@@ -289,6 +289,7 @@ export class RouterCore implements LinkHost {
     }
     node.stats.lost += lost;
     node.stats.streamErrors++;
+    if (protocol) node.stats.protocolErrors++;
     const progress = link.eventsIn + link.eventsOut;
     if (progress !== slot.progressAtLastFailure) slot.reconnectAttempts = 0;
     slot.progressAtLastFailure = progress;
@@ -302,7 +303,7 @@ export class RouterCore implements LinkHost {
     }
     // Every failed stream is reported (logged, a RunEvent, counted): a stream that keeps failing
     // with nothing in flight (e.g. a peer refusing oversized messages) must not look like silence.
-    this.post({ type: "linkDown", instanceId: link.instanceId, inflight: retry.length + lost, reason, attempt: slot.reconnectAttempts + 1 });
+    this.post({ type: "linkDown", instanceId: link.instanceId, inflight: retry.length + lost, reason, attempt: slot.reconnectAttempts + 1, protocol });
     // A crash while closing with work in flight re-opens the node so the work is delivered again.
     if (node.closing && retry.length > 0) node.closing = false;
     if (node.closing) {

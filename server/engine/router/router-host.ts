@@ -13,8 +13,8 @@ export interface RouterCallbacks {
   log(level: "debug" | "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>): void;
   nodeEnded(id: string): void;
   completed(drained: boolean): void;
-  /** A data-plane stream failed (`attempt` = consecutive failures without progress). */
-  linkDown(instanceId: string, inflight: number, reason: string, attempt: number): void;
+  /** A data-plane stream failed (`attempt` = consecutive failures without progress; `protocol`: a malformed frame). */
+  linkDown(instanceId: string, inflight: number, reason: string, attempt: number, protocol: boolean): void;
   /** An event too large for one data-plane message was rejected. */
   rejected(instanceId: string, bytes: number, reason: string): void;
   /** The worker died: the data plane is gone. */
@@ -57,7 +57,7 @@ export class RouterHost {
         case "completed":
           return cb.completed(msg.drained);
         case "linkDown":
-          return cb.linkDown(msg.instanceId, msg.inflight, msg.reason, msg.attempt);
+          return cb.linkDown(msg.instanceId, msg.inflight, msg.reason, msg.attempt, msg.protocol);
         case "rejected":
           return cb.rejected(msg.instanceId, msg.bytes, msg.reason);
         case "fatal":

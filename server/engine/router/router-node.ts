@@ -43,7 +43,7 @@ export class NodeRt {
   // (then never emits again) must still get its debug line.
   lastDebugAt = Number.NEGATIVE_INFINITY;
   lastBlockedLogAt = Number.NEGATIVE_INFINITY;
-  stats = { eventsIn: 0, eventsOut: 0, bytesIn: 0, bytesOut: 0, errors: 0, filtered: 0, lost: 0, redelivered: 0, rejected: 0, streamErrors: 0 };
+  stats = { eventsIn: 0, eventsOut: 0, bytesIn: 0, bytesOut: 0, errors: 0, filtered: 0, lost: 0, redelivered: 0, rejected: 0, streamErrors: 0, protocolErrors: 0 };
   /** The downstream node of each out-edge (same order as outEdges). */
   readonly outTargets: NodeRt[] = [];
   /** Sink event-type filter; undefined = accept every event. */

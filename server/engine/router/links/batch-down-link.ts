@@ -1,6 +1,7 @@
 /** Processor or sink on the batched wire: EventBatch out, ProcessedBatch / BatchAck back, in order. */
 import * as grpc from "@grpc/grpc-js";
 import {
+  assertEvents,
   identityDeserialize,
   identitySerialize,
   readBatchAck,
@@ -39,25 +40,11 @@ export class BatchDownLink extends DownLink {
     this.unacked = [];
     call.on("data", (msg: Buffer) => {
       if (this.call !== call) return;
-      if (this.role === "processor") {
-        const out = readProcessedBatch(msg);
-        const u = this.ack(out.sequence);
-        if (!u) return;
-        this.eventsIn += u.events.length;
-        this.host.delivered(this, u.events, u.bytes, out.failed, performance.now() - u.sentAt);
-        if (out.events.length > 0) {
-          this.host.trace?.encoded("router.in", this.nodeId, out.events);
-          this.eventsOut += out.events.length;
-          this.host.output(this, out.events);
-        }
-      } else {
-        const ack = readBatchAck(msg);
-        const u = this.ack(ack.sequence);
-        if (!u) return;
-        this.eventsIn += u.events.length;
-        this.host.delivered(this, u.events, u.bytes, ack.failed, performance.now() - u.sentAt);
+      try {
+        this.onFrame(msg);
+      } catch (err) {
+        if (this.call === call) this.frameFailed(err);
       }
-      this.host.idle(this);
     });
     call.on("error", (err) => {
       if (this.call === call) this.crash(statusReason(err));
@@ -68,6 +55,30 @@ export class BatchDownLink extends DownLink {
       else this.finish();
     });
   }
+  /** One ProcessedBatch / BatchAck: checked whole before anything is acknowledged or forwarded. */
+  private onFrame(msg: Buffer): void {
+    if (this.role === "processor") {
+      const out = readProcessedBatch(msg);
+      assertEvents(out.events);
+      const u = this.ack(out.sequence);
+      if (!u) return;
+      this.eventsIn += u.events.length;
+      this.host.delivered(this, u.events, u.bytes, out.failed, performance.now() - u.sentAt);
+      if (out.events.length > 0) {
+        this.host.trace?.encoded("router.in", this.nodeId, out.events);
+        this.eventsOut += out.events.length;
+        this.host.output(this, out.events);
+      }
+    } else {
+      const ack = readBatchAck(msg);
+      const u = this.ack(ack.sequence);
+      if (!u) return;
+      this.eventsIn += u.events.length;
+      this.host.delivered(this, u.events, u.bytes, ack.failed, performance.now() - u.sentAt);
+    }
+    this.host.idle(this);
+  }
+
   /** Acks are in order; a sequence acknowledges every earlier batch too. */
   private ack(sequence: number): Unacked | undefined {
     let last: Unacked | undefined;
@@ -107,7 +118,6 @@ export class BatchDownLink extends DownLink {
     for (const e of events) bytes += e.length;
     this.unacked.push({ sequence, events, bytes, sentAt: performance.now() });
     this.call!.write(writeEventBatch(events, sequence));
-    this.host.trace?.encoded("router.out", this.nodeId, events);
   }
   get inflight(): number {
     let n = 0;

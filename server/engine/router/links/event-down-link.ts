@@ -1,5 +1,5 @@
 import * as grpc from "@grpc/grpc-js";
-import { identityDeserialize, identitySerialize } from "../../../wire/relay-codec";
+import { assertEvents, identityDeserialize, identitySerialize } from "../../../wire/relay-codec";
 import { DownLink, MAX_PENDING_WRITES, MAX_UNRETURNED, PATHS, UNRETURNED_STALL_MS, statusReason, type LinkHost } from "./link";
 
 /**
@@ -34,13 +34,18 @@ export class EventDownLink extends DownLink {
     this.call = call;
     call.on("data", (ev: Buffer) => {
       if (this.call !== call) return;
-      this.received++;
-      this.eventsOut++;
-      this.host.output(this, [ev]);
-      if (this.sent - this.received - this.slack === MAX_UNRETURNED / 2) this.host.idle(this);
-      if (!this.outputPaused && this.host.outputBlocked(this.nodeId)) {
-        this.outputPaused = true;
-        call.pause();
+      try {
+        assertEvents([ev]);
+        this.received++;
+        this.eventsOut++;
+        this.host.output(this, [ev]);
+        if (this.sent - this.received - this.slack === MAX_UNRETURNED / 2) this.host.idle(this);
+        if (!this.outputPaused && this.host.outputBlocked(this.nodeId)) {
+          this.outputPaused = true;
+          call.pause();
+        }
+      } catch (err) {
+        if (this.call === call) this.frameFailed(err);
       }
     });
     call.on("error", (err) => {

@@ -56,7 +56,12 @@ export class EventSinkLink extends DownLink {
   private onResponse(rec: ConsumeStream, err: grpc.ServiceError | null, resp: Buffer | undefined): void {
     if (!this.owns(rec)) return;
     if (err) return this.crash(statusReason(err));
-    const r = readConsumeResponse(resp ?? Buffer.alloc(0));
+    let r: { consumed: number; failed: number };
+    try {
+      r = readConsumeResponse(resp ?? Buffer.alloc(0));
+    } catch (e) {
+      return this.frameFailed(e);
+    }
     if (r.failed > 0) this.host.delivered(this, [], 0, r.failed, 0);
     this.unconfirmed = this.unconfirmed.filter((s) => s !== rec);
     this.unconfirmedEvents -= rec.events.length;

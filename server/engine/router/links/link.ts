@@ -52,8 +52,11 @@ export interface LinkHost {
   delivered(link: Link, events: readonly Buffer[], bytes: number, failed: number, tookMs: number): void;
   /** The link's window has room again. */
   idle(link: Link): void;
-  /** The stream failed: `retry` are events to deliver again, `lost` events that cannot be. */
-  down(link: Link, retry: Buffer[], lost: number, reason: string): void;
+  /**
+   * The stream failed: `retry` are events to deliver again, `lost` events that cannot be.
+   * `protocol`: the instance sent a malformed or truncated frame (a broken peer, not a broken stream).
+   */
+  down(link: Link, retry: Buffer[], lost: number, reason: string, protocol: boolean): void;
   /** The stream finished cleanly (source exhausted, or a close completed). */
   ended(link: Link): void;
   /** True while the node's output edges cannot take more (block policy). */
@@ -112,12 +115,29 @@ export abstract class Link {
   /** The instance went away (restart seen before the stream noticed): report in-flight work now. */
   abstract reset(reason: string): void;
 
+  /** Set by {@link frameFailed} so the failure it causes is reported as a protocol error. */
+  private protocolFailure = false;
+
   protected fail(retry: Buffer[], lost: number, reason: string): void {
+    const protocol = this.protocolFailure;
+    this.protocolFailure = false;
     if (this.state !== "up" && this.state !== "closing") return;
     this.state = "down";
     this.host.streamsDelta(-1);
     this.dispose();
-    this.host.down(this, retry, lost, reason);
+    this.host.down(this, retry, lost, reason, protocol);
+  }
+
+  /**
+   * A received frame could not be handled: a malformed or truncated one (the codec's `wire`
+   * errors) fails this link only, as a protocol error; anything else is reported as a stream
+   * failure naming the error. Never thrown out of a stream listener, where it would end the worker.
+   */
+  protected frameFailed(err: unknown): void {
+    const wire = err instanceof Error && err.message.startsWith("wire: ");
+    this.protocolFailure = wire;
+    const what = err instanceof Error ? err.message.replace(/^wire: /, "") : String(err);
+    this.reset(wire ? `malformed frame from ${this.instanceId}: ${what}` : `error handling a frame from ${this.instanceId}: ${what}`);
   }
 
   protected finish(): void {

@@ -1,6 +1,7 @@
 /** Producers: source instances on the per-event wire (server stream) and the batched wire (credits). */
 import * as grpc from "@grpc/grpc-js";
 import {
+  assertEvents,
   identityDeserialize,
   identitySerialize,
   readEventBatch,
@@ -20,11 +21,16 @@ export class EventSourceLink extends SourceLink {
     this.call = call;
     this.paused = false;
     call.on("data", (ev: Buffer) => {
-      this.eventsOut++;
-      this.host.output(this, [ev]);
-      if (!this.paused && this.host.outputBlocked(this.nodeId)) {
-        this.paused = true;
-        call.pause();
+      try {
+        assertEvents([ev]);
+        this.eventsOut++;
+        this.host.output(this, [ev]);
+        if (!this.paused && this.host.outputBlocked(this.nodeId)) {
+          this.paused = true;
+          call.pause();
+        }
+      } catch (err) {
+        if (this.call === call) this.frameFailed(err);
       }
     });
     this.followEnd(call, () => this.call === call);
@@ -89,13 +95,18 @@ export class BatchSourceLink extends SourceLink {
     // The first message carries the request even when no room exists yet (credits 0).
     call.write(writeSourceControl(this.grant(), this.params));
     call.on("data", (msg: Buffer) => {
-      const batch = readEventBatch(msg);
-      this.host.trace?.encoded("router.in", this.nodeId, batch.events);
-      this.outstanding = Math.max(0, this.outstanding - 1);
-      this.eventsOut += batch.events.length;
-      if (batch.events.length > 0) this.host.output(this, batch.events);
-      const n = this.call === call ? this.grant() : 0;
-      if (n > 0) call.write(writeSourceControl(n));
+      try {
+        const batch = readEventBatch(msg);
+        assertEvents(batch.events);
+        this.host.trace?.encoded("router.in", this.nodeId, batch.events);
+        this.outstanding = Math.max(0, this.outstanding - 1);
+        this.eventsOut += batch.events.length;
+        if (batch.events.length > 0) this.host.output(this, batch.events);
+        const n = this.call === call ? this.grant() : 0;
+        if (n > 0) call.write(writeSourceControl(n));
+      } catch (err) {
+        if (this.call === call) this.frameFailed(err);
+      }
     });
     this.followEnd(call, () => this.call === call);
   }
