@@ -204,6 +204,7 @@ export class PipelineRun {
         }),
       }),
       snapshot: () => this.stats.summaries(),
+      edgeAccounts: () => this.stats.edgeAccounts(),
       onEvent: (listener) => this.ctx.events.subscribe(listener),
       logs: (instanceId, o = {}) => {
         if (!instanceIds.has(instanceId)) throw new NotFoundError("instance", instanceId);
@@ -367,12 +368,14 @@ export class PipelineRun {
   private summary(final: TerminalRunState): RunSummary {
     const { runId, pipeline, startedAt, logDir } = this.ctx;
     let components: RunSummary["components"] = [];
+    let edges: RunSummary["edges"] = [];
     try {
       components = this.stats.summaries();
+      edges = this.stats.edgeAccounts();
     } catch (err) {
       this.ctx.logger.error("building the run summary failed", { runId, error: String(err) });
     }
-    return buildRunSummary({ runId, pipeline: pipeline.name, status: TERMINAL_STATUS[final], error: this.error, startedAt, endedAt: new Date(), components, logDir: path.join(logDir, runId) });
+    return buildRunSummary({ runId, pipeline: pipeline.name, status: TERMINAL_STATUS[final], error: this.error, startedAt, endedAt: new Date(), components, edges, logDir: path.join(logDir, runId) });
   }
 }
 

@@ -1,6 +1,6 @@
 /** The final report of a run: per-component counters, sink totals, and the form stored with the run. */
 import type { RunMetricsSummary, RunStatus } from "../core/run";
-import type { ComponentSummary, RunSummary } from "./run-types";
+import type { ComponentSummary, EdgeAccount, RunSummary } from "./run-types";
 
 export interface SummaryInput {
   runId: string;
@@ -10,6 +10,7 @@ export interface SummaryInput {
   startedAt: Date;
   endedAt: Date;
   components: ComponentSummary[];
+  edges: EdgeAccount[];
   logDir: string;
 }
 
@@ -30,6 +31,7 @@ export function buildRunSummary(i: SummaryInput): RunSummary {
     eventsPerSecond: durationMs > 0 ? eventsProcessed / (durationMs / 1000) : 0,
     bytesProcessed,
     components: i.components,
+    edges: i.edges,
     logDir: i.logDir,
   };
 }
@@ -42,5 +44,5 @@ export function storedRunMetrics(s: RunSummary): RunMetricsSummary {
       return [c.id, metrics];
     }),
   );
-  return { eventsProcessed: s.eventsProcessed, eventsPerSecond: s.eventsPerSecond, bytesProcessed: s.bytesProcessed, components };
+  return { eventsProcessed: s.eventsProcessed, eventsPerSecond: s.eventsPerSecond, bytesProcessed: s.bytesProcessed, components, edges: s.edges };
 }

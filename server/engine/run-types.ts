@@ -1,7 +1,9 @@
 /** The engine's public types: options of runPipeline(), the RunHandle and what it reports. */
 import type { ComponentRegistry } from "../control-plane/registry";
 import type { Logger } from "../core/logger";
-import type { ComponentRunMetrics, RunEventType, RunStatus } from "../core/run";
+import type { ComponentRunMetrics, EdgeAccount, RunEventType, RunStatus } from "../core/run";
+
+export type { EdgeAccount } from "../core/run";
 import type { CompiledPipeline } from "../core/spec/compile";
 import type { QueuePolicy } from "../core/spec/pipeline-spec.schema";
 import type { ComponentDriver } from "../drivers/driver";
@@ -153,6 +155,8 @@ export interface RunSummary {
   eventsPerSecond: number;
   bytesProcessed: number;
   components: ComponentSummary[];
+  /** Every event each producer emitted, per edge: delivered, dropped, rejected, lost or abandoned. */
+  edges: EdgeAccount[];
   logDir: string;
 }
 
@@ -173,6 +177,8 @@ export interface RunHandle {
   readonly metrics: EngineMetrics;
   /** Live per-component counters (updated from the router every stats interval). */
   snapshot(): ComponentSummary[];
+  /** The per-edge account, live (with `inFlight`) or final (then exact). */
+  edgeAccounts(): EdgeAccount[];
   onEvent(listener: (e: EngineEvent) => void): () => void;
   /**
    * Recent output of one instance (`topology()` instance ids), oldest first, from a bounded

@@ -211,16 +211,17 @@ export function writeEventBatch(events: readonly Buffer[], sequence: number, cou
  * Writes `flowctl.batch.v1.SourceControl { request = 1 (StreamRequest{params = 1}), credits = 2 }`.
  * The request is only sent in the first message of a stream.
  */
-export function writeSourceControl(credits: number, params?: Record<string, string>): Buffer {
+export function writeSourceControl(credits: number, params?: Record<string, string>, received = 0): Buffer {
   const parts: Buffer[] = [];
   if (params) {
     const req = writeStreamRequest(params);
     parts.push(lenField(1, req));
   }
-  if (credits > 0) {
-    const b = Buffer.allocUnsafe(1 + varintSize(credits));
-    b[0] = (2 << 3) | WIRE_VARINT;
-    writeVarint(b, 1, credits);
+  for (const [field, value] of [[2, credits], [3, received]] as const) {
+    if (value <= 0) continue;
+    const b = Buffer.allocUnsafe(1 + varintSize(value));
+    b[0] = (field << 3) | WIRE_VARINT;
+    writeVarint(b, 1, value);
     parts.push(b);
   }
   return Buffer.concat(parts);

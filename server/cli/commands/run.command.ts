@@ -27,6 +27,7 @@ import { addTlsClientOptions, resolveTlsClientFlags, tlsClientFlagsShape } from 
 import { resolveRunControlPlane } from "../run-control-plane";
 import { announceControlPlane, formatEndpoint, type DiscoveryRecord } from "../../lifecycle/discovery";
 import { formatTable } from "../output";
+import { renderEdgeAccount } from "../render-account";
 import { DEFAULT_PIPELINE_FILE, loadPipelineFile } from "../pipeline-file";
 
 /** A duration flag (`500ms`, `30s`, `2m`); parseFlags prefixes the flag name to the message. */
@@ -275,10 +276,12 @@ export function renderSummary(s: RunSummary): string {
     rows.forEach((r, i) => r.push(String(s.components[i]!.streamErrors), String(s.components[i]!.rejected)));
   }
   const table = formatTable(headers, rows);
+  const account = renderEdgeAccount(s.edges);
   const colour = s.status === "FAILED" ? pc.red : s.status === "COMPLETED" ? pc.green : pc.yellow;
   const lines = [
     pc.bold("Summary"),
     table,
+    ...(account ? ["", account] : []),
     "",
     `${colour(`run ${s.status}`)} after ${formatDuration(s.durationMs)} — ${sinkRates(s)}`,
   ];

@@ -10,6 +10,24 @@
  */
 import type { QueuePolicy } from "../../core/spec/pipeline-spec.schema";
 
+/**
+ * Where the events the producer emitted for this edge went (monotonic counts). With `enqueued`
+ * and `dropped` of the queue: produced = enqueued + rejected, and at the end of a run
+ * produced = delivered + dropped + rejected + lost + abandoned — every event counted once.
+ */
+export interface EdgeAccountCounters {
+  /** Too large for one data-plane message: never enqueued (counted on every out-edge of the producer). */
+  rejected: number;
+  /** Not offered: the receiving sink's event-type filter excludes their type (not part of `produced`). */
+  filtered: number;
+  /** Acknowledged by the receiver (batch ack, Consume response, a per-event processor's answer). */
+  delivered: number;
+  /** In flight to an instance that crashed, and not re-sendable (per-event processors only). */
+  lost: number;
+  /** Still queued or in flight when the run ended without draining. */
+  abandoned: number;
+}
+
 export class EdgeQueue {
   private ring: (Buffer | undefined)[];
   private head = 0;
@@ -19,6 +37,7 @@ export class EdgeQueue {
   dequeued = 0;
   dequeuedBytes = 0;
   dropped = 0;
+  readonly account: EdgeAccountCounters = { rejected: 0, filtered: 0, delivered: 0, lost: 0, abandoned: 0 };
   /** Highest depth ever reached (the bound users are promised: ≤ capacity with `block`). */
   peakDepth = 0;
   /**

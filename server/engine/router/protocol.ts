@@ -68,6 +68,14 @@ export interface EdgeStats {
   bytes: number;
   blockedSeconds: number;
   dropped: number;
+  /** The edge's account (docs/engine.md, "Every event counted"): produced = enqueued + rejected. */
+  produced: number;
+  delivered: number;
+  rejected: number;
+  lost: number;
+  abandoned: number;
+  /** Not offered (the sink's event-type filter); not part of `produced`. */
+  filtered: number;
 }
 
 export interface NodeStats {

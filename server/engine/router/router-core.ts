@@ -102,6 +102,7 @@ export class RouterCore implements LinkHost {
       this.linkNode.set(slot.link, node);
     }
     slot.link.credential = credential;
+    slot.link.newProcess();
     slot.wire = wire;
     if (node.ended || node.closing || this.completed) return;
     if (node.spec.role === "source" && (!this.started || this.draining)) return;
@@ -151,6 +152,7 @@ export class RouterCore implements LinkHost {
 
   private abort(): void {
     this.draining = true;
+    if (!this.completed) this.countAbandoned();
     for (const node of this.nodes.values()) {
       clearTimeout(node.lingerTimer);
       for (const slot of node.slots) {
@@ -201,10 +203,14 @@ export class RouterCore implements LinkHost {
       if (len > MAX_EVENT_BYTES) oversized = true;
     }
     if (oversized) {
+      const before = events.length;
       events = this.rejectOversized(link, node, events);
+      for (const q of node.outEdges) q.account.rejected += before - events.length;
       bytes = 0;
       for (const ev of events) bytes += ev.length;
     }
+    // A per-event processor's outputs answer its oldest unanswered inputs (one output per input).
+    if (link instanceof EventDownLink) this.settleUnanswered(node, link, produced.length, "delivered");
     node.stats.eventsOut += events.length;
     node.stats.bytesOut += bytes;
     for (let e = 0; e < node.outEdges.length; e++) {
@@ -218,7 +224,10 @@ export class RouterCore implements LinkHost {
       for (let i = 0; i < events.length; i++) {
         const ev = events[i]!;
         if (accept.has(readEventKey(ev, TYPE_FIELD).toString("utf8"))) q.push(ev);
-        else node.outTargets[e]!.stats.filtered++;
+        else {
+          node.outTargets[e]!.stats.filtered++;
+          q.account.filtered++;
+        }
       }
     }
     for (const d of node.downstream) this.dispatch(d);
@@ -260,6 +269,14 @@ export class RouterCore implements LinkHost {
 
   delivered(link: Link, events: readonly Buffer[], bytes: number, failed: number, tookMs: number): void {
     const node = this.linkNode.get(link)!;
+    // The per-edge account counts acknowledgements: batches now; per-event sinks at their Consume
+    // response (confirmed); per-event processors when answered (remember the written ones' edges).
+    if (link instanceof BatchDownLink) node.count("delivered", events);
+    else if (link instanceof EventDownLink && events.length > 0) {
+      let fifo = node.unanswered.get(link);
+      if (!fifo) node.unanswered.set(link, (fifo = []));
+      for (const ev of events) fifo.push(node.originOf(ev));
+    }
     node.stats.eventsIn += events.length;
     node.stats.bytesIn += bytes;
     node.stats.errors += failed;
@@ -275,6 +292,24 @@ export class RouterCore implements LinkHost {
     }
   }
 
+  confirmed(link: Link, events: readonly Buffer[]): void {
+    this.linkNode.get(link)!.count("delivered", events);
+  }
+
+  answered(link: Link, count: number): void {
+    const node = this.linkNode.get(link)!;
+    if (link instanceof EventDownLink) this.settleUnanswered(node, link, count, "delivered");
+  }
+
+  /** Settles the `count` oldest (all, without a count) unanswered inputs of a per-event processor link. */
+  private settleUnanswered(node: NodeRt, link: Link, count: number | undefined, kind: "delivered" | "lost" | "abandoned"): number {
+    const fifo = node.unanswered.get(link);
+    if (!fifo || fifo.length === 0) return 0;
+    const settled = fifo.splice(0, count === undefined ? fifo.length : Math.min(count, fifo.length));
+    for (const q of settled) q.account[kind]++;
+    return settled.length;
+  }
+
   idle(link: Link): void {
     const node = this.linkNode.get(link)!;
     this.dispatch(node);
@@ -287,7 +322,8 @@ export class RouterCore implements LinkHost {
       node.retry.push(ev);
       node.crashed.add(ev);
     }
-    node.stats.lost += lost;
+    // A per-event processor's written-but-unanswered inputs cannot be sent again: lost.
+    node.stats.lost += lost + this.settleUnanswered(node, link, undefined, "lost");
     node.stats.streamErrors++;
     if (protocol) node.stats.protocolErrors++;
     const progress = link.eventsIn + link.eventsOut;
@@ -316,6 +352,8 @@ export class RouterCore implements LinkHost {
 
   ended(link: Link): void {
     const node = this.linkNode.get(link)!;
+    // A per-event processor that ended its stream cleanly has consumed everything it was sent.
+    this.settleUnanswered(node, link, undefined, "delivered");
     if (node.spec.role === "source") {
       if (this.sourceEnded(node)) this.endNode(node);
       return;
@@ -401,13 +439,29 @@ export class RouterCore implements LinkHost {
     this.finishRun(true);
   }
 
+  /**
+   * The run ends without draining: whatever is still queued, waiting for redelivery or in flight
+   * to an instance is abandoned — counted on the edge it came from, so every event is accounted.
+   */
+  private countAbandoned(): void {
+    for (const node of this.nodes.values()) {
+      for (const q of node.inEdges) q.account.abandoned += q.depth;
+      node.count("abandoned", node.retry);
+      for (const slot of node.slots) {
+        const link = slot.link;
+        if (!(link instanceof DownLink)) continue;
+        node.count("abandoned", link.undelivered());
+        this.settleUnanswered(node, link, undefined, "abandoned");
+      }
+    }
+  }
+
   private finishRun(drained: boolean): void {
     if (this.completed) return;
     this.completed = true;
     clearInterval(this.statsTimer);
     for (const node of this.nodes.values()) {
-      // Anything still waiting to be redelivered when the run ends never arrived.
-      node.stats.lost += node.crashed.size;
+      // Events awaiting redelivery are queued or in flight: counted abandoned above if the run ended early.
       node.crashed.clear();
       clearTimeout(node.lingerTimer);
       for (const slot of node.slots) clearTimeout(slot.reconnectTimer);

@@ -29,6 +29,12 @@ export function buildStats(nodes: Iterable<NodeRt>, activeStreams: number, final
         bytes: q.dequeuedBytes,
         blockedSeconds: q.blockedMsNow() / 1000,
         dropped: q.dropped,
+        produced: q.enqueued + q.account.rejected,
+        delivered: q.account.delivered,
+        rejected: q.account.rejected,
+        lost: q.account.lost,
+        abandoned: q.account.abandoned,
+        filtered: q.account.filtered,
       });
     }
   }

@@ -124,6 +124,9 @@ export class BatchDownLink extends DownLink {
     for (const u of this.unacked) n += u.events.length;
     return n;
   }
+  undelivered(): Buffer[] {
+    return this.unacked.flatMap((u) => u.events);
+  }
   close(): void {
     if (this.beginClose()) this.call?.end();
   }

@@ -63,6 +63,7 @@ export class EventSinkLink extends DownLink {
       return this.frameFailed(e);
     }
     if (r.failed > 0) this.host.delivered(this, [], 0, r.failed, 0);
+    this.host.confirmed(this, rec.events);
     this.unconfirmed = this.unconfirmed.filter((s) => s !== rec);
     this.unconfirmedEvents -= rec.events.length;
     // The sink ended a stream we had not ended (allowed by the wire): carry on with a new one.
@@ -107,6 +108,10 @@ export class EventSinkLink extends DownLink {
       });
     }
     if (rec.events.length >= ROTATE_EVENTS) this.rotate();
+  }
+
+  undelivered(): Buffer[] {
+    return this.allStreams().flatMap((s) => s.events);
   }
 
   /** Writes not yet taken by HTTP/2; the drain waits for these, close() for the confirmations. */

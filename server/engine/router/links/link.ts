@@ -48,8 +48,15 @@ export type LinkState = "idle" | "up" | "down" | "closing" | "closed";
 export interface LinkHost {
   /** Events produced by a source or processor instance. */
   output(link: Link, events: Buffer[]): void;
-  /** Events acknowledged by a downstream instance (consumed or processed). */
+  /**
+   * Events a downstream instance took: acknowledged (batched wire), or written to the stream (the
+   * per-event wire; {@link confirmed} / {@link answered} then settle the per-edge account).
+   */
   delivered(link: Link, events: readonly Buffer[], bytes: number, failed: number, tookMs: number): void;
+  /** A per-event sink confirmed these events (its ConsumeResponse). */
+  confirmed(link: Link, events: readonly Buffer[]): void;
+  /** A per-event processor is taken to have answered `count` more inputs without output (it filters). */
+  answered(link: Link, count: number): void;
   /** The link's window has room again. */
   idle(link: Link): void;
   /**
@@ -105,6 +112,9 @@ export abstract class Link {
   }
 
   protected abstract open(client: grpc.Client): void;
+
+  /** A new process of the instance registered (a restart): per-process state starts over. */
+  newProcess(): void {}
 
   /** Call metadata of a new stream (the credential). */
   protected callMetadata(): grpc.Metadata {
@@ -194,6 +204,8 @@ export abstract class DownLink extends Link {
   abstract send(events: Buffer[]): void;
   /** Work sent and not yet acknowledged. */
   abstract get inflight(): number;
+  /** The events in flight that are not counted delivered yet (the run ends: they are abandoned). */
+  abstract undelivered(): Buffer[];
   /** Ends the write side; `ended` fires when the component finished. */
   abstract close(): void;
   /** Processors: called when output edges have room again. */
