@@ -192,6 +192,15 @@ describe("diagnose on recorded metric windows", () => {
     );
   });
 
+  it("does not call events a sink's type filter declines 'lost in transport'", () => {
+    const w = structuredClone(fixtures["undelivered-edge"]!.window);
+    // Same window, but the sink accepts none of the source's types: the engine counts them filtered.
+    w.edges[0]!.filteredRate = w.components.find((c) => c.id === "gen")!.outRate;
+    const r = diagnose(w);
+    expect(r.bottleneck?.edge ?? null).toBeNull();
+    expect(JSON.stringify(r.findings)).not.toMatch(/lost in transport/);
+  });
+
   it("says so when there is no data at all rather than calling the pipeline healthy", () => {
     const w: MetricWindow = {
       pipeline: "p",

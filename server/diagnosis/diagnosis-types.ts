@@ -79,6 +79,8 @@ export interface EdgeWindow {
   avgFill: number | null;
   /** Events dropped by a drop_oldest queue in the window. */
   dropped: number | null;
+  /** Events/s the receiving sink's event-type filter kept off the edge (offered nowhere, not lost). */
+  filteredRate?: number | null;
   /** Depth samples `[ms, depth]` across the window, for the growth trend. */
   depthSamples?: Array<[number, number]>;
 }

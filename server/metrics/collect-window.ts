@@ -91,7 +91,7 @@ export async function collectMetricWindow(query: MetricsQuery, topology: WindowT
   // foreign Go component only the scrape target's instance label).
   const perProcessRate = (name: string): Expr => ({ kind: "sum", by: ["component_id", "instance"], expr: { kind: "rate", name, matchers: pipe, windowMs: w } });
 
-  const [received, processed, emitted, errors, busy, idle, bp, buckets, up, compUp, eRate, eBlocked, eDepth, eCap, eAvg, eDropped, compCpu, engineCpu, hostBusy, hostCpus, nodeGc, goGc, cpuBy, callCount, callSum, buffered] = await Promise.all([
+  const [received, processed, emitted, errors, busy, idle, bp, buckets, up, compUp, eRate, eBlocked, eDepth, eCap, eAvg, eDropped, eFiltered, compCpu, engineCpu, hostBusy, hostCpus, nodeGc, goGc, cpuBy, callCount, callSum, buffered] = await Promise.all([
     q(sumRate("component_events_received_total")),
     q(sumRate("component_events_processed_total")),
     q(sumRate("component_events_emitted_total")),
@@ -108,6 +108,7 @@ export async function collectMetricWindow(query: MetricsQuery, topology: WindowT
     q(edgeSum({ kind: "selector", name: "flowctl_edge_queue_capacity", matchers: pipe })),
     q(edgeSum({ kind: "avg_over_time", name: "flowctl_edge_queue_depth", matchers: pipe, windowMs: w })),
     q(edgeSum({ kind: "increase", name: "flowctl_edge_dropped_total", matchers: pipe, windowMs: w })),
+    q(edgeSum({ kind: "rate", name: "flowctl_edge_filtered_total", matchers: pipe, windowMs: w })),
     // Node's default process metrics: CPU of every component process, and of the engine (router included).
     q({ kind: "sum", by: [], expr: { kind: "rate", name: "process_cpu_seconds_total", matchers: pipe, windowMs: w } }),
     q({ kind: "sum", by: [], expr: { kind: "rate", name: "flowctl_engine_process_cpu_seconds_total", matchers: {}, windowMs: w } }),
@@ -148,6 +149,7 @@ export async function collectMetricWindow(query: MetricsQuery, topology: WindowT
   const cap = byEdge(eCap, resolve);
   const avg = byEdge(eAvg, resolve);
   const dropped = byEdge(eDropped, resolve);
+  const filtered = byEdge(eFiltered, resolve);
 
   // Down/up is the engine's view (process and registry health); scrape success is availability.
   const down = new Set<string>();
@@ -193,6 +195,7 @@ export async function collectMetricWindow(query: MetricsQuery, topology: WindowT
       // The router's depth can briefly exceed capacity (events in flight count): a fill is ≤ 1.
       avgFill: avgDepth !== undefined && capacity ? Math.min(1, avgDepth / capacity) : null,
       dropped: dropped.get(k) ?? null,
+      filteredRate: filtered.get(k) ?? null,
       ...(samples ? { depthSamples: samples.points } : {}),
     };
   });
