@@ -223,3 +223,16 @@ describe("fitLine", () => {
     expect(fitLine([[0, 1], [1, 2]])).toBeUndefined();
   });
 });
+
+describe("sink retries and dead letters", () => {
+  it("raises dead-lettered events as critical and retries as a warning", () => {
+    const base = fixtures["rate-limited-healthy"]!.window;
+    const sinkId = base.components.find((c) => c.role === "sink")!.id;
+    const withDead = structuredClone(base);
+    withDead.components.find((c) => c.id === sinkId)!.deadLettered = 12;
+    expect(diagnose(withDead).findings).toEqual(expect.arrayContaining([expect.objectContaining({ code: "DEAD_LETTERS", severity: "critical", component: sinkId })]));
+    const retrying = structuredClone(base);
+    retrying.components.find((c) => c.id === sinkId)!.writeRetries = 3;
+    expect(diagnose(retrying).findings).toEqual(expect.arrayContaining([expect.objectContaining({ code: "WRITE_RETRIES", severity: "warning", component: sinkId })]));
+  });
+});

@@ -5,6 +5,7 @@
  * another control plane, run or TLS setting. Drivers add their own base (a process inherits the
  * engine's environment minus {@link ENGINE_OWNED_ENV}).
  */
+import path from "node:path";
 import type { CompiledComponent } from "../core/spec/compile";
 import type { InstancePorts } from "../drivers/driver";
 import { INSTANCE_SECRET_ENV } from "../wire/instance-proof";
@@ -37,6 +38,8 @@ export interface RunEnvOptions {
   controlPlaneTls?: ControlPlaneTlsFiles;
   /** Address components bind to unless their env sets HOST (the driver's, e.g. 127.0.0.1). */
   bindHost: string;
+  /** The run's log directory: sinks' dead-letter files go there unless their env says otherwise. */
+  runDir?: string;
 }
 
 /** Per-spawn inputs of the contract. */
@@ -62,6 +65,14 @@ export function buildInstanceEnv(c: CompiledComponent, inst: InstanceEnvInput, r
   if (c.batch) {
     env.BATCH_SIZE = c.env.BATCH_SIZE ?? String(c.batch.size);
     env.BATCH_FLUSH_INTERVAL_MS = c.env.BATCH_FLUSH_INTERVAL_MS ?? String(c.batch.flushIntervalMs);
+  }
+  if (c.role === "sink") {
+    if (c.retry) {
+      env.RETRY_MAX_ATTEMPTS = String(c.retry.maxAttempts);
+      env.RETRY_BACKOFF_MS = String(c.retry.backoffMs);
+      env.RETRY_MAX_BACKOFF_MS = String(c.retry.maxBackoffMs);
+    }
+    if (run.runDir && c.env.DEAD_LETTER_FILE === undefined) env.DEAD_LETTER_FILE = path.join(run.runDir, `${inst.instanceId}.dead-letter.jsonl`);
   }
   for (const k of ENGINE_OWNED_ENV) delete env[k];
   if (c.replicas > 1) {

@@ -128,6 +128,7 @@ export class PipelineRun {
         runId: this.ctx.runId,
         controlPlaneEndpoint: controlPlane.endpoint,
         heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 10_000,
+        runDir: path.join(this.ctx.logDir, this.ctx.runId),
         ...(opts.controlPlane?.mode === "external" && opts.controlPlane.tls ? { controlPlaneTls: opts.controlPlane.tls } : {}),
       },
       registry: controlPlane.registration,

@@ -91,11 +91,13 @@ export async function collectMetricWindow(query: MetricsQuery, topology: WindowT
   // foreign Go component only the scrape target's instance label).
   const perProcessRate = (name: string): Expr => ({ kind: "sum", by: ["component_id", "instance"], expr: { kind: "rate", name, matchers: pipe, windowMs: w } });
 
-  const [received, processed, emitted, errors, busy, idle, bp, buckets, up, compUp, eRate, eBlocked, eDepth, eCap, eAvg, eDropped, eFiltered, compCpu, engineCpu, hostBusy, hostCpus, nodeGc, goGc, cpuBy, callCount, callSum, buffered] = await Promise.all([
+  const [received, processed, emitted, errors, retries, deadLetters, busy, idle, bp, buckets, up, compUp, eRate, eBlocked, eDepth, eCap, eAvg, eDropped, eFiltered, compCpu, engineCpu, hostBusy, hostCpus, nodeGc, goGc, cpuBy, callCount, callSum, buffered] = await Promise.all([
     q(sumRate("component_events_received_total")),
     q(sumRate("component_events_processed_total")),
     q(sumRate("component_events_emitted_total")),
     q({ kind: "sum", by: ["component_id"], expr: { kind: "increase", name: "component_errors_total", matchers: pipe, windowMs: w } }),
+    q({ kind: "sum", by: ["component_id"], expr: { kind: "increase", name: "component_write_retries_total", matchers: pipe, windowMs: w } }),
+    q({ kind: "sum", by: ["component_id"], expr: { kind: "increase", name: "component_dead_letter_events_total", matchers: pipe, windowMs: w } }),
     q(sumRate("component_busy_seconds_total")),
     q(sumRate("component_idle_seconds_total")),
     q(sumRate("component_backpressured_seconds_total")),
@@ -134,6 +136,8 @@ export async function collectMetricWindow(query: MetricsQuery, topology: WindowT
   const proc = byComponent(processed, resolve);
   const emit = byComponent(emitted, resolve);
   const err = byComponent(errors, resolve);
+  const retried = byComponent(retries, resolve);
+  const dead = byComponent(deadLetters, resolve);
   const fBusy = byComponent(busy, resolve);
   const fIdle = byComponent(idle, resolve);
   const fBp = byComponent(bp, resolve);
@@ -223,6 +227,8 @@ export async function collectMetricWindow(query: MetricsQuery, topology: WindowT
       p95Ms: quantileMs(c.id, 0.95),
       p99Ms: quantileMs(c.id, 0.99),
       errors: err.get(c.id)?.sum ?? null,
+      writeRetries: retried.get(c.id)?.sum ?? null,
+      deadLettered: dead.get(c.id)?.sum ?? null,
       busy: frac(fBusy),
       idle: frac(fIdle),
       backpressured: frac(fBp),

@@ -69,6 +69,10 @@ const envSchema = z.object({
   MAX_QUEUE_SIZE: positiveInt.default(1000),
   BATCH_SIZE: positiveInt.optional(),
   BATCH_FLUSH_INTERVAL_MS: nonNegativeInt.optional(),
+  RETRY_MAX_ATTEMPTS: positiveInt.optional(),
+  RETRY_BACKOFF_MS: nonNegativeInt.optional(),
+  RETRY_MAX_BACKOFF_MS: nonNegativeInt.optional(),
+  DEAD_LETTER_FILE: z.string().trim().min(1).optional(),
   PARTITION_ID: nonNegativeInt.optional(),
   PARTITION_COUNT: positiveInt.optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], { message: "must be debug, info, warn or error" }).optional(),
@@ -123,6 +127,13 @@ export interface CompiledRuntimeConfig {
   /** Linger before a partial batch is sent / a sink flushes, when set. */
   batchFlushIntervalMs: number | undefined;
   partition: { id: number; count: number } | undefined;
+  /**
+   * Sinks: RETRY_MAX_ATTEMPTS (writes of a batch in all; 1 = no retry), RETRY_BACKOFF_MS (first
+   * wait, doubling), RETRY_MAX_BACKOFF_MS (cap) — the pipeline's `retry:`, passed by the engine.
+   */
+  sinkRetry: { maxAttempts: number; backoffMs: number; maxBackoffMs: number };
+  /** Sinks: DEAD_LETTER_FILE, JSON lines of the events whose retries were exhausted (the engine sets one per instance). */
+  deadLetterFile: string | undefined;
   logLevel: "debug" | "info" | "warn" | "error";
   logJson: boolean;
 }
@@ -183,6 +194,9 @@ export function compileRuntimeConfig(env: Record<string, string | undefined>, na
   if ((e.PARTITION_ID === undefined) !== (e.PARTITION_COUNT === undefined)) {
     throw new ComponentConfigError("invalid environment: PARTITION_ID and PARTITION_COUNT must be set together");
   }
+  const backoffMs = e.RETRY_BACKOFF_MS ?? 100;
+  const maxBackoffMs = e.RETRY_MAX_BACKOFF_MS ?? Math.max(10_000, backoffMs);
+  if (maxBackoffMs < backoffMs) throw new ComponentConfigError(`invalid environment: RETRY_MAX_BACKOFF_MS: must be ≥ RETRY_BACKOFF_MS (${backoffMs})`);
   if (e.PARTITION_ID !== undefined && e.PARTITION_COUNT !== undefined && e.PARTITION_ID >= e.PARTITION_COUNT) {
     throw new ComponentConfigError(`invalid environment: PARTITION_ID: must be < PARTITION_COUNT (${e.PARTITION_COUNT})`);
   }
@@ -215,6 +229,8 @@ export function compileRuntimeConfig(env: Record<string, string | undefined>, na
     batchSize: e.BATCH_SIZE,
     batchFlushIntervalMs: e.BATCH_FLUSH_INTERVAL_MS,
     partition: e.PARTITION_ID !== undefined && e.PARTITION_COUNT !== undefined ? { id: e.PARTITION_ID, count: e.PARTITION_COUNT } : undefined,
+    sinkRetry: { maxAttempts: e.RETRY_MAX_ATTEMPTS ?? 1, backoffMs, maxBackoffMs },
+    deadLetterFile: e.DEAD_LETTER_FILE,
     logLevel: e.LOG_LEVEL ?? "info",
     logJson: e.LOG_FORMAT === "json",
   };

@@ -163,7 +163,7 @@ export async function startComponent(def: ComponentDefinition, opts: StartCompon
         },
         info,
         health,
-        batchEnv: { batchSize: config.batchSize, batchFlushIntervalMs: config.batchFlushIntervalMs },
+        batchEnv: { batchSize: config.batchSize, batchFlushIntervalMs: config.batchFlushIntervalMs, retry: config.sinkRetry, deadLetterFile: config.deadLetterFile },
         credentials: config.dataPlaneCredentials,
       },
       config.listen.host,

@@ -33,6 +33,8 @@ export interface CompiledComponent {
   restartPolicy: RestartPolicy;
   queue: { capacity: number; policy: QueuePolicy };
   batch?: { size: number; flushIntervalMs: number };
+  /** Sinks: write retry policy (`retry:`); absent = one attempt, then the dead-letter file. */
+  retry?: { maxAttempts: number; backoffMs: number; maxBackoffMs: number };
   partitionKey?: string;
   healthCheck?: string;
   healthPort?: number;
@@ -78,6 +80,7 @@ function compileComponent(c: ComponentSpec, role: ComponentRole): CompiledCompon
   if (c.command !== undefined) compiled.command = c.command;
   if (c.image !== undefined) compiled.image = c.image;
   if (c.batch) compiled.batch = { size: c.batch.size, flushIntervalMs: c.batch.flush_interval_ms };
+  if (c.retry) compiled.retry = { maxAttempts: c.retry.max_attempts, backoffMs: c.retry.backoff_ms, maxBackoffMs: c.retry.max_backoff_ms };
   if (c.partition_key !== undefined) compiled.partitionKey = c.partition_key;
   if (c.health_check !== undefined) compiled.healthCheck = c.health_check;
   if (c.health_port !== undefined) compiled.healthPort = c.health_port;

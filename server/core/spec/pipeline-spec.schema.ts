@@ -125,6 +125,21 @@ export const batchSchema = z
   })
   .meta({ title: "Batching", description: "Write events in batches (size or time, whichever first)." });
 
+/** `retry`: sinks retry a failed write with exponential backoff, then dead-letter its events. */
+export const retrySchema = z
+  .object({
+    max_attempts: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(3)
+      .meta({ title: "Max attempts", unit: "writes", description: "Writes of a batch in all (the first included) before its events go to the dead-letter file." }),
+    backoff_ms: z.number().int().min(0).max(600_000).default(100).meta({ title: "Backoff", unit: "ms", description: "Wait before the second attempt; doubles after each failure." }),
+    max_backoff_ms: z.number().int().min(0).max(3_600_000).default(10_000).meta({ title: "Max backoff", unit: "ms", description: "Cap of the wait between attempts." }),
+  })
+  .meta({ title: "Retry", description: "Sinks: retry a failed write with exponential backoff; when attempts run out, its events go to the dead-letter file (JSON lines with the error)." });
+
 /** A source, processor, sink or `spec.pipelines` entry. */
 export const componentSchema = z
   .object({
@@ -160,6 +175,7 @@ export const componentSchema = z
       .meta({ title: "Restart policy", description: "When the supervisor restarts the process after it exits.", default: "on-failure" }),
     queue: queueSchema.optional(),
     batch: batchSchema.optional(),
+    retry: retrySchema.optional(),
     partition_key: z
       .string()
       .optional()

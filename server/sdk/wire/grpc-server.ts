@@ -18,7 +18,7 @@ import { bearerMatches } from "../../wire/bearer";
 import type { ProcessorDefinition, SinkDefinition, SourceDefinition } from "../types";
 import type { ServiceDeps } from "./deps";
 import { createProcessorHandlers } from "./processor-service";
-import { createSinkHandlers } from "./sink-service";
+import { createSinkHandlers, type SinkEnv } from "./sink-service";
 import { createSourceHandlers } from "./source-service";
 
 /** Health reported by HealthCheck, heartbeats and /health. */
@@ -29,7 +29,7 @@ export interface ComponentServerOptions {
   deps: ServiceDeps;
   info: () => ComponentInfoObject;
   health: () => HealthState;
-  batchEnv: { batchSize?: number; batchFlushIntervalMs?: number };
+  batchEnv: SinkEnv;
   /** Bearer tokens a data-plane call must carry; empty = open. */
   credentials?: readonly string[];
 }
