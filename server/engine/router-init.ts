@@ -26,6 +26,7 @@ export function buildRouterInit(pipeline: CompiledPipeline, edges: readonly Edge
       role: c.role,
       instances: c.replicas > 1 ? Array.from({ length: c.replicas }, (_, i) => `${c.id}-${i}`) : [c.id],
       capacity: c.queue.capacity,
+      maxBytes: c.queue.maxBytes,
       policy: c.queue.policy,
       ...(c.partitionKey ? { partitionKey: c.partitionKey } : {}),
       batchSize: Math.min(c.batch?.size ?? 100, Math.max(1, c.queue.capacity)),

@@ -19,7 +19,7 @@ export interface FixtureComponent {
   inputs?: string[];
   env?: Record<string, string | number>;
   replicas?: number;
-  queue?: { capacity?: number; policy?: "block" | "drop_oldest" };
+  queue?: { capacity?: number; policy?: "block" | "drop_oldest"; max_bytes?: string | number };
   restart_policy?: "no" | "on-failure" | "always" | "unless-stopped";
   partition_key?: string;
   input_event_types?: string[];

@@ -2,9 +2,11 @@
  * PipelineSpec → CompiledPipeline: defaults applied, roles attached, built-ins resolved, units
  * normalised. Only call on a spec that validated without errors; downstream never re-parses.
  */
+import { parseMemory } from "../units";
 import { findBuiltin } from "./builtins";
 import {
   DEFAULT_QUEUE_CAPACITY,
+  DEFAULT_QUEUE_MAX_BYTES,
   type ComponentRole,
   type ComponentSpec,
   type Driver,
@@ -31,7 +33,8 @@ export interface CompiledComponent {
   /** ≥ 1. */
   replicas: number;
   restartPolicy: RestartPolicy;
-  queue: { capacity: number; policy: QueuePolicy };
+  /** `maxBytes`: serialized bytes per input edge (`queue.max_bytes`, default 64 MiB). */
+  queue: { capacity: number; maxBytes: number; policy: QueuePolicy };
   batch?: { size: number; flushIntervalMs: number };
   /** Sinks: write retry policy (`retry:`); absent = one attempt, then the dead-letter file. */
   retry?: { maxAttempts: number; backoffMs: number; maxBackoffMs: number };
@@ -70,7 +73,11 @@ function compileComponent(c: ComponentSpec, role: ComponentRole): CompiledCompon
     outputEventTypes: c.output_event_types ?? [],
     replicas: Math.max(1, c.replicas ?? 1),
     restartPolicy: c.restart_policy ?? "on-failure",
-    queue: { capacity: c.queue?.capacity ?? DEFAULT_QUEUE_CAPACITY, policy: c.queue?.policy ?? "block" },
+    queue: {
+      capacity: c.queue?.capacity ?? DEFAULT_QUEUE_CAPACITY,
+      maxBytes: (c.queue?.max_bytes !== undefined ? parseMemory(c.queue.max_bytes) : undefined) ?? DEFAULT_QUEUE_MAX_BYTES,
+      policy: c.queue?.policy ?? "block",
+    },
     ports: c.ports ?? [],
     volumes: c.volumes ?? [],
     secrets: c.secrets ?? [],

@@ -42,6 +42,12 @@ export type Driver = (typeof DRIVERS)[number];
 /** Default `queue.capacity` (events per input edge). */
 export const DEFAULT_QUEUE_CAPACITY = 1000;
 
+/**
+ * Default `queue.max_bytes` per input edge: one event may be up to 64 MiB, so a count bound alone
+ * would let a full queue of 1000 hold 64 GiB; 64 MiB keeps any queue within a sane budget.
+ */
+export const DEFAULT_QUEUE_MAX_BYTES = 64 * 1024 * 1024;
+
 const stringMap = z.record(z.string(), z.string());
 
 /** YAML numbers and booleans in `env` are stringified, never rejected. */
@@ -105,6 +111,16 @@ export const queueSchema = z
       .min(1)
       .default(DEFAULT_QUEUE_CAPACITY)
       .meta({ title: "Capacity", description: "Events buffered on each input edge of this component.", unit: "events" }),
+    max_bytes: z
+      .union([z.number().int().positive(), z.string().regex(MEMORY_QUANTITY_RE)])
+      .transform(String)
+      .optional()
+      .meta({
+        title: "Max bytes",
+        unit: "bytes",
+        description: "Serialized event bytes buffered on each input edge, whichever bound (this or capacity) is reached first; default 64Mi. One event larger than it still passes alone.",
+        examples: ["64Mi", "256Mi"],
+      }),
     policy: z
       .enum(QUEUE_POLICIES)
       .default("block")

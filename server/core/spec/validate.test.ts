@@ -187,7 +187,7 @@ describe("loadPipeline", () => {
   it("applies queue defaults and carries batch and partition_key", () => {
     const loaded = loadPipeline(BASE.replace("inputs: [src]", "inputs: [src]\n      replicas: 2\n      partition_key: id\n      batch: { size: 50 }"));
     const sink = loaded.pipeline!.components[1]!;
-    expect(sink.queue).toEqual({ capacity: 1000, policy: "block" });
+    expect(sink.queue).toEqual({ capacity: 1000, maxBytes: 64 * 1024 * 1024, policy: "block" });
     expect(sink.batch).toEqual({ size: 50, flushIntervalMs: 100 });
     expect(sink.partitionKey).toBe("id");
     expect(sink.replicas).toBe(2);

@@ -13,8 +13,10 @@ export interface RouterNodeSpec {
   role: ComponentRole;
   /** Instance ids (`<id>` or `<id>-<n>`). */
   instances: string[];
-  /** Input queue of every edge into this node. */
+  /** Input queue of every edge into this node: events, and serialized bytes (`queue.max_bytes`). */
   capacity: number;
+  /** @default no byte bound */
+  maxBytes?: number;
   policy: QueuePolicy;
   partitionKey?: string;
   /** Events per batch sent to this node (batched wire). */
@@ -63,6 +65,10 @@ export interface EdgeStats {
   depth: number;
   /** Highest depth since the run started. */
   peakDepth: number;
+  /** Serialized bytes queued now, the most ever, and the bound (0 = none). */
+  queuedBytes: number;
+  peakBytes: number;
+  maxBytes: number;
   capacity: number;
   events: number;
   bytes: number;

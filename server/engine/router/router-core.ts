@@ -19,7 +19,7 @@ import {
   type LinkHost,
 } from "./links/index";
 import type { HostToRouter, RouterInit, RouterToHost, Wire } from "./protocol";
-import { isOutputBlocked, isProducerWaiting, mayNodeProduce } from "./router-backpressure";
+import { isOutputBlocked, isProducerWaiting, mayNodeProduce, outputRoom } from "./router-backpressure";
 import { dispatchQueued, type DispatchHost } from "./router-dispatch";
 import { NodeRt, type InstanceSlot } from "./router-node";
 import { buildStats } from "./router-stats";
@@ -54,7 +54,7 @@ export class RouterCore implements LinkHost {
       const a = this.nodes.get(from);
       const b = this.nodes.get(to);
       if (!a || !b) throw new Error(`router: edge ${from} → ${to} names an unknown node`);
-      const q = new EdgeQueue(from, to, b.spec.capacity, b.spec.policy);
+      const q = new EdgeQueue(from, to, b.spec.capacity, b.spec.policy, b.spec.maxBytes ?? Number.POSITIVE_INFINITY);
       a.outEdges.push(q);
       a.outTargets.push(b);
       b.inEdges.push(q);
@@ -365,11 +365,16 @@ export class RouterCore implements LinkHost {
     return isOutputBlocked(this.nodes.get(nodeId)!);
   }
 
-  mayProduce(nodeId: string, events: number): boolean {
+  mayProduce(nodeId: string, events: number, bytes = 0): boolean {
     const node = this.nodes.get(nodeId)!;
-    const ok = mayNodeProduce(node, events);
+    const ok = mayNodeProduce(node, events, bytes);
     if (!ok) this.debugWaiting(node);
     return ok;
+  }
+
+  outputRoomEvents(nodeId: string): number {
+    const room = outputRoom(this.nodes.get(nodeId)!);
+    return room.events === Infinity ? Infinity : Math.max(0, room.events - room.reservedEvents);
   }
 
   streamsDelta(delta: number): void {

@@ -69,12 +69,15 @@ export interface LinkHost {
   /** True while the node's output edges cannot take more (block policy). */
   outputBlocked(nodeId: string): boolean;
   /**
-   * True when the node may be given room for `events` more output events: every `block` out-edge
-   * has that much free capacity beyond what is already reserved for the node's producers (source
-   * credits, processor batches in flight), or nothing is reserved and no out-edge is full (so a
-   * batch larger than the capacity still moves, alone). Keeps queue depth ≤ capacity.
+   * True when the node may be given room for `events` more output events (of up to `bytes`):
+   * every `block` out-edge has that much free capacity and byte room beyond what is already
+   * reserved for the node's producers (source credits, processor batches in flight), or nothing
+   * is reserved and no out-edge holds events (so a batch larger than the bounds still moves,
+   * alone). Keeps queue depth ≤ capacity and bytes ≤ max_bytes.
    */
-  mayProduce(nodeId: string, events: number): boolean;
+  mayProduce(nodeId: string, events: number, bytes?: number): boolean;
+  /** Output events the node may still be granted on its out-edges (for sizing a processor's next batch). */
+  outputRoomEvents(nodeId: string): number;
   streamsDelta(delta: number): void;
   /** Hop timestamps of sampled events (FLOWCTL_TRACE_HOPS, the latency benchmark); usually undefined. */
   readonly trace?: HopTracer;
@@ -172,6 +175,10 @@ export abstract class SourceLink extends Link {
   get reserved(): number {
     return 0;
   }
+  /** Bytes those may take (reserved against the out-edges' byte bound). */
+  get reservedBytes(): number {
+    return 0;
+  }
 
   /**
    * Ends the link with its stream while `call` is still the current one: an error fails it (a
@@ -210,6 +217,10 @@ export abstract class DownLink extends Link {
   abstract close(): void;
   /** Processors: called when output edges have room again. */
   abstract resume(): void;
+  /** Most events the next `send` should carry (a processor's outputs must fit the room left). */
+  sendLimit(): number {
+    return Number.POSITIVE_INFINITY;
+  }
 
   /**
    * Starts closing: true when the link was up and is `closing` now (the caller ends its write

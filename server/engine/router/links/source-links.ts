@@ -2,6 +2,7 @@
 import * as grpc from "@grpc/grpc-js";
 import {
   assertEvents,
+  BATCH_MAX_BYTES,
   identityDeserialize,
   identitySerialize,
   readEventBatch,
@@ -88,10 +89,14 @@ export class BatchSourceLink extends SourceLink {
     // A stream that is not up has no credits the source could still spend.
     return this.state === "up" ? this.outstanding * this.batchMax : 0;
   }
+  /** A batch is at most BATCH_MAX_BYTES (one larger event travels alone, only into empty queues). */
+  override get reservedBytes(): number {
+    return this.state === "up" ? this.outstanding * BATCH_MAX_BYTES : 0;
+  }
   /** Grants as many credits as the out-edges have room for (up to SOURCE_CREDITS outstanding). */
   private grant(): number {
     let n = 0;
-    while (this.outstanding < SOURCE_CREDITS && this.host.mayProduce(this.nodeId, this.batchMax)) {
+    while (this.outstanding < SOURCE_CREDITS && this.host.mayProduce(this.nodeId, this.batchMax, BATCH_MAX_BYTES)) {
       this.outstanding++;
       n++;
     }
