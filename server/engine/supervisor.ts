@@ -191,7 +191,13 @@ export class Supervisor {
       // Registration timed out: the instance is useless; kill it, onExit restarts or fails.
       handle.kill();
       // A control plane the engine cannot reach over TLS fails the start at once, not at the timeout.
-      if (startup) throw this.startError(inst, handle, err instanceof ControlPlaneTlsError ? `cannot be tracked: ${err.message}` : `did not register within ${this.opts.registrationTimeoutMs} ms (${(err as Error).message})`);
+      if (startup) {
+        if (err instanceof ControlPlaneTlsError) throw this.startError(inst, handle, `cannot be tracked: ${err.message}`);
+        // The others started at the same time: name every one still missing, not only the first.
+        const missing = this.instances.filter((i) => i !== inst && i.state === "registering");
+        const also = missing.map((i) => `\n  also not registered yet: ${i.instanceId} (log file: ${i.logFile ?? "(none)"})`).join("");
+        throw this.startError(inst, handle, `did not register within ${this.opts.registrationTimeoutMs} ms (${(err as Error).message})`, also);
+      }
     } finally {
       signal.removeEventListener("abort", onAbort);
     }
@@ -266,10 +272,10 @@ export class Supervisor {
     return this.instances.some((i) => i.registration?.serviceId === serviceId);
   }
 
-  private startError(inst: SupervisedInstance, handle: InstanceHandle, what: string): FlowError {
+  private startError(inst: SupervisedInstance, handle: InstanceHandle, what: string, also = ""): FlowError {
     const tail = handle.lastLines().slice(-10);
     const lines = tail.length > 0 ? `\n  last log lines:\n${tail.map((l) => "    " + l).join("\n")}` : "\n  (no output)";
-    return new OperationalError(`component ${inst.instanceId} ${what}; log file: ${handle.logFile ?? "(none)"}${lines}`, { retryable: false, code: "FAILED_PRECONDITION" });
+    return new OperationalError(`component ${inst.instanceId} ${what}; log file: ${handle.logFile ?? "(none)"}${lines}${also}`, { retryable: false, code: "FAILED_PRECONDITION" });
   }
 
   private onExit(inst: SupervisedInstance, handle: InstanceHandle, exit: ExitInfo): void {
