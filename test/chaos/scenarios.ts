@@ -36,16 +36,17 @@ function yamlFile(dir: string, name: string, spec: object): string {
   return file;
 }
 
-const killRandom: Scenario = {
-  name: "kill -9",
-  fault: "kill -9 of a random component (source, processor or sink) every 2 s",
+/** kill -9 of random instances; `wire` picks the components' data-plane wire. */
+const killRandom = (wire: "batch" | "event"): Scenario => ({
+  name: wire === "batch" ? "kill -9" : "kill -9 (per-event wire)",
+  fault: `kill -9 of a random component (source, processor or sink) every 2 s${wire === "event" ? ", flowctl.v1 per-event wire (no acknowledgements)" : ""}`,
   async run(ctx) {
     const counts = path.join(ctx.dir, "counts");
     fs.mkdirSync(counts);
     const { file } = writePipeline(
       ctx.dir,
       { name: "chaos-kill", sources: [{ id: "src", env: { EVENTS_PER_SECOND: 2000 } }], processors: [{ id: "proc", inputs: ["src"] }], sinks: [{ id: "sink", inputs: ["proc"], env: { COUNT_DIR: counts } }] },
-      "batch",
+      wire,
     );
     const rss = sampleRss();
     const h = await startRun(file, TOLERANT);
@@ -71,7 +72,7 @@ const killRandom: Scenario = {
     r.duplicates = Math.max(0, sumCounts(counts) - r.delivered);
     return r;
   },
-};
+});
 
 const hungSink: Scenario = {
   name: "hung sink",
@@ -252,7 +253,7 @@ const engineKilled: Scenario = {
 };
 
 /** Every scenario, in table order. */
-export const SCENARIOS: readonly Scenario[] = [killRandom, hungSink, garbage, neverServes, flakySink, fullLogDisk, engineKilled];
+export const SCENARIOS: readonly Scenario[] = [killRandom("batch"), killRandom("event"), hungSink, garbage, neverServes, flakySink, fullLogDisk, engineKilled];
 
 /** Runs one scenario in its own directory, never throwing: a failure becomes a row saying so. */
 export async function runScenario(s: Scenario, ctx: ChaosContext): Promise<ChaosResult> {
