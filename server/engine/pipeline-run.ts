@@ -52,6 +52,9 @@ export class PipelineRun {
   readonly handle: RunHandle;
   private state: RunState = "starting";
   private runningEndedAt: Date | undefined;
+  private runningStartedAt: Date | undefined;
+  /** When a stop's drain ended (events stopped moving). */
+  private drainedAt: Date | undefined;
   private error: string | null = null;
   private finishing: Promise<RunSummary> | undefined;
   private runForTimer: NodeJS.Timeout | undefined;
@@ -249,6 +252,7 @@ export class PipelineRun {
           if (this.finishing) return;
           if (store) await store.runs.update(runId, { status: "RUNNING" });
           this.setState("running");
+          this.runningStartedAt = new Date();
           events.emit("run.status", null, "run RUNNING", { status: "RUNNING" });
           const cp = this.ctx.controlPlane;
           if (this.ctx.externalRun) this.background(this.ctx.externalRun.running((status) => this.background(this.handle.stop(`run marked ${status} on the external control plane ${cp.endpoint} (StopPipelineRun)`), "stop")), "external record");
@@ -283,7 +287,9 @@ export class PipelineRun {
   private fail(reason: string): void {
     if (this.finishing) return;
     this.error = reason;
-    this.ctx.logger.error("run failed", { runId: this.ctx.runId, reason });
+    // Debug only: the run's owner reports the reason (the CLI's summary, the console); logged here
+    // as well, a start failure was printed twice more around the summary.
+    this.ctx.logger.debug("run failed", { runId: this.ctx.runId, reason });
     this.background(this.finish("failed", false), "failure handling");
   }
 
@@ -360,6 +366,7 @@ export class PipelineRun {
     this.forceAbort.signal.addEventListener("abort", onForce, { once: true });
     try {
       await Promise.race([this.routerCompleted, delay(this.ctx.gracePeriodMs / 2, budget.signal)]);
+      this.drainedAt = new Date();
     } finally {
       budget.abort();
       this.forceAbort.signal.removeEventListener("abort", onForce);
@@ -376,7 +383,19 @@ export class PipelineRun {
     } catch (err) {
       this.ctx.logger.error("building the run summary failed", { runId, error: String(err) });
     }
-    return buildRunSummary({ runId, pipeline: pipeline.name, status: TERMINAL_STATUS[final], error: this.error, startedAt, endedAt: new Date(), components, edges, logDir: path.join(logDir, runId) });
+    return buildRunSummary({
+      runId,
+      pipeline: pipeline.name,
+      status: TERMINAL_STATUS[final],
+      error: this.error,
+      startedAt,
+      endedAt: new Date(),
+      runningStartedAt: this.runningStartedAt,
+      runningEndedAt: this.drainedAt ?? this.runningEndedAt,
+      components,
+      edges,
+      logDir: path.join(logDir, runId),
+    });
   }
 }
 

@@ -9,6 +9,9 @@ export interface SummaryInput {
   error: string | null;
   startedAt: Date;
   endedAt: Date;
+  /** When the run reached RUNNING, and when events stopped moving (the drain ended, or it left RUNNING). */
+  runningStartedAt: Date | undefined;
+  runningEndedAt: Date | undefined;
   components: ComponentSummary[];
   edges: EdgeAccount[];
   logDir: string;
@@ -19,6 +22,8 @@ export function buildRunSummary(i: SummaryInput): RunSummary {
   const eventsProcessed = sinks.reduce((a, c) => a + c.eventsIn, 0);
   const bytesProcessed = sinks.reduce((a, c) => a + c.bytesIn, 0);
   const durationMs = i.endedAt.getTime() - i.startedAt.getTime();
+  // Events move from RUNNING until the drain ends: rates are over this span, not start-up and shutdown.
+  const runningMs = i.runningStartedAt ? Math.max(0, (i.runningEndedAt ?? i.endedAt).getTime() - i.runningStartedAt.getTime()) : 0;
   return {
     runId: i.runId,
     pipeline: i.pipeline,
@@ -27,8 +32,9 @@ export function buildRunSummary(i: SummaryInput): RunSummary {
     startedAt: i.startedAt,
     endedAt: i.endedAt,
     durationMs,
+    runningMs,
     eventsProcessed,
-    eventsPerSecond: durationMs > 0 ? eventsProcessed / (durationMs / 1000) : 0,
+    eventsPerSecond: runningMs > 0 ? eventsProcessed / (runningMs / 1000) : 0,
     bytesProcessed,
     components: i.components,
     edges: i.edges,

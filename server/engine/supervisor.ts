@@ -11,6 +11,7 @@ import { endpointPort, normalizeEndpoint, type ComponentInfo, type RegisteredCom
 import type { RunEventType } from "../core/run";
 import type { CompiledComponent, CompiledPipeline } from "../core/spec/compile";
 import type { ComponentDriver, ExitInfo, InstanceHandle, InstancePorts } from "../drivers/driver";
+import { errorLine } from "../drivers/process/error-line";
 import type { ConsoleSink } from "../drivers/process/log-stream";
 import { newInstanceSecret } from "../wire/instance-proof";
 import { BATCH_WIRE_METADATA_KEY, BATCH_WIRE_V1, METRICS_PORT_METADATA_KEY } from "../wire/protos";
@@ -272,10 +273,13 @@ export class Supervisor {
     return this.instances.some((i) => i.registration?.serviceId === serviceId);
   }
 
+  /** One line: what happened, the line of its output that says why (not the stack), the log file. */
   private startError(inst: SupervisedInstance, handle: InstanceHandle, what: string, also = ""): FlowError {
-    const tail = handle.lastLines().slice(-10);
-    const lines = tail.length > 0 ? `\n  last log lines:\n${tail.map((l) => "    " + l).join("\n")}` : "\n  (no output)";
-    return new OperationalError(`component ${inst.instanceId} ${what}; log file: ${handle.logFile ?? "(none)"}${lines}${also}`, { retryable: false, code: "FAILED_PRECONDITION" });
+    const why = errorLine(handle.lastLines());
+    return new OperationalError(`component ${inst.instanceId} ${what}${why ? ` — ${why}` : " (no output)"}; log file: ${handle.logFile ?? "(none)"}${also}`, {
+      retryable: false,
+      code: "FAILED_PRECONDITION",
+    });
   }
 
   private onExit(inst: SupervisedInstance, handle: InstanceHandle, exit: ExitInfo): void {
