@@ -188,6 +188,9 @@ describe("loadPipeline", () => {
     const loaded = loadPipeline(BASE.replace("inputs: [src]", "inputs: [src]\n      replicas: 2\n      partition_key: id\n      batch: { size: 50 }"));
     const sink = loaded.pipeline!.components[1]!;
     expect(sink.queue).toEqual({ capacity: 1000, maxBytes: 64 * 1024 * 1024, policy: "block" });
+    const bounded = loadPipeline(BASE.replace("inputs: [src]", "inputs: [src]\n      queue: { max_bytes: 2Mi }")).pipeline!.components[1]!;
+    expect(bounded.queue.maxBytes).toBe(2 * 1024 * 1024);
+    expect(codes(validate(BASE.replace("inputs: [src]", "inputs: [src]\n      queue: { max_bytes: 2 MB }")))).toContain("schema.format");
     expect(sink.batch).toEqual({ size: 50, flushIntervalMs: 100 });
     expect(sink.partitionKey).toBe("id");
     expect(sink.replicas).toBe(2);

@@ -121,7 +121,11 @@ export function spawnInstance(req: SpawnRequest): ProcessHandle {
       err.flush();
       const info: ExitInfo = { code, signal: sig };
       if (spawnError) info.error = spawnError;
-      void log.end(`# ${new Date().toISOString()} exit: code=${code} signal=${sig}${spawnError ? " error=" + spawnError : ""}\n`).then(() => resolve(info));
+      // `exited` never rejects: whatever happens to the log file, the exit is reported.
+      log.end(`# ${new Date().toISOString()} exit: code=${code} signal=${sig}${spawnError ? " error=" + spawnError : ""}\n`).then(
+        () => resolve(info),
+        () => resolve(info),
+      );
     }
   });
   return {
