@@ -39,7 +39,7 @@ async function startServer(args: string[], env: Record<string, string> = {}): Pr
     if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}: ${err}`);
     const m = /ready at [^\s]+:(\d+)/.exec(out);
     return m ? Number(m[1]) : undefined;
-  }, 30_000);
+  }, 120_000);
   return { child, port, stdout: () => out, stderr: () => err, exited };
 }
 

@@ -131,6 +131,9 @@ describe("flowctl run", () => {
     markCommands(first.file, a);
     const run = flowctl(["run", first.file, "--control-plane-port", "0", "--db-path", db], dir);
     await waitFor("the first run to be RUNNING", () => run.output().includes("run RUNNING"), 60_000);
+    // The components print once registered; a line written after their engine died would hit a
+    // closed pipe (EPIPE) and end them, so wait until both said it before killing the engine.
+    await waitFor("both components' registered lines", () => /src: registered/.test(run.output()) && /sink: registered/.test(run.output()), 60_000);
     run.child.kill("SIGKILL");
     await run.exited;
     // Own process groups: the components survive their engine's SIGKILL…

@@ -30,6 +30,12 @@ const RECONNECT_MIN_MS = 100;
 const RECONNECT_MAX_MS = 2_000;
 /** Consecutive failed streams (no event moved in between) to a live instance before the run fails. */
 const MAX_FAILED_STREAMS = 25;
+/**
+ * Unanswered inputs tracked per per-event processor link. A processor that has this many more
+ * inputs than outputs filters; its oldest unanswered inputs then count as delivered, so the
+ * tracking stays bounded (a non-filtering processor never gets near: its window is 512).
+ */
+const MAX_UNANSWERED_TRACKED = 65_536;
 /** At most one debug line per node per interval (flowctl's documented per-batch lines, rate-limited). */
 const DEBUG_LINE_INTERVAL_MS = 1_000;
 
@@ -276,6 +282,8 @@ export class RouterCore implements LinkHost {
       let fifo = node.unanswered.get(link);
       if (!fifo) node.unanswered.set(link, (fifo = []));
       for (const ev of events) fifo.push(node.originOf(ev));
+      // Far more inputs than answers: the processor filters; the oldest are taken as answered.
+      if (fifo.length > MAX_UNANSWERED_TRACKED) this.settleUnanswered(node, link, fifo.length - MAX_UNANSWERED_TRACKED, "delivered");
     }
     node.stats.eventsIn += events.length;
     node.stats.bytesIn += bytes;
@@ -294,11 +302,6 @@ export class RouterCore implements LinkHost {
 
   confirmed(link: Link, events: readonly Buffer[]): void {
     this.linkNode.get(link)!.count("delivered", events);
-  }
-
-  answered(link: Link, count: number): void {
-    const node = this.linkNode.get(link)!;
-    if (link instanceof EventDownLink) this.settleUnanswered(node, link, count, "delivered");
   }
 
   /** Settles the `count` oldest (all, without a count) unanswered inputs of a per-event processor link. */

@@ -82,10 +82,7 @@ export class EventDownLink extends DownLink {
     this.stallTimer = setTimeout(() => {
       this.stallTimer = undefined;
       if (this.state !== "up") return;
-      if (this.received === seen) {
-        this.slack += MAX_UNRETURNED / 2;
-        this.host.answered(this, MAX_UNRETURNED / 2);
-      }
+      if (this.received === seen) this.slack += MAX_UNRETURNED / 2;
       this.host.idle(this);
     }, UNRETURNED_STALL_MS);
   }

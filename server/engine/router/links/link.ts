@@ -50,13 +50,11 @@ export interface LinkHost {
   output(link: Link, events: Buffer[]): void;
   /**
    * Events a downstream instance took: acknowledged (batched wire), or written to the stream (the
-   * per-event wire; {@link confirmed} / {@link answered} then settle the per-edge account).
+   * per-event wire; a sink's {@link confirmed} or a processor's outputs then settle the per-edge account).
    */
   delivered(link: Link, events: readonly Buffer[], bytes: number, failed: number, tookMs: number): void;
   /** A per-event sink confirmed these events (its ConsumeResponse). */
   confirmed(link: Link, events: readonly Buffer[]): void;
-  /** A per-event processor is taken to have answered `count` more inputs without output (it filters). */
-  answered(link: Link, count: number): void;
   /** The link's window has room again. */
   idle(link: Link): void;
   /**
