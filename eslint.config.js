@@ -1,4 +1,4 @@
-// Lint rules whose job is architecture: import boundaries between server/ layers (house style §6.2).
+// Lint rules whose job is architecture: import boundaries between server/ layers (docs/ARCHITECTURE.md, "Layout and import rules").
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
@@ -7,7 +7,7 @@ const IO_LIBS = ["@grpc/*", "@prisma/*", "@libsql/*", "pg", "prom-client", "reac
 
 /** no-restricted-imports config forbidding the given module patterns with a reason. */
 const PRISMA = ["@prisma/*", "**/storage/generated/**", "@libsql/*"];
-const PRISMA_MESSAGE = "Only server/storage repositories import the Prisma client (house style habit 13).";
+const PRISMA_MESSAGE = "Only server/storage repositories import the Prisma client (docs/ARCHITECTURE.md).";
 const forbid = (patterns, message) => ({
   "no-restricted-imports": [
     "error",

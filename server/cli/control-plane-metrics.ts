@@ -1,5 +1,5 @@
 /**
- * Prometheus metrics of a standalone control plane (`flowctl server --metrics-port`): the seed's
+ * Prometheus metrics of a standalone control plane (`flowctl server --metrics-port`): flowctl's documented
  * control-plane gauges `flowctl_registered_components` and `flowctl_healthy_components` (plus
  * `flowctl_active_streams`, always 0 here — a standalone control plane relays no data), kept in
  * step with the registry.

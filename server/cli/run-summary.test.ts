@@ -16,6 +16,7 @@ const component = (id: string, role: ComponentSummary["role"], eventsIn: number)
   filtered: 0,
   rejected: 0,
   streamErrors: 0,
+  protocolErrors: 0,
 });
 
 const summary = (over: Partial<RunSummary>): RunSummary => ({
@@ -31,6 +32,7 @@ const summary = (over: Partial<RunSummary>): RunSummary => ({
   eventsPerSecond: 380,
   bytesProcessed: 0,
   components: [component("gen", "source", 3800), component("archive", "sink", 3800), component("warehouse", "sink", 3800)],
+  edges: [],
   logDir: "/tmp/logs/r",
   ...over,
 });

@@ -3,10 +3,10 @@
  * bearer token and/or TLS. The token is checked on every RPC (all services, health and reflection
  * included) by a server interceptor, with a constant-time comparison.
  */
-import { createHash, timingSafeEqual } from "node:crypto";
 import { isIP } from "node:net";
 import * as grpc from "@grpc/grpc-js";
 import { FlowError } from "../core/errors";
+import { bearerMatches } from "../wire/bearer";
 
 /** PEM material for TLS; `ca` turns on mTLS (client certificates required and verified). */
 export interface TlsOptions {
@@ -46,16 +46,9 @@ export function serverCredentials(tls: TlsOptions | undefined): grpc.ServerCrede
   return grpc.ServerCredentials.createSsl(tls.ca ?? null, [{ cert_chain: tls.cert, private_key: tls.key }], tls.ca !== undefined);
 }
 
-const digest = (s: string) => createHash("sha256").update(s).digest();
-
 /** Constant-time check of an `authorization: Bearer <token>` metadata value. */
 export function isAuthorized(metadata: grpc.Metadata, token: string): boolean {
-  const header = metadata.get("authorization")[0];
-  if (typeof header !== "string") return false;
-  const m = /^Bearer\s+(.+)$/i.exec(header.trim());
-  if (!m) return false;
-  // Hashing first makes the comparison length-independent as well as constant-time.
-  return timingSafeEqual(digest(m[1]!), digest(token));
+  return bearerMatches(metadata, [token]);
 }
 
 /** Server interceptor rejecting calls without the bearer token with UNAUTHENTICATED. */

@@ -38,6 +38,7 @@ const runController: RunController = {
     await store.runs.update(runId, { status: "STOPPED" });
     return true;
   },
+  ownsRun: (runId) => ownedRuns.has(runId),
 };
 
 function component(id: string, extra: Record<string, unknown> = {}) {
@@ -231,7 +232,8 @@ describe("flowctl.ControlPlane (legacy)", () => {
     expect(stopped.end_time).not.toBeNull();
     expect(stopCalls).not.toContain(first);
     await expect(callUnary(legacy, "StopPipelineRun", { run_id: first })).rejects.toMatchObject({ code: grpc.status.FAILED_PRECONDITION });
-    await expect(callUnary(legacy, "UpdatePipelineRun", { run_id: first, status: "RUN_STATUS_RUNNING" })).rejects.toMatchObject({ code: grpc.status.FAILED_PRECONDITION });
+    // Like upstream, a client may report any status for a run it reports itself.
+    expect(await callUnary(legacy, "UpdatePipelineRun", { run_id: first, status: "RUN_STATUS_RUNNING" })).toMatchObject({ status: "RUN_STATUS_RUNNING" });
 
     // Owned by the engine: StopPipelineRun goes through the RunController.
     ownedRuns.add(second);
@@ -242,6 +244,19 @@ describe("flowctl.ControlPlane (legacy)", () => {
     await expect(callUnary(legacy, "GetPipelineRun", { run_id: "missing" })).rejects.toMatchObject({ code: grpc.status.NOT_FOUND });
     await expect(callUnary(legacy, "CreatePipelineRun", { pipeline_name: "" })).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT, details: expect.stringContaining("pipeline_name") });
     await expect(callUnary(legacy, "CreatePipelineRun", { run_id: third, pipeline_name: "dup" })).rejects.toMatchObject({ code: grpc.status.ALREADY_EXISTS });
+  });
+
+  it("UpdatePipelineRun accepts a short run going straight from STARTING to COMPLETED, as upstream does; an owned run keeps its legal transitions", async () => {
+    const reported = await callUnary<{ run_id: string }>(legacy, "CreatePipelineRun", { pipeline_name: "short" });
+    const done = await callUnary<{ status: string; end_time: unknown }>(legacy, "UpdatePipelineRun", { run_id: reported.run_id, status: "RUN_STATUS_COMPLETED" });
+    expect(done.status).toBe("RUN_STATUS_COMPLETED");
+    expect(done.end_time).not.toBeNull();
+    const owned = await callUnary<{ run_id: string }>(legacy, "CreatePipelineRun", { pipeline_name: "owned" });
+    ownedRuns.add(owned.run_id);
+    await expect(callUnary(legacy, "UpdatePipelineRun", { run_id: owned.run_id, status: "RUN_STATUS_COMPLETED" })).rejects.toMatchObject({
+      code: grpc.status.FAILED_PRECONDITION,
+      details: expect.stringContaining("illegal run transition"),
+    });
   });
 
   it("ListPipelineRuns with limit 0 returns the newest 10", async () => {

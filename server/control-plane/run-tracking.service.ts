@@ -13,6 +13,8 @@ export interface RunController {
    * terminal); resolves false when the run is not owned here.
    */
   stopRun(runId: string): Promise<boolean>;
+  /** True when this engine executes the run (its status then only moves along legal transitions). */
+  ownsRun?(runId: string): boolean;
 }
 
 /** Default and "all" semantics of ListPipelineRuns' `limit` (flowctl: 0 → 10, negative → all). */
@@ -37,11 +39,17 @@ export class RunTrackingService {
     return this.requireStore().runs.create({ ...input, status: "STARTING" });
   }
 
+  /**
+   * A client's status report (legacy UpdatePipelineRun). Like upstream, any status is accepted for
+   * runs reported by clients (a short run may go STARTING → COMPLETED directly); the run of an
+   * engine in this process keeps its legal transitions, since the engine owns that record.
+   */
   async update(runId: string, patch: { status?: RunStatus; metrics?: (previous: RunMetricsSummary | null) => RunMetricsSummary; error?: string }): Promise<RunRecord> {
     const runs = this.requireStore().runs;
     const current = await runs.get(runId);
     if (!current) throw new NotFoundError("run", runId);
     return runs.update(runId, {
+      ...(this.controller?.ownsRun?.(runId) ? {} : { anyTransition: true }),
       ...(patch.status ? { status: patch.status } : {}),
       ...(patch.metrics ? { metrics: patch.metrics(current.metrics) } : {}),
       ...(patch.error ? { error: patch.error } : {}),

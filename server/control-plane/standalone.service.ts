@@ -14,7 +14,7 @@ export interface StandaloneControlPlaneOptions {
   port: number;
   token?: string;
   tls?: TlsOptions;
-  /** SQLite URL or path; undefined → default location (or DATABASE_URL). */
+  /** SQLite URL or path; undefined → default location (or FLOWCTL_DATABASE_URL). */
   databaseUrl?: string;
   /** Keep nothing after exit (a temporary database). */
   persistence: boolean;

@@ -40,11 +40,41 @@ export interface ComponentRunMetrics {
   dropped: number;
 }
 
+/**
+ * Where the events a producer emitted for one edge went. At the end of a run
+ * `produced = delivered + dropped + rejected + lost + abandoned` (then `inFlight` is 0 and
+ * `unaccounted` — the difference, a bug if not 0 — is reported as is).
+ */
+export interface EdgeAccount {
+  from: string;
+  to: string;
+  /** Emitted by `from` for this edge: queued, or rejected as too large. */
+  produced: number;
+  /** Acknowledged by `to`. */
+  delivered: number;
+  /** Discarded by a `drop_oldest` queue (policy). */
+  dropped: number;
+  /** Larger than one data-plane message: never delivered. */
+  rejected: number;
+  /** In flight to a crashed instance and not re-sendable. */
+  lost: number;
+  /** Queued or in flight when the run ended without draining. */
+  abandoned: number;
+  /** Kept off the edge by the sink's event-type filter (not part of `produced`). */
+  filtered: number;
+  /** Still queued or in flight (a live run). */
+  inFlight: number;
+  /** produced − the outcomes at the end of a run; 0 when every event is accounted for. */
+  unaccounted: number;
+}
+
 export interface RunMetricsSummary {
   eventsProcessed: number;
   eventsPerSecond: number;
   bytesProcessed: number;
   components: Record<string, ComponentRunMetrics>;
+  /** The per-edge account (runs recorded before it existed have none). */
+  edges?: EdgeAccount[];
 }
 
 export interface RunRecord {
@@ -77,6 +107,8 @@ export const RUN_EVENT_TYPES = [
   "edge.reconnected",
   /** A data-plane stream failed (with or without events in flight); `data: {reason, inflight, attempt}`. */
   "edge.stream_failed",
+  /** An instance sent a malformed or truncated frame: that link failed and the instance is restarted per its policy; `data: {reason, inflight, attempt}`. */
+  "edge.protocol_error",
   /** An event too large for one data-plane message was rejected; `data: {bytes, reason}`. */
   "edge.event_rejected",
   "diagnosis.finding",

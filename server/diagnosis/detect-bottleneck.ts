@@ -28,7 +28,9 @@ export function findUndeliveredEdges(components: readonly ComponentWindow[], edg
     const sender = components.find((c) => c.id === e.from);
     const emitted = sender?.outRate ?? null;
     if (emitted === null || emitted < 1 || e.rate === null) continue;
-    if (e.rate <= emitted * 0.01 && (e.avgFill ?? 0) < t.fullQueueFill && !isQueueGrowing(e, t.minFitR2)) out.push({ edge: e, emitted });
+    // Events the receiving sink's type filter declines were never meant to cross: not lost.
+    const accounted = e.rate + (e.filteredRate ?? 0);
+    if (accounted <= emitted * 0.01 && (e.avgFill ?? 0) < t.fullQueueFill && !isQueueGrowing(e, t.minFitR2)) out.push({ edge: e, emitted });
   }
   return out;
 }

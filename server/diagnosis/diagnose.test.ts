@@ -192,6 +192,15 @@ describe("diagnose on recorded metric windows", () => {
     );
   });
 
+  it("does not call events a sink's type filter declines 'lost in transport'", () => {
+    const w = structuredClone(fixtures["undelivered-edge"]!.window);
+    // Same window, but the sink accepts none of the source's types: the engine counts them filtered.
+    w.edges[0]!.filteredRate = w.components.find((c) => c.id === "gen")!.outRate;
+    const r = diagnose(w);
+    expect(r.bottleneck?.edge ?? null).toBeNull();
+    expect(JSON.stringify(r.findings)).not.toMatch(/lost in transport/);
+  });
+
   it("says so when there is no data at all rather than calling the pipeline healthy", () => {
     const w: MetricWindow = {
       pipeline: "p",
@@ -212,5 +221,18 @@ describe("fitLine", () => {
     expect(fit.slopePerSec).toBeCloseTo(2, 10);
     expect(fit.r2).toBeCloseTo(1, 10);
     expect(fitLine([[0, 1], [1, 2]])).toBeUndefined();
+  });
+});
+
+describe("sink retries and dead letters", () => {
+  it("raises dead-lettered events as critical and retries as a warning", () => {
+    const base = fixtures["rate-limited-healthy"]!.window;
+    const sinkId = base.components.find((c) => c.role === "sink")!.id;
+    const withDead = structuredClone(base);
+    withDead.components.find((c) => c.id === sinkId)!.deadLettered = 12;
+    expect(diagnose(withDead).findings).toEqual(expect.arrayContaining([expect.objectContaining({ code: "DEAD_LETTERS", severity: "critical", component: sinkId })]));
+    const retrying = structuredClone(base);
+    retrying.components.find((c) => c.id === sinkId)!.writeRetries = 3;
+    expect(diagnose(retrying).findings).toEqual(expect.arrayContaining([expect.objectContaining({ code: "WRITE_RETRIES", severity: "warning", component: sinkId })]));
   });
 });

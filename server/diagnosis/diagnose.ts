@@ -105,6 +105,16 @@ function componentFindings(w: MetricWindow, loads: ReadonlyMap<string, Component
         message: `${c.id} failed ${Math.round(c.errors)} events in the window (${pct(Math.min(1, share))} of processed)`,
       });
     }
+    if (c.deadLettered != null && c.deadLettered > 0) {
+      out.push({
+        severity: "critical",
+        code: "DEAD_LETTERS",
+        component: c.id,
+        message: `${c.id} gave up on ${Math.round(c.deadLettered)} events in the window after its write retries: they are in its dead-letter file (see its log), not in the target`,
+      });
+    } else if (c.writeRetries != null && c.writeRetries > 0) {
+      out.push({ severity: "warning", code: "WRITE_RETRIES", component: c.id, message: `${c.id} retried ${Math.round(c.writeRetries)} failed writes in the window: its target is failing or slow to accept writes` });
+    }
   }
   return out;
 }

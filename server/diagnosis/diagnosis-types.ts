@@ -36,6 +36,10 @@ export interface ComponentWindow {
   p99Ms: number | null;
   /** Errors counted in the window. */
   errors: number | null;
+  /** Sinks: failed writes retried in the window (`component_write_retries_total`). */
+  writeRetries?: number | null;
+  /** Sinks: events sent to the dead-letter file in the window (`component_dead_letter_events_total`). */
+  deadLettered?: number | null;
   /**
    * Fractions of wall time (0..1, averaged over replicas) from the SDK's
    * `component_{busy,idle,backpressured}_seconds_total`; null for foreign components.
@@ -79,6 +83,8 @@ export interface EdgeWindow {
   avgFill: number | null;
   /** Events dropped by a drop_oldest queue in the window. */
   dropped: number | null;
+  /** Events/s the receiving sink's event-type filter kept off the edge (offered nowhere, not lost). */
+  filteredRate?: number | null;
   /** Depth samples `[ms, depth]` across the window, for the growth trend. */
   depthSamples?: Array<[number, number]>;
 }
@@ -115,6 +121,8 @@ export type FindingCode =
   | "ERRORS"
   | "COMPONENT_DOWN"
   | "EVENTS_DROPPED"
+  | "WRITE_RETRIES"
+  | "DEAD_LETTERS"
   | "NO_METRICS"
   | "METRICS_UNAVAILABLE"
   | "GC_PRESSURE"

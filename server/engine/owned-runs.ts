@@ -54,4 +54,12 @@ export async function stopOwnedRun(runId: string, reason = "StopPipelineRun"): P
  * (`startControlPlane({ runController: ownedRunController, … })`): StopPipelineRun stops whichever
  * run owns the id; runs of other processes are only marked STOPPED by the control plane.
  */
-export const ownedRunController: RunController = { stopRun: (runId) => stopOwnedRun(runId) };
+export const ownedRunController: RunController = { stopRun: (runId) => stopOwnedRun(runId), ownsRun: (runId) => owned.has(runId) };
+
+/**
+ * Stops every run this process executes (process shutdown, an engine error): resolves once each
+ * has recorded its terminal status. Never rejects.
+ */
+export async function stopAllOwnedRuns(reason: string): Promise<void> {
+  await Promise.all(ownedRunIds().map((id) => stopOwnedRun(id, reason).catch(() => false)));
+}

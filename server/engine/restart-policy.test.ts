@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { IllegalStateError } from "../core/errors";
 import { assertInstanceTransition, canTransitionInstance, INSTANCE_STATES, isInstanceTerminal } from "./instance-state";
-import { backoffDelay, CrashLoopDetector, isFailureExit, shouldRestart } from "./restart-policy";
+import { backoffDelay, CrashLoopDetector, isFailureExit, RestartBackoff, shouldRestart } from "./restart-policy";
 
 describe("restart policy", () => {
   const ok = { code: 0, signal: null };
@@ -23,6 +23,21 @@ describe("restart policy", () => {
     expect(isFailureExit(ok)).toBe(false);
     expect(isFailureExit(crash)).toBe(true);
     expect(isFailureExit(killed)).toBe(true);
+  });
+
+  it("grows the backoff again when an instance crash-loops after one stable period", () => {
+    const b = new RestartBackoff({ initialMs: 200, maxMs: 10_000, factor: 2 }, 30_000);
+    b.running(0);
+    expect(b.exited(40_000)).toBe(200); // after a stable run: start over
+    b.running(40_300);
+    expect(b.exited(40_400)).toBe(400); // a quick crash: grows again
+    b.running(41_000);
+    expect(b.exited(41_100)).toBe(800);
+    expect(b.exited(41_900)).toBe(1_600); // exited before registering again
+    for (let i = 0; i < 10; i++) b.exited(50_000);
+    expect(b.exited(60_000)).toBe(10_000);
+    b.running(60_000);
+    expect(b.exited(90_000)).toBe(200);
   });
 
   it("backs off exponentially up to the cap", () => {

@@ -45,6 +45,37 @@ export function backoffDelay(attempt: number, opts: BackoffOptions = DEFAULT_BAC
   return Math.min(opts.maxMs, Math.round(opts.initialMs * opts.factor ** Math.max(0, attempt)));
 }
 
+/** A stable run of this long resets the backoff. */
+export const STABLE_RUN_MS = 30_000;
+
+/**
+ * Backoff of one instance across its restarts: each exit waits twice as long as the previous one
+ * (capped), and only an exit after a run of at least `stableMs` starts over from the initial
+ * delay. Each period of running counts once: an instance that ran stably once and then
+ * crash-loops backs off again, up to the cap.
+ */
+export class RestartBackoff {
+  private failures = 0;
+  private runningSince: number | undefined;
+
+  constructor(
+    private readonly opts: BackoffOptions = DEFAULT_BACKOFF,
+    private readonly stableMs = STABLE_RUN_MS,
+  ) {}
+
+  /** The instance is up (registered) since `now`. */
+  running(now: number): void {
+    this.runningSince = now;
+  }
+
+  /** The instance exited at `now`; returns the delay before it is started again. */
+  exited(now: number): number {
+    if (this.runningSince !== undefined && now - this.runningSince >= this.stableMs) this.failures = 0;
+    this.runningSince = undefined;
+    return backoffDelay(this.failures++, this.opts);
+  }
+}
+
 export interface CrashLoopOptions {
   /** Restarts that make a loop… @default 5 */
   maxRestarts: number;

@@ -6,7 +6,7 @@ import { emptyComponentRunMetrics } from "../core/run";
 import type { CompiledPipeline } from "../core/spec/compile";
 import type { EngineMetrics } from "../metrics/engine-metrics";
 import type { RouterStats } from "./router/protocol";
-import type { ComponentSummary } from "./run-types";
+import type { ComponentSummary, EdgeAccount } from "./run-types";
 
 export class RunStats {
   private last: RouterStats | undefined;
@@ -46,6 +46,11 @@ export class RunStats {
       m.edgeBytes.inc(labels, this.delta(`by:${key}`, e.bytes));
       m.edgeBlockedSeconds.inc(labels, this.delta(`bl:${key}`, e.blockedSeconds));
       m.edgeDropped.inc(labels, this.delta(`dr:${key}`, e.dropped));
+      m.edgeProduced.inc(labels, this.delta(`pr:${key}`, e.produced));
+      m.edgeFiltered.inc(labels, this.delta(`fi:${key}`, e.filtered));
+      for (const outcome of ["delivered", "dropped", "rejected", "lost", "abandoned"] as const) {
+        m.edgeSettled.inc({ ...labels, outcome }, this.delta(`${outcome}:${key}`, e[outcome]));
+      }
     }
     for (const n of s.nodes) {
       const labels = { pipeline: name, component_id: n.id };
@@ -53,6 +58,31 @@ export class RunStats {
       m.inflightAtCrash.inc({ ...labels, outcome: "redelivered" }, this.delta(`redel:${n.id}`, n.redelivered));
     }
     m.activeStreams.set(s.activeStreams);
+  }
+
+  /**
+   * The per-edge account as of the latest stats (the final one at the end of a run): every event a
+   * producer emitted for an edge is delivered, dropped, rejected, lost, abandoned — or, while the
+   * run lives, in flight. `unaccounted` is what the sum misses (0 unless something is wrong).
+   */
+  edgeAccounts(): EdgeAccount[] {
+    return (this.last?.edges ?? []).map((e) => {
+      const settled = e.delivered + e.dropped + e.rejected + e.lost + e.abandoned;
+      const inFlight = Math.max(0, e.produced - settled);
+      return {
+        from: e.from,
+        to: e.to,
+        produced: e.produced,
+        delivered: e.delivered,
+        dropped: e.dropped,
+        rejected: e.rejected,
+        lost: e.lost,
+        abandoned: e.abandoned,
+        filtered: e.filtered,
+        inFlight: this.last?.final ? 0 : inFlight,
+        unaccounted: this.last?.final ? e.produced - settled : 0,
+      };
+    });
   }
 
   summaries(): ComponentSummary[] {
@@ -89,6 +119,7 @@ export class RunStats {
         filtered: n?.filtered ?? 0,
         rejected: n?.rejected ?? 0,
         streamErrors: n?.streamErrors ?? 0,
+        protocolErrors: n?.protocolErrors ?? 0,
       };
     });
   }

@@ -1,18 +1,22 @@
 /** The engine's public types: options of runPipeline(), the RunHandle and what it reports. */
 import type { ComponentRegistry } from "../control-plane/registry";
 import type { Logger } from "../core/logger";
-import type { ComponentRunMetrics, RunEventType, RunStatus } from "../core/run";
+import type { ComponentRunMetrics, EdgeAccount, RunEventType, RunStatus } from "../core/run";
+
+export type { EdgeAccount } from "../core/run";
 import type { CompiledPipeline } from "../core/spec/compile";
 import type { QueuePolicy } from "../core/spec/pipeline-spec.schema";
+import type { ComponentDriver } from "../drivers/driver";
 import type { ConsoleSink } from "../drivers/process/log-stream";
 import type { ComponentLogLine, ComponentLogsOptions, InstanceLogLine } from "./component-logs";
 import type { EngineMetrics } from "../metrics/engine-metrics";
 import type { Store } from "../storage/store";
 import type { BackoffOptions, CrashLoopOptions } from "./restart-policy";
+import type { RunState } from "./run-state";
 
 export type { ComponentLogLine, InstanceLogLine } from "./component-logs";
 
-export type RunState = "starting" | "running" | "draining" | "stopping" | "completed" | "failed" | "stopped";
+export type { RunState } from "./run-state";
 
 export type ControlPlaneMode =
   /** Start a control plane in this process (default). Port 0 = any free port. */
@@ -49,6 +53,11 @@ export interface RunPipelineOptions {
   file?: string;
   /** Working directory when there is no file. @default process.cwd() */
   cwd?: string;
+  /**
+   * How component instances are started. @default the process driver (local child processes,
+   * loopback ports, log files under `logDir`)
+   */
+  driver?: ComponentDriver;
   /** Run records and RunEvents; without a store nothing is persisted. */
   store?: Store;
   /** The stored pipeline version this run executes (`store.pipelines.saveVersion`), kept on the run record. */
@@ -123,6 +132,8 @@ export interface ComponentSummary extends ComponentRunMetrics {
   rejected: number;
   /** Data-plane streams to this component's instances that failed (each logged and recorded as a RunEvent). */
   streamErrors: number;
+  /** Of those, failures caused by a malformed or truncated frame from the component (it was restarted per its policy). */
+  protocolErrors: number;
 }
 
 export interface RunSummary {
@@ -144,6 +155,8 @@ export interface RunSummary {
   eventsPerSecond: number;
   bytesProcessed: number;
   components: ComponentSummary[];
+  /** Every event each producer emitted, per edge: delivered, dropped, rejected, lost or abandoned. */
+  edges: EdgeAccount[];
   logDir: string;
 }
 
@@ -164,6 +177,8 @@ export interface RunHandle {
   readonly metrics: EngineMetrics;
   /** Live per-component counters (updated from the router every stats interval). */
   snapshot(): ComponentSummary[];
+  /** The per-edge account, live (with `inFlight`) or final (then exact). */
+  edgeAccounts(): EdgeAccount[];
   onEvent(listener: (e: EngineEvent) => void): () => void;
   /**
    * Recent output of one instance (`topology()` instance ids), oldest first, from a bounded

@@ -1,46 +1,41 @@
 /**
- * The supervisor: starts every component instance through the process driver, waits for its
- * registration, restarts it per `restart_policy` with capped backoff, detects crash loops, and
- * stops everything (SIGTERM to each process group, grace period, then SIGKILL). It reports what
- * happens through {@link SupervisorEvents}; the engine turns those into RunEvents, router updates
- * and run status changes.
+ * The supervisor: starts every component instance through a {@link ComponentDriver}, waits for
+ * its registration (taking only its own process's: registration-check.ts), restarts it per
+ * `restart_policy` with growing backoff, detects crash loops, and stops everything (terminate,
+ * grace period, kill). It reports what happens through {@link SupervisorEvents}; the engine turns
+ * those into RunEvents, router updates and run status changes. The env contract is
+ * instance-env.ts; how a start happens is the driver's.
  */
-import { ControlPlaneTlsError, type RegistrationPort } from "./external-registry";
-import type { ControlPlaneTlsFiles } from "./run-types";
-import { FlowError, OperationalError } from "../core/errors";
+import { FlowError, OperationalError, toFlowError } from "../core/errors";
 import { endpointPort, normalizeEndpoint, type ComponentInfo, type RegisteredComponent } from "../core/registry";
 import type { RunEventType } from "../core/run";
 import type { CompiledComponent, CompiledPipeline } from "../core/spec/compile";
-import { freePorts } from "../drivers/process/free-port";
+import type { ComponentDriver, ExitInfo, InstanceHandle, InstancePorts } from "../drivers/driver";
 import { errorLine } from "../drivers/process/error-line";
 import type { ConsoleSink } from "../drivers/process/log-stream";
-import { recordProcess } from "../drivers/process/orphan-reaper";
-import { builtinArgv, spawnInstance, type ExitInfo, type ProcessHandle } from "../drivers/process/process-driver";
-import { INSTANCE_SECRET_ENV, newInstanceSecret } from "../wire/instance-proof";
+import { newInstanceSecret } from "../wire/instance-proof";
 import { BATCH_WIRE_METADATA_KEY, BATCH_WIRE_V1, METRICS_PORT_METADATA_KEY } from "../wire/protos";
-import { judgeRegistration, proofHolds } from "./registration-check";
+import { ControlPlaneTlsError, type RegistrationPort } from "./external-registry";
+import { buildInstanceEnv, ENGINE_OWNED_ENV, type RunEnvOptions } from "./instance-env";
 import { assertInstanceTransition, isInstanceTerminal, type InstanceState } from "./instance-state";
-import { backoffDelay, CrashLoopDetector, isFailureExit, shouldRestart, type BackoffOptions, type CrashLoopOptions } from "./restart-policy";
+import { judgeRegistration, proofHolds } from "./registration-check";
+import { CrashLoopDetector, isFailureExit, RestartBackoff, shouldRestart, type BackoffOptions, type CrashLoopOptions } from "./restart-policy";
 import type { Wire } from "./router/protocol";
-
-/** A stable run of this long resets the backoff. */
-const STABLE_RUN_MS = 30_000;
 
 export interface SupervisedInstance {
   instanceId: string;
   component: CompiledComponent;
   index: number;
   state: InstanceState;
-  handle: ProcessHandle | undefined;
+  handle: InstanceHandle | undefined;
   endpoint: string | undefined;
   wire: Wire | undefined;
   /** input_event_types the instance registered with. */
   inputEventTypes: string[];
-  ports: { port: number; healthPort: number; metricsPort: number } | undefined;
+  ports: InstancePorts | undefined;
   restarts: number;
   attempt: number;
-  consecutiveFailures: number;
-  runningSince: number | undefined;
+  backoff: RestartBackoff;
   restartTimer: NodeJS.Timeout | undefined;
   crashLoop: CrashLoopDetector;
   logFile: string | undefined;
@@ -56,23 +51,20 @@ export interface SupervisorEvents {
   instanceUp(inst: SupervisedInstance): void;
   instanceDown(inst: SupervisedInstance, permanent: boolean): void;
   restarted(inst: SupervisedInstance): void;
-  /** The run cannot continue (crash loop, a failure that is not restarted). */
+  /** The run cannot continue (crash loop, a failure that is not restarted, an internal error). */
   fatal(reason: string): void;
   /** A non-source instance exited cleanly and will not be restarted. */
   exitedClean(inst: SupervisedInstance): void;
 }
 
 export interface SupervisorOptions {
-  runId: string;
   pipeline: CompiledPipeline;
   cwd: string;
-  logDir: string;
-  controlPlaneEndpoint: string;
-  /** TLS towards the control plane, passed to every component as FLOWCTL_TLS_* (absolute paths). */
-  controlPlaneTls?: ControlPlaneTlsFiles;
+  driver: ComponentDriver;
+  /** Run-wide env contract (run id, control plane, TLS); the bind host comes from the driver. */
+  env: Omit<RunEnvOptions, "bindHost">;
   registry: RegistrationPort;
   registrationTimeoutMs: number;
-  heartbeatIntervalMs: number;
   backoff: BackoffOptions;
   crashLoop: CrashLoopOptions;
   /** Every line an instance prints (console, in-memory ring). */
@@ -86,6 +78,8 @@ export class Supervisor {
   private startupDone = false;
   /** Registrations already reported as refused (serviceId@registeredAt). */
   private readonly refused = new Set<string>();
+  /** The run's lifetime (startAll's signal): restarts wait for registration under it too. */
+  private lifetime: AbortSignal = new AbortController().signal;
 
   constructor(private readonly opts: SupervisorOptions) {
     for (const component of opts.pipeline.components) {
@@ -102,8 +96,7 @@ export class Supervisor {
           ports: undefined,
           restarts: 0,
           attempt: 0,
-          consecutiveFailures: 0,
-          runningSince: undefined,
+          backoff: new RestartBackoff(opts.backoff),
           restartTimer: undefined,
           crashLoop: new CrashLoopDetector(opts.crashLoop),
           logFile: undefined,
@@ -115,12 +108,15 @@ export class Supervisor {
     }
   }
 
+  private get runId(): string {
+    return this.opts.env.runId;
+  }
+
   /** Starts every instance and resolves when all registered; rejects with the first failure. */
   async startAll(signal: AbortSignal): Promise<void> {
-    const ports = await freePorts(this.instances.length * 3);
-    this.instances.forEach((inst, i) => {
-      inst.ports = { port: ports[i * 3]!, healthPort: ports[i * 3 + 1]!, metricsPort: ports[i * 3 + 2]! };
-    });
+    this.lifetime = signal;
+    const ports = await this.opts.driver.allocatePorts(this.instances.length);
+    this.instances.forEach((inst, i) => (inst.ports = ports[i]));
     // The first failure fails the start at once; the engine's stop then ends the other instances.
     await Promise.all(this.instances.map((inst) => this.startInstance(inst, signal, true)));
     this.startupDone = true;
@@ -131,93 +127,52 @@ export class Supervisor {
     inst.state = to;
   }
 
-  private buildEnv(inst: SupervisedInstance): Record<string, string> {
-    const c = inst.component;
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-    Object.assign(env, c.env);
-    const p = inst.ports!;
-    env.PORT = c.env.PORT ?? String(p.port);
-    env.HEALTH_PORT = c.env.HEALTH_PORT ?? String(c.healthPort ?? p.healthPort);
-    env.METRICS_PORT = c.env.METRICS_PORT ?? String(p.metricsPort);
-    env.ENABLE_METRICS = c.env.ENABLE_METRICS ?? "true";
-    env.MAX_QUEUE_SIZE = c.env.MAX_QUEUE_SIZE ?? String(c.queue.capacity);
-    if (c.batch) {
-      env.BATCH_SIZE = c.env.BATCH_SIZE ?? String(c.batch.size);
-      env.BATCH_FLUSH_INTERVAL_MS = c.env.BATCH_FLUSH_INTERVAL_MS ?? String(c.batch.flushIntervalMs);
-    }
-    if (c.replicas > 1) {
-      env.PARTITION_ID = String(inst.index);
-      env.PARTITION_COUNT = String(c.replicas);
-    }
-    // The control-plane contract is forced: a component's env cannot point it elsewhere.
-    env.ENABLE_FLOWCTL = "true";
-    env.FLOWCTL_ENDPOINT = this.opts.controlPlaneEndpoint;
-    env.FLOWCTL_COMPONENT_ID = inst.instanceId;
-    env.FLOWCTL_SERVICE_ID = inst.instanceId;
-    env.FLOWCTL_HEARTBEAT_INTERVAL = `${Math.max(1, Math.round(this.opts.heartbeatIntervalMs / 1000))}s`;
-    env.FLOWCTL_HEARTBEAT_INTERVAL_MS = String(this.opts.heartbeatIntervalMs);
-    env.FLOWCTL_RUN_ID = this.opts.runId;
-    env.FLOWCTL_ATTEMPT = String(inst.attempt);
-    // Per spawn: a registration must prove it comes from this very process (registration-check.ts).
-    env[INSTANCE_SECRET_ENV] = inst.secret!;
-    // Forced too: TLS settings inherited from the engine's shell or set in YAML must not make a
-    // component dial a plaintext control plane with TLS (or the reverse).
-    const tls = this.opts.controlPlaneTls;
-    for (const k of ["FLOWCTL_TLS_CA_CERT", "FLOWCTL_TLS_CERT", "FLOWCTL_TLS_KEY", "FLOWCTL_TLS_SERVER_NAME"]) delete env[k];
-    if (tls) {
-      env.FLOWCTL_TLS_CA_CERT = tls.caCert;
-      if (tls.cert !== undefined && tls.key !== undefined) Object.assign(env, { FLOWCTL_TLS_CERT: tls.cert, FLOWCTL_TLS_KEY: tls.key });
-      if (tls.serverName) env.FLOWCTL_TLS_SERVER_NAME = tls.serverName;
-    }
-    return env;
-  }
-
-  private argv(c: CompiledComponent): string[] {
-    if (c.command && c.command.length > 0) return [...c.command, ...c.args];
-    if (c.builtin) return [...builtinArgv(c.builtin), ...c.args];
-    throw new FlowError("FAILED_PRECONDITION", `component ${c.id}: the process driver needs \`command\` or a built-in \`type\` (image-only components need the container driver)`);
+  private spawn(inst: SupervisedInstance): InstanceHandle {
+    inst.attempt++;
+    inst.secret = newInstanceSecret();
+    inst.registration = undefined;
+    const env = buildInstanceEnv(
+      inst.component,
+      { instanceId: inst.instanceId, index: inst.index, attempt: inst.attempt, ports: inst.ports!, secret: inst.secret },
+      { ...this.opts.env, bindHost: this.opts.driver.bindHost },
+    );
+    return this.opts.driver.start(
+      { runId: this.runId, instanceId: inst.instanceId, component: inst.component, index: inst.index, attempt: inst.attempt, env, ownedEnv: ENGINE_OWNED_ENV, cwd: this.opts.cwd },
+      {
+        line: (line, stream) => this.opts.onLine?.(inst.instanceId, line, stream),
+        logFailed: (err) =>
+          this.opts.events.record("component.log_failed", inst.instanceId, `log file of ${inst.instanceId} cannot be written (${err.message}); its output is kept in memory only`, {
+            error: err.message,
+          }),
+      },
+    );
   }
 
   private async startInstance(inst: SupervisedInstance, signal: AbortSignal, startup: boolean): Promise<void> {
     if (this.stopping) return;
     if (inst.state !== "starting") this.transition(inst, "starting");
-    inst.attempt++;
-    inst.secret = newInstanceSecret();
-    inst.registration = undefined;
-    const handle = spawnInstance({
-      instanceId: inst.instanceId,
-      argv: this.argv(inst.component),
-      cwd: this.opts.cwd,
-      env: this.buildEnv(inst),
-      logDir: this.opts.logDir,
-      runId: this.opts.runId,
-      onLine: (line, stream) => this.opts.onLine?.(inst.instanceId, line, stream),
-      onLogError: (err) =>
-        this.opts.events.record("component.log_failed", inst.instanceId, `log file of ${inst.instanceId} cannot be written (${err.message}); its output is kept in memory only`, {
-          error: err.message,
-        }),
-    });
+    const handle = this.spawn(inst);
     inst.handle = handle;
-    // Recorded before anything else can fail, so a later engine can reap it if this one dies.
-    if (handle.pid !== undefined) recordProcess(this.opts.logDir, this.opts.runId, { instanceId: inst.instanceId, pid: handle.pid, startedAt: handle.startedAt.toISOString() });
     inst.logFile = handle.logFile;
     inst.endpoint = undefined;
     this.transition(inst, "registering");
     this.opts.events.record("component.started", inst.instanceId, `${inst.instanceId} started (pid ${handle.pid ?? "?"}, attempt ${inst.attempt})`, {
       pid: handle.pid ?? null,
       attempt: inst.attempt,
-      logFile: handle.logFile,
+      logFile: handle.logFile ?? null,
     });
     const exitAbort = new AbortController();
     const onAbort = () => exitAbort.abort(signal.reason);
     signal.addEventListener("abort", onAbort, { once: true });
     let exitedBeforeRegistration: ExitInfo | undefined;
-    void handle.exited.then((exit) => {
-      exitedBeforeRegistration = exit;
-      exitAbort.abort(new Error("exited"));
-      this.onExit(inst, handle, exit, signal);
-    });
+    handle.exited
+      .then((exit) => {
+        exitedBeforeRegistration = exit;
+        exitAbort.abort(new Error("exited"));
+        this.onExit(inst, handle, exit);
+      })
+      // A bug in the exit handling must end the run cleanly, not the engine.
+      .catch((err: unknown) => this.opts.events.fatal(`internal error handling the exit of ${inst.instanceId}: ${toFlowError(err).message}`));
     try {
       const reg = await this.opts.registry.waitForRegistration(inst.instanceId, {
         since: new Date(handle.startedAt.getTime() - 1),
@@ -226,19 +181,7 @@ export class Supervisor {
         accept: (c) => this.accepts(inst, c),
       });
       if (inst.handle !== handle || inst.state !== "registering") return;
-      inst.registration = reg;
-      this.transition(inst, "running");
-      inst.runningSince = Date.now();
-      inst.endpoint = normalizeEndpoint(reg.info.endpoint || `:${inst.ports!.port}`);
-      inst.wire = reg.info.metadata[BATCH_WIRE_METADATA_KEY] === BATCH_WIRE_V1 ? "batch" : "event";
-      inst.inputEventTypes = reg.info.inputEventTypes ?? [];
-      const announced = Number(reg.info.metadata[METRICS_PORT_METADATA_KEY]);
-      if (Number.isInteger(announced) && announced > 0) inst.ports!.metricsPort = announced;
-      this.opts.events.record("component.registered", inst.instanceId, `${inst.instanceId} registered at ${inst.endpoint} (${inst.wire} wire)`, {
-        endpoint: inst.endpoint,
-        wire: inst.wire,
-      });
-      this.opts.events.instanceUp(inst);
+      this.registered(inst, reg);
     } catch (err) {
       if (this.stopping || signal.aborted) return;
       const exit = exitedBeforeRegistration;
@@ -246,28 +189,45 @@ export class Supervisor {
         if (startup) throw this.startError(inst, handle, `exited before registering (${describeExit(exit)})`);
         return; // onExit decides about the restart.
       }
-      // Registration timed out: the process is useless; kill it, onExit restarts or fails.
-      handle.signal("SIGKILL");
+      // Registration timed out: the instance is useless; kill it, onExit restarts or fails.
+      handle.kill();
       // A control plane the engine cannot reach over TLS fails the start at once, not at the timeout.
-      if (startup) throw this.startError(inst, handle, err instanceof ControlPlaneTlsError ? `cannot be tracked: ${err.message}` : `did not register within ${this.opts.registrationTimeoutMs} ms (${(err as Error).message})`);
+      if (startup) {
+        if (err instanceof ControlPlaneTlsError) throw this.startError(inst, handle, `cannot be tracked: ${err.message}`);
+        // The others started at the same time: name every one still missing, not only the first.
+        const missing = this.instances.filter((i) => i !== inst && i.state === "registering");
+        const also = missing.map((i) => `\n  also not registered yet: ${i.instanceId} (log file: ${i.logFile ?? "(none)"})`).join("");
+        throw this.startError(inst, handle, `did not register within ${this.opts.registrationTimeoutMs} ms (${(err as Error).message})`, also);
+      }
     } finally {
       signal.removeEventListener("abort", onAbort);
     }
   }
 
-  /** Assigned PORT of an instance (YAML's, else the free port picked for it). */
-  private assignedPort(inst: SupervisedInstance): number | undefined {
-    const fromYaml = inst.component.env.PORT;
-    return fromYaml !== undefined ? endpointPort(fromYaml) : inst.ports?.port;
+  private registered(inst: SupervisedInstance, reg: RegisteredComponent): void {
+    inst.registration = reg;
+    this.transition(inst, "running");
+    inst.backoff.running(Date.now());
+    inst.endpoint = normalizeEndpoint(reg.info.endpoint || `:${inst.ports!.port}`);
+    inst.wire = reg.info.metadata[BATCH_WIRE_METADATA_KEY] === BATCH_WIRE_V1 ? "batch" : "event";
+    inst.inputEventTypes = reg.info.inputEventTypes ?? [];
+    const announced = Number(reg.info.metadata[METRICS_PORT_METADATA_KEY]);
+    if (Number.isInteger(announced) && announced > 0) inst.ports!.metricsPort = announced;
+    this.opts.events.record("component.registered", inst.instanceId, `${inst.instanceId} registered at ${inst.endpoint} (${inst.wire} wire)`, {
+      endpoint: inst.endpoint,
+      wire: inst.wire,
+    });
+    this.opts.events.instanceUp(inst);
   }
 
   /** Whether `c` is the registration of the instance's current process; refusals are recorded once. */
   private accepts(inst: SupervisedInstance, c: RegisteredComponent): boolean {
+    const fromYaml = inst.component.env.PORT;
     const verdict = judgeRegistration(c, {
-      runId: this.opts.runId,
+      runId: this.runId,
       instanceId: inst.instanceId,
       secret: inst.secret,
-      assignedPort: this.assignedPort(inst),
+      assignedPort: fromYaml !== undefined ? endpointPort(fromYaml) : inst.ports?.port,
       requireProof: inst.component.builtin !== undefined && !inst.component.command?.length,
     });
     if (verdict.accepted) return true;
@@ -290,8 +250,22 @@ export class Supervisor {
   guardRegistration(info: ComponentInfo): string | undefined {
     const inst = this.instances.find((i) => i.instanceId === info.id);
     if (!inst) return `${JSON.stringify(info.id)} is not an instance of this run`;
-    if (!proofHolds(info, { runId: this.opts.runId, secret: inst.secret })) return "wrong or missing instance proof (FLOWCTL_INSTANCE_SECRET of the process the engine started)";
+    if (!proofHolds(info, { runId: this.runId, secret: inst.secret })) return "wrong or missing instance proof (FLOWCTL_INSTANCE_SECRET of the process the engine started)";
     return undefined;
+  }
+
+  /**
+   * Ends the instance's current process (SIGKILL) because it misbehaves (malformed frames); its
+   * exit then goes through the restart policy like any crash. No-op unless it is running.
+   */
+  recycle(instanceId: string): void {
+    const inst = this.instances.find((i) => i.instanceId === instanceId);
+    if (!inst || this.stopping || inst.state !== "running" || !inst.handle?.alive) return;
+    try {
+      inst.handle.kill();
+    } catch (err) {
+      this.opts.events.fatal(`could not restart ${instanceId}: ${toFlowError(err).message}`);
+    }
   }
 
   /** True when `serviceId` is the key of a registration this run took. */
@@ -300,15 +274,15 @@ export class Supervisor {
   }
 
   /** One line: what happened, the line of its output that says why (not the stack), the log file. */
-  private startError(inst: SupervisedInstance, handle: ProcessHandle, what: string): FlowError {
+  private startError(inst: SupervisedInstance, handle: InstanceHandle, what: string, also = ""): FlowError {
     const why = errorLine(handle.lastLines());
-    return new OperationalError(`component ${inst.instanceId} ${what}${why ? ` — ${why}` : " (no output)"}; log file: ${handle.logFile}`, {
+    return new OperationalError(`component ${inst.instanceId} ${what}${why ? ` — ${why}` : " (no output)"}; log file: ${handle.logFile ?? "(none)"}${also}`, {
       retryable: false,
       code: "FAILED_PRECONDITION",
     });
   }
 
-  private onExit(inst: SupervisedInstance, handle: ProcessHandle, exit: ExitInfo, signal: AbortSignal): void {
+  private onExit(inst: SupervisedInstance, handle: InstanceHandle, exit: ExitInfo): void {
     if (inst.handle !== handle) return;
     inst.lastExit = exit;
     const wasRunning = inst.state === "running";
@@ -329,7 +303,6 @@ export class Supervisor {
       this.transition(inst, "failed");
       return;
     }
-    if (inst.runningSince !== undefined && Date.now() - inst.runningSince > STABLE_RUN_MS) inst.consecutiveFailures = 0;
     const policy = inst.component.restartPolicy;
     if (shouldRestart(policy, exit, false)) {
       this.opts.events.instanceDown(inst, false);
@@ -341,18 +314,7 @@ export class Supervisor {
         return;
       }
       this.transition(inst, "restarting");
-      const delay = backoffDelay(inst.consecutiveFailures++, this.opts.backoff);
-      inst.restartTimer = setTimeout(() => {
-        inst.restartTimer = undefined;
-        if (this.stopping) return;
-        inst.restarts++;
-        this.opts.events.restarted(inst);
-        this.opts.events.record("component.restarted", inst.instanceId, `${inst.instanceId} restarting after ${delay} ms (restart ${inst.restarts}, policy ${policy})`, {
-          restarts: inst.restarts,
-          delayMs: delay,
-        });
-        this.startInstance(inst, signal, false).catch((err) => this.opts.events.fatal(`restart of ${inst.instanceId} failed: ${(err as Error).message}`));
-      }, delay);
+      this.scheduleRestart(inst, inst.backoff.exited(Date.now()));
       return;
     }
     this.opts.events.instanceDown(inst, true);
@@ -365,9 +327,24 @@ export class Supervisor {
     this.opts.events.exitedClean(inst);
   }
 
+  private scheduleRestart(inst: SupervisedInstance, delay: number): void {
+    inst.restartTimer = setTimeout(() => {
+      inst.restartTimer = undefined;
+      if (this.stopping) return;
+      inst.restarts++;
+      this.opts.events.restarted(inst);
+      this.opts.events.record("component.restarted", inst.instanceId, `${inst.instanceId} restarting after ${delay} ms (restart ${inst.restarts}, policy ${inst.component.restartPolicy})`, {
+        restarts: inst.restarts,
+        delayMs: delay,
+      });
+      this.startInstance(inst, this.lifetime, false).catch((err: unknown) => this.opts.events.fatal(`restart of ${inst.instanceId} failed: ${toFlowError(err).message}`));
+    }, delay);
+  }
+
   /**
-   * Stops every instance: SIGTERM to each process group, up to `graceMs` for them to drain and
-   * exit, then SIGKILL. Pending restarts are cancelled. Resolves when every process is gone.
+   * Stops every instance: terminate, up to `graceMs` for them to drain and exit, then kill.
+   * Pending restarts are cancelled. Resolves when every instance is gone; rejects (after doing
+   * all it can) when some instance could not be signalled.
    */
   async stop(graceMs: number, force: AbortSignal | undefined): Promise<void> {
     this.stopping = true;
@@ -377,18 +354,36 @@ export class Supervisor {
       if (inst.state === "restarting" || inst.state === "exited" || (inst.state === "starting" && !inst.handle?.alive)) this.transition(inst, "stopped");
     }
     const alive = this.instances.filter((i) => i.handle?.alive);
-    for (const inst of alive) inst.handle!.signal("SIGTERM");
+    // Per instance, and never throwing: one instance that cannot be signalled must not leave the
+    // others running. A failed terminate is followed by a kill at once.
+    const failed: string[] = [];
+    const signal = (inst: SupervisedInstance, how: "terminate" | "kill") => {
+      try {
+        inst.handle![how]();
+        return true;
+      } catch (err) {
+        failed.push(`${inst.instanceId}: ${how} failed (${toFlowError(err).message})`);
+        return false;
+      }
+    };
+    for (const inst of alive) if (!signal(inst, "terminate")) signal(inst, "kill");
     const allExited = Promise.all(alive.map((i) => i.handle!.exited));
     let timer: NodeJS.Timeout | undefined;
+    let onForce: (() => void) | undefined;
     const graceOver = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, graceMs);
-      force?.addEventListener("abort", () => resolve(), { once: true });
+      onForce = () => resolve();
+      force?.addEventListener("abort", onForce, { once: true });
     });
     await Promise.race([allExited, graceOver]);
     clearTimeout(timer);
-    for (const inst of alive) if (inst.handle!.alive) inst.handle!.signal("SIGKILL");
-    await allExited;
+    if (onForce) force?.removeEventListener("abort", onForce);
+    const left = alive.filter((i) => i.handle!.alive);
+    for (const inst of left) signal(inst, "kill");
+    // Only what could be signalled is waited for: an instance no signal reaches would hang the stop.
+    await Promise.all(left.filter((i) => !failed.some((f) => f.startsWith(`${i.instanceId}: kill`))).map((i) => i.handle!.exited));
     for (const inst of this.instances) if (!isInstanceTerminal(inst.state)) this.transition(inst, "stopped");
+    if (failed.length > 0) throw new OperationalError(`could not signal every component: ${failed.join("; ")}`, { retryable: false });
   }
 
   /**
@@ -396,9 +391,10 @@ export class Supervisor {
    * run's registration of the same id is left alone.
    */
   async unregisterAll(): Promise<void> {
-    const pending: unknown[] = [];
+    const pending: Promise<unknown>[] = [];
     for (const inst of this.instances) {
-      if (inst.registration) pending.push(Promise.resolve().then(() => this.opts.registry.unregisterOwn(inst.registration!)));
+      const reg = inst.registration;
+      if (reg) pending.push(Promise.resolve().then(() => this.opts.registry.unregisterOwn(reg)));
     }
     const results = await Promise.allSettled(pending);
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");

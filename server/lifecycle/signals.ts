@@ -1,13 +1,18 @@
 /**
- * SIGINT/SIGTERM handling, registered once: the first signal starts a graceful stop, a second
- * SIGINT (Ctrl-C twice) forces. Returns the cleanup that unregisters the handlers.
+ * SIGINT/SIGTERM/SIGHUP handling, registered once: the first signal starts a graceful stop, a
+ * second one (Ctrl-C twice) forces. SIGHUP — the terminal was closed — is a stop like SIGTERM: by
+ * default it would kill the engine and leave its components (own process groups) running.
+ * Returns the cleanup that unregisters the handlers.
  */
 export interface SignalHandlers {
-  /** First SIGINT or SIGTERM. */
+  /** First SIGINT, SIGTERM or SIGHUP. */
   onGraceful: (signal: NodeJS.Signals) => void;
   /** Second signal while the graceful stop is running. */
   onForce: (signal: NodeJS.Signals) => void;
 }
+
+/** The signals that stop the engine gracefully. */
+export const STOP_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
 export function handleSignals(h: SignalHandlers): () => void {
   let count = 0;
@@ -16,10 +21,8 @@ export function handleSignals(h: SignalHandlers): () => void {
     if (count === 1) h.onGraceful(signal);
     else h.onForce(signal);
   };
-  process.on("SIGINT", handler);
-  process.on("SIGTERM", handler);
+  for (const s of STOP_SIGNALS) process.on(s, handler);
   return () => {
-    process.off("SIGINT", handler);
-    process.off("SIGTERM", handler);
+    for (const s of STOP_SIGNALS) process.off(s, handler);
   };
 }

@@ -91,11 +91,13 @@ export async function collectMetricWindow(query: MetricsQuery, topology: WindowT
   // foreign Go component only the scrape target's instance label).
   const perProcessRate = (name: string): Expr => ({ kind: "sum", by: ["component_id", "instance"], expr: { kind: "rate", name, matchers: pipe, windowMs: w } });
 
-  const [received, processed, emitted, errors, busy, idle, bp, buckets, up, compUp, eRate, eBlocked, eDepth, eCap, eAvg, eDropped, compCpu, engineCpu, hostBusy, hostCpus, nodeGc, goGc, cpuBy, callCount, callSum, buffered] = await Promise.all([
+  const [received, processed, emitted, errors, retries, deadLetters, busy, idle, bp, buckets, up, compUp, eRate, eBlocked, eDepth, eCap, eAvg, eDropped, eFiltered, compCpu, engineCpu, hostBusy, hostCpus, nodeGc, goGc, cpuBy, callCount, callSum, buffered] = await Promise.all([
     q(sumRate("component_events_received_total")),
     q(sumRate("component_events_processed_total")),
     q(sumRate("component_events_emitted_total")),
     q({ kind: "sum", by: ["component_id"], expr: { kind: "increase", name: "component_errors_total", matchers: pipe, windowMs: w } }),
+    q({ kind: "sum", by: ["component_id"], expr: { kind: "increase", name: "component_write_retries_total", matchers: pipe, windowMs: w } }),
+    q({ kind: "sum", by: ["component_id"], expr: { kind: "increase", name: "component_dead_letter_events_total", matchers: pipe, windowMs: w } }),
     q(sumRate("component_busy_seconds_total")),
     q(sumRate("component_idle_seconds_total")),
     q(sumRate("component_backpressured_seconds_total")),
@@ -108,6 +110,7 @@ export async function collectMetricWindow(query: MetricsQuery, topology: WindowT
     q(edgeSum({ kind: "selector", name: "flowctl_edge_queue_capacity", matchers: pipe })),
     q(edgeSum({ kind: "avg_over_time", name: "flowctl_edge_queue_depth", matchers: pipe, windowMs: w })),
     q(edgeSum({ kind: "increase", name: "flowctl_edge_dropped_total", matchers: pipe, windowMs: w })),
+    q(edgeSum({ kind: "rate", name: "flowctl_edge_filtered_total", matchers: pipe, windowMs: w })),
     // Node's default process metrics: CPU of every component process, and of the engine (router included).
     q({ kind: "sum", by: [], expr: { kind: "rate", name: "process_cpu_seconds_total", matchers: pipe, windowMs: w } }),
     q({ kind: "sum", by: [], expr: { kind: "rate", name: "flowctl_engine_process_cpu_seconds_total", matchers: {}, windowMs: w } }),
@@ -133,6 +136,8 @@ export async function collectMetricWindow(query: MetricsQuery, topology: WindowT
   const proc = byComponent(processed, resolve);
   const emit = byComponent(emitted, resolve);
   const err = byComponent(errors, resolve);
+  const retried = byComponent(retries, resolve);
+  const dead = byComponent(deadLetters, resolve);
   const fBusy = byComponent(busy, resolve);
   const fIdle = byComponent(idle, resolve);
   const fBp = byComponent(bp, resolve);
@@ -148,6 +153,7 @@ export async function collectMetricWindow(query: MetricsQuery, topology: WindowT
   const cap = byEdge(eCap, resolve);
   const avg = byEdge(eAvg, resolve);
   const dropped = byEdge(eDropped, resolve);
+  const filtered = byEdge(eFiltered, resolve);
 
   // Down/up is the engine's view (process and registry health); scrape success is availability.
   const down = new Set<string>();
@@ -193,6 +199,7 @@ export async function collectMetricWindow(query: MetricsQuery, topology: WindowT
       // The router's depth can briefly exceed capacity (events in flight count): a fill is ≤ 1.
       avgFill: avgDepth !== undefined && capacity ? Math.min(1, avgDepth / capacity) : null,
       dropped: dropped.get(k) ?? null,
+      filteredRate: filtered.get(k) ?? null,
       ...(samples ? { depthSamples: samples.points } : {}),
     };
   });
@@ -220,6 +227,8 @@ export async function collectMetricWindow(query: MetricsQuery, topology: WindowT
       p95Ms: quantileMs(c.id, 0.95),
       p99Ms: quantileMs(c.id, 0.99),
       errors: err.get(c.id)?.sum ?? null,
+      writeRetries: retried.get(c.id)?.sum ?? null,
+      deadLettered: dead.get(c.id)?.sum ?? null,
       busy: frac(fBusy),
       idle: frac(fIdle),
       backpressured: frac(fBp),

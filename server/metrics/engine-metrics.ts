@@ -1,6 +1,6 @@
 /**
  * The engine's own Prometheus metrics (served on the console/HTTP port and on --metrics-port):
- * the seed's control-plane gauges and the per-edge router metrics that diagnosis reads.
+ * the control-plane gauges flowctl's performance guide documents and the per-edge router metrics that diagnosis reads.
  * One factory so the engine, the scraper and the tests agree on names, types and labels.
  */
 import os from "node:os";
@@ -19,6 +19,12 @@ export interface EngineMetrics {
   /** Seconds the upstream waited on this edge's full queue. */
   edgeBlockedSeconds: Counter;
   edgeDropped: Counter;
+  /** Events the producer emitted for the edge (enqueued + rejected); labels: pipeline, from, to. */
+  edgeProduced: Counter;
+  /** Events settled on the edge; labels: pipeline, from, to, outcome = delivered | dropped | rejected | lost | abandoned. */
+  edgeSettled: Counter;
+  /** Events a sink's event-type filter kept off the edge. */
+  edgeFiltered: Counter;
   /** labels: pipeline, component_id */
   componentRestarts: Counter;
   /** 1 healthy, 0 not; labels: pipeline, component_id */
@@ -95,6 +101,14 @@ export function createEngineMetrics(opts: { defaultMetrics?: boolean } = {}): En
     edgeBytes: new Counter({ name: "flowctl_edge_bytes_total", help: "Serialized event bytes delivered across the edge.", labelNames: EDGE_LABELS, registers: reg }),
     edgeBlockedSeconds: new Counter({ name: "flowctl_edge_blocked_seconds_total", help: "Time the upstream waited on the edge's queue: full, or without room for its next batch.", labelNames: EDGE_LABELS, registers: reg }),
     edgeDropped: new Counter({ name: "flowctl_edge_dropped_total", help: "Events discarded by a drop_oldest queue on the edge.", labelNames: EDGE_LABELS, registers: reg }),
+    edgeProduced: new Counter({ name: "flowctl_edge_produced_total", help: "Events the producer emitted for the edge (queued, or rejected as too large).", labelNames: EDGE_LABELS, registers: reg }),
+    edgeSettled: new Counter({
+      name: "flowctl_edge_settled_total",
+      help: "Events settled on the edge by outcome: delivered, dropped (policy), rejected (too large), lost (crash), abandoned (queued or in flight at stop). produced - sum = in flight.",
+      labelNames: [...EDGE_LABELS, "outcome"],
+      registers: reg,
+    }),
+    edgeFiltered: new Counter({ name: "flowctl_edge_filtered_total", help: "Events not offered on the edge because the receiving sink's event-type filter excludes their type.", labelNames: EDGE_LABELS, registers: reg }),
     componentRestarts: new Counter({ name: "flowctl_component_restarts_total", help: "Restarts of the component's process by the supervisor.", labelNames: COMPONENT_LABELS, registers: reg }),
     componentUp: new Gauge({ name: "flowctl_component_up", help: "1 when the component is registered and HEALTHY, else 0.", labelNames: COMPONENT_LABELS, registers: reg }),
     inflightAtCrash: new Counter({

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { FlowError } from "../core/errors";
+import { isLoopbackHost } from "../core/loopback";
 import { envFields } from "../core/spec/env-fields";
 import type { ControlPlaneTlsPem } from "../wire/control-plane-tls";
 
@@ -22,7 +23,13 @@ export interface ListenAddress {
   port: number;
 }
 
-const listenAddress = z.string().transform((raw, ctx): ListenAddress => {
+/** PORT as written: the host part only when one was given. */
+interface PortValue {
+  host: string | undefined;
+  port: number;
+}
+
+const listenAddress = z.string().transform((raw, ctx): PortValue => {
   const s = raw.trim();
   const m = /^(?:(.*):)?(\d+)$/.exec(s);
   if (!m) {
@@ -34,7 +41,7 @@ const listenAddress = z.string().transform((raw, ctx): ListenAddress => {
     ctx.addIssue({ code: "custom", message: `port ${port} is out of range` });
     return z.NEVER;
   }
-  return { host: m[1] || "0.0.0.0", port };
+  return { host: m[1] || undefined, port };
 });
 
 const { bool, nonNegativeInt, positiveInt, portNumber, duration } = envFields;
@@ -54,13 +61,18 @@ const envSchema = z.object({
   FLOWCTL_TLS_SERVER_NAME: z.string().trim().optional(),
   FLOWCTL_HEARTBEAT_INTERVAL_MS: positiveInt.optional(),
   FLOWCTL_HEARTBEAT_INTERVAL: duration.optional(),
-  PORT: listenAddress.default({ host: "0.0.0.0", port: 50051 }),
+  PORT: listenAddress.default({ host: undefined, port: 50051 }),
+  HOST: z.string().trim().min(1).optional(),
   HEALTH_PORT: portNumber.optional(),
   METRICS_PORT: portNumber.optional(),
   ENABLE_METRICS: bool.default(true),
   MAX_QUEUE_SIZE: positiveInt.default(1000),
   BATCH_SIZE: positiveInt.optional(),
   BATCH_FLUSH_INTERVAL_MS: nonNegativeInt.optional(),
+  RETRY_MAX_ATTEMPTS: positiveInt.optional(),
+  RETRY_BACKOFF_MS: nonNegativeInt.optional(),
+  RETRY_MAX_BACKOFF_MS: nonNegativeInt.optional(),
+  DEAD_LETTER_FILE: z.string().trim().min(1).optional(),
   PARTITION_ID: nonNegativeInt.optional(),
   PARTITION_COUNT: positiveInt.optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], { message: "must be debug, info, warn or error" }).optional(),
@@ -89,6 +101,13 @@ export interface CompiledRuntimeConfig {
   offerBatchWire: boolean;
   /** FLOWCTL_RUN_ID: the run this process belongs to (sent at registration as `flowctl_run_id`). */
   runId: string | undefined;
+  /**
+   * Bearer tokens a data-plane call must carry (`authorization: Bearer …`; GetInfo and HealthCheck
+   * are exempt): the instance secret when the engine started this process — the engine sends it —
+   * plus FLOWCTL_TOKEN; without an instance secret, FLOWCTL_TOKEN when listening off-loopback (the
+   * data plane crosses machines). Empty = open (a standalone component on loopback).
+   */
+  dataPlaneCredentials: string[];
   /** FLOWCTL_ATTEMPT: the spawn attempt (sent as `flowctl_attempt`). */
   attempt: number | undefined;
   /**
@@ -108,6 +127,13 @@ export interface CompiledRuntimeConfig {
   /** Linger before a partial batch is sent / a sink flushes, when set. */
   batchFlushIntervalMs: number | undefined;
   partition: { id: number; count: number } | undefined;
+  /**
+   * Sinks: RETRY_MAX_ATTEMPTS (writes of a batch in all; 1 = no retry), RETRY_BACKOFF_MS (first
+   * wait, doubling), RETRY_MAX_BACKOFF_MS (cap) — the pipeline's `retry:`, passed by the engine.
+   */
+  sinkRetry: { maxAttempts: number; backoffMs: number; maxBackoffMs: number };
+  /** Sinks: DEAD_LETTER_FILE, JSON lines of the events whose retries were exhausted (the engine sets one per instance). */
+  deadLetterFile: string | undefined;
   logLevel: "debug" | "info" | "warn" | "error";
   logJson: boolean;
 }
@@ -168,10 +194,20 @@ export function compileRuntimeConfig(env: Record<string, string | undefined>, na
   if ((e.PARTITION_ID === undefined) !== (e.PARTITION_COUNT === undefined)) {
     throw new ComponentConfigError("invalid environment: PARTITION_ID and PARTITION_COUNT must be set together");
   }
+  const backoffMs = e.RETRY_BACKOFF_MS ?? 100;
+  const maxBackoffMs = e.RETRY_MAX_BACKOFF_MS ?? Math.max(10_000, backoffMs);
+  if (maxBackoffMs < backoffMs) throw new ComponentConfigError(`invalid environment: RETRY_MAX_BACKOFF_MS: must be ≥ RETRY_BACKOFF_MS (${backoffMs})`);
   if (e.PARTITION_ID !== undefined && e.PARTITION_COUNT !== undefined && e.PARTITION_ID >= e.PARTITION_COUNT) {
     throw new ComponentConfigError(`invalid environment: PARTITION_ID: must be < PARTITION_COUNT (${e.PARTITION_COUNT})`);
   }
   const registrationEnabled = e.FLOWCTL_ENDPOINT !== undefined && e.ENABLE_FLOWCTL !== false;
+  // PORT's own host wins, then HOST (the engine passes 127.0.0.1), then every interface (containers).
+  const listen: ListenAddress = { host: e.PORT.host ?? e.HOST ?? "0.0.0.0", port: e.PORT.port };
+  const dataPlaneCredentials = e.FLOWCTL_INSTANCE_SECRET
+    ? [e.FLOWCTL_INSTANCE_SECRET, ...(e.FLOWCTL_TOKEN ? [e.FLOWCTL_TOKEN] : [])]
+    : e.FLOWCTL_TOKEN && !isLoopbackHost(listen.host)
+      ? [e.FLOWCTL_TOKEN]
+      : [];
   const controlPlaneTls = compileTls(e, registrationEnabled);
   return {
     componentId: e.FLOWCTL_COMPONENT_ID || e.FLOWCTL_SERVICE_ID || `${name}-${Math.random().toString(16).slice(2, 10)}`,
@@ -183,15 +219,18 @@ export function compileRuntimeConfig(env: Record<string, string | undefined>, na
     controlPlaneTls,
     offerBatchWire: e.FLOWCTL_WIRE === "batch",
     runId: e.FLOWCTL_RUN_ID,
+    dataPlaneCredentials,
     attempt: e.FLOWCTL_ATTEMPT,
     instanceSecret: e.FLOWCTL_INSTANCE_SECRET,
-    listen: e.PORT,
+    listen,
     healthPort: e.HEALTH_PORT ?? 8088,
     metricsPort: e.ENABLE_METRICS ? (e.METRICS_PORT ?? 9090) : undefined,
     maxQueueSize: e.MAX_QUEUE_SIZE,
     batchSize: e.BATCH_SIZE,
     batchFlushIntervalMs: e.BATCH_FLUSH_INTERVAL_MS,
     partition: e.PARTITION_ID !== undefined && e.PARTITION_COUNT !== undefined ? { id: e.PARTITION_ID, count: e.PARTITION_COUNT } : undefined,
+    sinkRetry: { maxAttempts: e.RETRY_MAX_ATTEMPTS ?? 1, backoffMs, maxBackoffMs },
+    deadLetterFile: e.DEAD_LETTER_FILE,
     logLevel: e.LOG_LEVEL ?? "info",
     logJson: e.LOG_FORMAT === "json",
   };

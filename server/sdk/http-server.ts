@@ -48,12 +48,12 @@ function handler(opts: HttpEndpointsOptions): http.RequestListener {
   };
 }
 
-/** Starts one HTTP server on `port` (0 = OS-assigned); resolves with it and its bound port. */
-export async function startHttpEndpoints(opts: HttpEndpointsOptions, port: number, what: string): Promise<{ server: http.Server; port: number }> {
+/** Starts one HTTP server on `host:port` (0 = OS-assigned); resolves with it and its bound port. */
+export async function startHttpEndpoints(opts: HttpEndpointsOptions, port: number, what: string, host = "0.0.0.0"): Promise<{ server: http.Server; port: number }> {
   const server = http.createServer(handler(opts));
   await new Promise<void>((resolve, reject) => {
-    server.once("error", (err) => reject(new Error(`${what}: cannot listen on port ${port}: ${err.message}`, { cause: err })));
-    server.listen(port, "0.0.0.0", () => {
+    server.once("error", (err) => reject(new Error(`${what}: cannot listen on ${host}:${port}: ${err.message}`, { cause: err })));
+    server.listen(port, host, () => {
       server.removeAllListeners("error");
       resolve();
     });

@@ -1,5 +1,5 @@
 /**
- * A component's Prometheus registry: the seed's `component_*` families (label `component_id`),
+ * A component's Prometheus registry: the `component_*` families flowctl's performance guide documents (label `component_id`),
  * busy/idle/backpressured time that adds up to wall time, custom user metrics and Node defaults.
  * Hot-path counters are plain numbers copied into prom-client at scrape time.
  */
@@ -103,6 +103,10 @@ export class ComponentMetrics {
   eventsEmitted = 0;
   bytesReceived = 0;
   errors = 0;
+  /** Sinks: failed writes retried (one per retry of a batch). */
+  writeRetries = 0;
+  /** Sinks: events written to the dead-letter file after their retries were exhausted. */
+  deadLettered = 0;
   queueDepth = 0;
   readonly processingDuration: client.Histogram;
   readonly endToEndLatency: client.Histogram;
@@ -127,6 +131,10 @@ export class ComponentMetrics {
     counterFrom("component_events_emitted_total", "Events sent downstream.", () => this.eventsEmitted);
     counterFrom("component_bytes_received_total", "Wire bytes of received events.", () => this.bytesReceived);
     counterFrom("component_errors_total", "Events that failed (handler errors, failed writes).", () => this.errors);
+    if (opts.role === "sink") {
+      counterFrom("component_write_retries_total", "Failed sink writes retried (once per retry of a batch).", () => this.writeRetries);
+      counterFrom("component_dead_letter_events_total", "Events written to the dead-letter file after their write retries were exhausted.", () => this.deadLettered);
+    }
     const time = this.time;
     const timeCounter = (name: string, help: string, key: Activity) =>
       counterFrom(name, help, () => {
@@ -198,6 +206,7 @@ export class ComponentMetrics {
       events_received: String(this.eventsReceived),
       events_emitted: String(this.eventsEmitted),
       error_count: String(this.errors),
+      ...(this.writeRetries > 0 || this.deadLettered > 0 ? { write_retries: String(this.writeRetries), dead_letter_events: String(this.deadLettered) } : {}),
       queue_depth: String(this.queueDepth),
       busy_seconds: (this.time.totalsMs.busy / 1000).toFixed(3),
       backpressured_seconds: (this.time.totalsMs.backpressured / 1000).toFixed(3),

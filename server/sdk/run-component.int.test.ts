@@ -62,7 +62,7 @@ describe("startComponent", () => {
   it("fails to start with an error naming the variable when a port is taken", async () => {
     running = await startComponent(upper, { env, logger: silentLogger });
     await expect(startComponent(upper, { env: { ...env, HEALTH_PORT: String(running.healthPort), METRICS_PORT: "0" }, logger: silentLogger })).rejects.toThrow(
-      /^HEALTH_PORT: cannot listen on port \d+: .*EADDRINUSE/,
+      /^HEALTH_PORT: cannot listen on 127\.0\.0\.1:\d+: .*EADDRINUSE/,
     );
     await expect(startComponent(upper, { env: { ...env, PORT: `127.0.0.1:${running.port}` }, logger: silentLogger })).rejects.toThrow(/^PORT: gRPC server cannot listen on 127\.0\.0\.1:\d+/);
   });

@@ -132,13 +132,13 @@ export async function startComponent(def: ComponentDefinition, opts: StartCompon
       throw new Error(`${def.name}: setup failed: ${(err as Error).message}`, { cause: err });
     }
     if (config.metricsPort !== undefined) {
-      const s = await startHttpEndpoints({ metrics, health, startedAt }, config.metricsPort, config.healthPort === config.metricsPort ? "METRICS_PORT/HEALTH_PORT" : "METRICS_PORT");
+      const s = await startHttpEndpoints({ metrics, health, startedAt }, config.metricsPort, config.healthPort === config.metricsPort ? "METRICS_PORT/HEALTH_PORT" : "METRICS_PORT", config.listen.host);
       httpServers.push(s.server);
       metricsPort = s.port;
       if (config.healthPort === config.metricsPort) healthPort = s.port;
     }
     if (config.metricsPort === undefined || config.healthPort !== config.metricsPort) {
-      const s = await startHttpEndpoints({ metrics: undefined, health, startedAt }, config.healthPort, "HEALTH_PORT");
+      const s = await startHttpEndpoints({ metrics: undefined, health, startedAt }, config.healthPort, "HEALTH_PORT", config.listen.host);
       httpServers.push(s.server);
       healthPort = s.port;
     }
@@ -163,7 +163,8 @@ export async function startComponent(def: ComponentDefinition, opts: StartCompon
         },
         info,
         health,
-        batchEnv: { batchSize: config.batchSize, batchFlushIntervalMs: config.batchFlushIntervalMs },
+        batchEnv: { batchSize: config.batchSize, batchFlushIntervalMs: config.batchFlushIntervalMs, retry: config.sinkRetry, deadLetterFile: config.deadLetterFile },
+        credentials: config.dataPlaneCredentials,
       },
       config.listen.host,
       config.listen.port,
@@ -245,7 +246,7 @@ export async function startComponent(def: ComponentDefinition, opts: StartCompon
 }
 
 /**
- * Runs `def` as this process's component until SIGTERM/SIGINT, then drains and exits 0. Bad
+ * Runs `def` as this process's component until SIGTERM/SIGINT/SIGHUP, then drains and exits 0. Bad
  * configuration prints `Error: …` naming the variable and exits 2.
  * @example await runComponent(defineProcessor({ name: "upper", process: (e) => e }))
  */
@@ -275,6 +276,8 @@ export async function runComponent(def: ComponentDefinition, opts: StartComponen
   };
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
+  // A closed terminal is a stop request too (Node's default for SIGHUP kills without draining).
+  process.on("SIGHUP", onSignal);
   try {
     running = await startComponent(def, { ...opts, signal: startAbort.signal });
   } catch (err) {

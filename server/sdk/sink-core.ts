@@ -1,5 +1,5 @@
 /**
- * The seed's AsyncSink, built in: events buffer until `size` or `flushIntervalMs` after the first
+ * flowctl's documented AsyncSink, built in: events buffer until `size` or `flushIntervalMs` after the first
  * buffered event, one flush at a time, each write awaited before the events it carried are
  * acknowledged (tickets resolve in order). Bounded: `add` waits while `maxBuffered` events are
  * pending (overflow policy: block the caller, which pauses the gRPC stream).
@@ -7,6 +7,7 @@
 import type { Logger } from "../core/logger";
 import { timestampToMs } from "../wire/event-codec";
 import type { Clock } from "./context";
+import type { DeadLetterFile } from "./dead-letter";
 import type { ComponentMetrics } from "./metrics";
 import type { ComponentContext, FlowEvent, SinkBatchOptions, SinkDefinition } from "./types";
 
@@ -25,11 +26,26 @@ interface Ticket {
   done: (r: TicketResult) => void;
 }
 
-/** Batch thresholds, buffer bound and clock of a {@link SinkBatcher}. */
+/** Retry of a failed write (the pipeline's `retry:`): attempts in all, exponential backoff, capped. */
+export interface SinkRetryOptions {
+  /** Writes of a batch, the first one included. @default 1 (no retry) */
+  maxAttempts: number;
+  /** Wait before the 2nd attempt; doubles after each failure. */
+  backoffMs: number;
+  maxBackoffMs: number;
+}
+
+export const NO_RETRY: SinkRetryOptions = { maxAttempts: 1, backoffMs: 0, maxBackoffMs: 0 };
+
+/** Batch thresholds, buffer bound, clock, retry policy and dead-letter file of a {@link SinkBatcher}. */
 export interface SinkBatcherOptions {
   batch: SinkBatchOptions;
   maxBuffered: number;
   clock: Clock;
+  /** @default NO_RETRY */
+  retry?: SinkRetryOptions;
+  /** Where events go once their retries are exhausted; without one they are only counted failed. */
+  deadLetter?: DeadLetterFile;
 }
 
 /** Size-or-time batching with awaited writes and in-order tickets (see the file comment). */
@@ -124,10 +140,33 @@ export class SinkBatcher {
     });
   }
 
+  /**
+   * Writes one batch, retrying a failed write per the retry policy (not once shutdown began); when
+   * the last attempt fails its events go to the dead-letter file. Either way they are acknowledged
+   * as failed with the error — never silently.
+   */
   private async write(batch: FlowEvent[]): Promise<void> {
+    const retry = this.opts.retry ?? NO_RETRY;
+    let error: string | undefined;
+    let attempts = 0;
+    for (;;) {
+      attempts++;
+      error = await this.attempt(batch);
+      if (error === undefined || attempts >= retry.maxAttempts || this.ctx.signal.aborted) break;
+      const delay = Math.min(retry.maxBackoffMs, retry.backoffMs * 2 ** (attempts - 1));
+      this.metrics.writeRetries++;
+      this.logger.warn("sink write failed; retrying", { events: batch.length, attempt: attempts, maxAttempts: retry.maxAttempts, delayMs: delay, error });
+      await this.sleep(delay);
+    }
+    if (error !== undefined) error = await this.giveUp(batch, error, attempts);
+    this.flushCount++;
+    this.settle(batch.length, error);
+  }
+
+  /** One write; returns the error, or undefined when it succeeded. */
+  private async attempt(batch: FlowEvent[]): Promise<string | undefined> {
     const m = this.metrics;
     const t0 = performance.now();
-    let error: string | undefined;
     m.time.beginBusy();
     try {
       await this.def.consume(batch, this.ctx);
@@ -137,16 +176,46 @@ export class SinkBatcher {
         const sent = timestampToMs(e.timestamp);
         if (sent !== undefined) m.endToEndLatency.observe(Math.max(0, now - sent) / 1000);
       }
+      return undefined;
     } catch (err) {
-      error = `write of ${batch.length} events failed: ${(err as Error).message ?? String(err)}`;
-      m.errors += batch.length;
-      this.logger.error("sink write failed", { events: batch.length, error: (err as Error).message ?? String(err) });
+      return `write of ${batch.length} events failed: ${(err as Error).message ?? String(err)}`;
     } finally {
       m.time.endBusy();
       m.processingDuration.observe((performance.now() - t0) / 1000);
     }
-    this.flushCount++;
-    this.settle(batch.length, error);
+  }
+
+  /** The batch failed for good: counted, logged, dead-lettered; returns the error to acknowledge. */
+  private async giveUp(batch: FlowEvent[], error: string, attempts: number): Promise<string> {
+    this.metrics.errors += batch.length;
+    this.logger.error("sink write failed", { events: batch.length, attempts, error });
+    const dlq = this.opts.deadLetter;
+    if (!dlq) return error;
+    try {
+      await dlq.write(batch, error, attempts);
+      this.metrics.deadLettered += batch.length;
+      return `dead-lettered to ${dlq.file} after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${error}`;
+    } catch (err) {
+      this.logger.error("dead-letter file not written", { file: dlq.file, events: batch.length, error: (err as Error).message });
+      return `${error}; dead-letter file ${dlq.file} not written: ${(err as Error).message}`;
+    }
+  }
+
+  /** Waits `ms` on the component's clock; returns early when the component shuts down. */
+  private sleep(ms: number): Promise<void> {
+    const signal = this.ctx.signal;
+    return new Promise((resolve) => {
+      if (ms <= 0 || signal.aborted) return resolve();
+      const onAbort = () => {
+        this.opts.clock.clearTimeout(handle);
+        resolve();
+      };
+      const handle = this.opts.clock.setTimeout(() => {
+        signal.removeEventListener("abort", onAbort);
+        resolve();
+      }, ms);
+      signal.addEventListener("abort", onAbort, { once: true });
+    });
   }
 
   private settle(n: number, error: string | undefined): void {

@@ -20,7 +20,7 @@ function cli(cwd: string, args: string[]): Promise<{ code: number; stdout: strin
   // Port 1: nothing listens there, so "no control plane answered" is certain and immediate.
   return new Promise((resolve) => {
     const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
-    delete env.DATABASE_URL; // the default location (cwd/.flowctl/flowctl.db) is what is under test
+    delete env.FLOWCTL_DATABASE_URL; // the default location (cwd/.flowctl/flowctl.db) is what is under test
     execFile(process.execPath, [BIN, ...args, "--control-plane-port", "1"], { cwd, env, timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
     });

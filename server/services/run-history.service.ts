@@ -56,7 +56,7 @@ const VIEW_TO_STORED: Record<RunView["status"], RunStatus[]> = {
 export class StoreRunHistory implements RunHistory {
   private constructor(private readonly store: Store) {}
 
-  /** Opens `dbPath` (or DATABASE_URL / `.flowctl/flowctl.db`); NOT_FOUND when there is no such file. */
+  /** Opens `dbPath` (or FLOWCTL_DATABASE_URL / `.flowctl/flowctl.db`); NOT_FOUND when there is no such file. */
   static async open(dbPath: string | undefined): Promise<StoreRunHistory> {
     return new StoreRunHistory(await openStore({ ...(dbPath ? { databaseUrl: dbPath } : {}), mustExist: true }));
   }

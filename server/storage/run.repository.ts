@@ -96,6 +96,11 @@ export interface CreateRunInput {
 /** Fields {@link RunRepository.update} may change. */
 export interface RunPatch {
   status?: RunStatus;
+  /**
+   * Accept any status change (upstream flowctl's UpdatePipelineRun semantics for clients reporting
+   * their own runs); otherwise the change must be a legal run transition.
+   */
+  anyTransition?: boolean;
   /** Set automatically when the status becomes terminal and this is omitted. */
   endedAt?: Date | null;
   error?: string | null;
@@ -202,8 +207,8 @@ export class RunRepository {
       const current = await this.get(runId);
       if (!current) throw new NotFoundError("run", runId);
       const to = patch.status ?? current.status;
-      assertRunTransition(current.status, to);
-      const becomesTerminal = TERMINAL_RUN_STATUSES.has(to) && !TERMINAL_RUN_STATUSES.has(current.status);
+      if (!patch.anyTransition) assertRunTransition(current.status, to);
+      const becomesTerminal = TERMINAL_RUN_STATUSES.has(to) && (patch.anyTransition ? to !== current.status : !TERMINAL_RUN_STATUSES.has(current.status));
       const endedAt = patch.endedAt !== undefined ? patch.endedAt : becomesTerminal ? new Date() : undefined;
       const res = await guard({ op: "runs.update", entity: "run", id: runId }, () =>
         this.db.run.updateMany({

@@ -173,7 +173,7 @@ describe("store (SQLite file, real migrations)", () => {
     await expect(openStore({ databaseUrl: `file:${path.join(dir, "not-a-dir", "sub", "x.db")}` })).rejects.toSatisfy(
       (e: unknown) => e instanceof StorageError && /cannot create the database directory .*not-a-dir/.test((e as Error).message),
     );
-    await expect(openStore({ databaseUrl: "postgres://localhost/x" })).rejects.toThrow(/DATABASE_URL: only SQLite/);
+    await expect(openStore({ databaseUrl: "postgres://localhost/x" })).rejects.toThrow(/databaseUrl: only SQLite/);
   });
 
   it("a corrupted database file is a StorageError, not a crash", async () => {

@@ -38,7 +38,7 @@ export interface Store {
 }
 
 /**
- * Opens the store: resolves the location (default `file:<cwd>/.flowctl/flowctl.db`, `DATABASE_URL`,
+ * Opens the store: resolves the location (default `file:<cwd>/.flowctl/flowctl.db`, `FLOWCTL_DATABASE_URL`,
  * `file::memory:` → private temp file), switches the file to WAL so the engine and readers can share
  * it, applies pending migrations, and connects Prisma. Any failure is a StorageError naming the file.
  */

@@ -37,6 +37,8 @@ export interface WireEventBatch {
 export interface WireSourceControl {
   request?: { params?: Record<string, string>; resume?: boolean; resumeToken?: string } | null;
   credits: number;
+  /** Highest batch sequence the engine received from this process (0 = none or an older engine). */
+  received?: number;
 }
 
 export interface WireProcessedBatch {

@@ -11,6 +11,8 @@ import {
   readProcessedBatch,
   writeEventBatch,
   writeSourceControl,
+  eventProblem,
+  assertEvents,
   writeStreamRequest,
 } from "./relay-codec";
 
@@ -80,6 +82,19 @@ describe("relay codec", () => {
     expect(later.request).toBeUndefined();
     expect(later.credits).toBe(1);
     expect(writeStreamRequest({})).toHaveLength(0);
+    const acked = SourceControl.toObject(SourceControl.decode(writeSourceControl(0, undefined, 70_000)), { longs: Number }) as { credits?: number; received: number };
+    expect(acked).toEqual({ received: 70_000 });
+  });
+
+  it("tells well-formed events from malformed or truncated ones", () => {
+    const ev = Buffer.from(Event.encode(Event.create({ id: "x", type: "t", payload: Buffer.from("p") })).finish());
+    expect(eventProblem(ev)).toBeUndefined();
+    expect(eventProblem(Buffer.alloc(0))).toBeUndefined();
+    expect(eventProblem(ev.subarray(0, ev.length - 1))).toMatch(/truncated/);
+    expect(eventProblem(Buffer.from([0x0a, 0x64, 1, 2, 3]))).toMatch(/truncated/);
+    expect(eventProblem(Buffer.from([0x00, 0x01]))).toMatch(/invalid field tag/);
+    expect(eventProblem(Buffer.from([0x0f]))).toMatch(/wire type/);
+    expect(() => assertEvents([ev, Buffer.from([0x0a, 0x05])])).toThrow(/^wire: event 2 of 2 is malformed/);
   });
 
   it("reads partition keys without decoding the payload", () => {

@@ -86,6 +86,34 @@ function skipField(c: Cursor, wireType: number): void {
 }
 
 
+/**
+ * Checks that a serialized `flowctl.v1.Event` is well-formed protobuf (every field's tag, wire type
+ * and length fit the buffer) without decoding it; returns the problem, or undefined. The relay
+ * forwards events as bytes, so this is what keeps one component's garbage from reaching (and
+ * breaking) the next one.
+ */
+export function eventProblem(event: Buffer): string | undefined {
+  const c: Cursor = { buf: event, pos: 0 };
+  try {
+    while (c.pos < event.length) {
+      const tag = readVarint(c);
+      if (tag < 8) return `invalid field tag ${tag} at byte ${c.pos}`;
+      skipField(c, tag & 7);
+    }
+  } catch (err) {
+    return (err as Error).message.replace(/^wire: /, "");
+  }
+  return undefined;
+}
+
+/** Throws InvalidArgumentError (`wire`) naming the first malformed event of a frame. */
+export function assertEvents(events: readonly Buffer[]): void {
+  for (let i = 0; i < events.length; i++) {
+    const problem = eventProblem(events[i]!);
+    if (problem) throw new InvalidArgumentError("wire", `event ${i + 1} of ${events.length} is malformed (${problem})`);
+  }
+}
+
 /** A batch read lazily: the serialized events (slices sharing the input buffer) and its sequence. */
 export interface RelayBatch {
   sequence: number;
@@ -183,16 +211,17 @@ export function writeEventBatch(events: readonly Buffer[], sequence: number, cou
  * Writes `flowctl.batch.v1.SourceControl { request = 1 (StreamRequest{params = 1}), credits = 2 }`.
  * The request is only sent in the first message of a stream.
  */
-export function writeSourceControl(credits: number, params?: Record<string, string>): Buffer {
+export function writeSourceControl(credits: number, params?: Record<string, string>, received = 0): Buffer {
   const parts: Buffer[] = [];
   if (params) {
     const req = writeStreamRequest(params);
     parts.push(lenField(1, req));
   }
-  if (credits > 0) {
-    const b = Buffer.allocUnsafe(1 + varintSize(credits));
-    b[0] = (2 << 3) | WIRE_VARINT;
-    writeVarint(b, 1, credits);
+  for (const [field, value] of [[2, credits], [3, received]] as const) {
+    if (value <= 0) continue;
+    const b = Buffer.allocUnsafe(1 + varintSize(value));
+    b[0] = (field << 3) | WIRE_VARINT;
+    writeVarint(b, 1, value);
     parts.push(b);
   }
   return Buffer.concat(parts);

@@ -14,6 +14,9 @@ import { startControlPlane, type ControlPlaneHandle } from "../../server/control
 import type { RunHandle } from "../../server/engine/run-pipeline";
 import { openStore, type Store } from "../../server/storage/store";
 import { services } from "../../server/wire/protos";
+import { listeningAddresses } from "../support/listening";
+import { bearerMetadata } from "../../server/wire/bearer";
+import { dataPlaneServices } from "../../server/wire/event-codec";
 import { readCount, startRun, tempDir, waitFor, writePipeline } from "./engine-harness";
 
 const runs: RunHandle[] = [];
@@ -60,6 +63,34 @@ describe("engine contracts", () => {
     const lines = fs.readFileSync(path.join(dir, "out.jsonl"), "utf8").split("\n").filter(Boolean);
     expect(lines).toHaveLength(3000);
     expect(handle.topology().components.flatMap((c) => c.instances.map((i) => i.wire))).toEqual(["batch", "batch", "batch"]);
+  });
+
+  it("components it starts listen on loopback only and serve their data only to the engine", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, "loopback.yaml");
+    fs.writeFileSync(
+      file,
+      "apiVersion: flowctl/v1\nkind: Pipeline\nmetadata: { name: loopback }\nspec:\n  sources:\n    - id: gen\n      type: load-generator\n      env: { EVENTS_PER_SECOND: 100 }\n  sinks:\n    - id: out\n      type: blackhole\n      inputs: [gen]\n",
+    );
+    const handle = await startRun(file, { registrationTimeoutMs: 60_000 });
+    runs.push(handle);
+    await waitFor("events at the sink", () => handle.snapshot().find((c) => c.id === "out")!.eventsIn > 0, 60_000);
+    for (const inst of handle.topology().components.flatMap((c) => c.instances)) {
+      const port = Number(inst.endpoint!.split(":").at(-1));
+      expect(listeningAddresses(port)).toEqual(["127.0.0.1"]);
+      expect(listeningAddresses(inst.metricsPort!)).toEqual(["127.0.0.1"]);
+    }
+    // Anyone else on this machine asking the source for its events is refused.
+    const gen = handle.topology().components.find((c) => c.id === "gen")!.instances[0]!;
+    const C = grpc.makeGenericClientConstructor(dataPlaneServices.source, "Source");
+    const client = new C(gen.endpoint!, grpc.credentials.createInsecure());
+    const call = (client as unknown as { StreamEvents(req: object, md: grpc.Metadata): grpc.ClientReadableStream<unknown> }).StreamEvents({ params: {} }, bearerMetadata(undefined));
+    const code = await new Promise<number>((resolve) => {
+      call.once("data", () => resolve(-1));
+      call.once("error", (err: grpc.ServiceError) => resolve(err.code));
+    });
+    client.close();
+    expect(code).toBe(grpc.status.UNAUTHENTICATED);
   });
 
   it("StopPipelineRun on the embedded control plane stops the run it owns", async () => {

@@ -72,7 +72,7 @@ async function listed(port: string, tlsFlags: string[]): Promise<StatusRow[]> {
 }
 
 async function waitHealthy(port: string, id: string, tlsFlags: string[]): Promise<void> {
-  await waitFor(`${id} to be listed HEALTHY`, async () => (await listed(port, tlsFlags)).some((r) => r.id === id && /HEALTHY/i.test(r.status) && !/UNHEALTHY/i.test(r.status)), 30_000, 200);
+  await waitFor(`${id} to be listed HEALTHY`, async () => (await listed(port, tlsFlags)).some((r) => r.id === id && /HEALTHY/i.test(r.status) && !/UNHEALTHY/i.test(r.status)), 120_000, 200);
 }
 
 describe("SDK components and a TLS control plane", () => {

@@ -19,7 +19,7 @@ export interface FixtureComponent {
   inputs?: string[];
   env?: Record<string, string | number>;
   replicas?: number;
-  queue?: { capacity?: number; policy?: "block" | "drop_oldest" };
+  queue?: { capacity?: number; policy?: "block" | "drop_oldest"; max_bytes?: string | number };
   restart_policy?: "no" | "on-failure" | "always" | "unless-stopped";
   partition_key?: string;
   input_event_types?: string[];
@@ -115,4 +115,20 @@ export function processesMatching(needle: string): number[] {
     .filter((l) => l.includes(needle) && !/^\s*\d+\s+Z/.test(l))
     .map((l) => Number(l.trim().split(/\s+/)[0]))
     .filter((pid) => pid !== process.pid);
+}
+
+/** PIDs of live processes whose environment says they belong to `runId` (FLOWCTL_RUN_ID, via /proc). */
+export function processesOfRun(runId: string): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (!fs.readFileSync(`/proc/${entry}/environ`, "latin1").split("\0").includes(`FLOWCTL_RUN_ID=${runId}`)) continue;
+      if (/^\S+ \(.*\) Z/.test(fs.readFileSync(`/proc/${entry}/stat`, "latin1"))) continue;
+      pids.push(Number(entry));
+    } catch {
+      // gone meanwhile, or another user's process
+    }
+  }
+  return pids;
 }

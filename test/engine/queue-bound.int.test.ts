@@ -102,3 +102,57 @@ describe("a capacity that is not a multiple of the batch size", () => {
     expect(await gaugeMax(handle)).toBeLessThanOrEqual(capacity);
   });
 });
+
+describe("a processor that emits several events per input", () => {
+  it("overruns its out-edge by at most one answer: then its inputs are sized to the room its outputs need", async () => {
+    const dir = tempDir();
+    const srcCount = path.join(dir, "src.count");
+    const { file } = writePipeline(
+      dir,
+      {
+        name: "fan-out-processor",
+        sources: [{ id: "src", env: { COUNT_FILE: srcCount, PAYLOAD_BYTES: 64 } }],
+        processors: [{ id: "p", inputs: ["src"], env: { FANOUT: 10 } }],
+        sinks: [{ id: "sink", inputs: ["p"], env: { STALL: 1 }, queue: { capacity: CAPACITY, policy: "block" } }],
+      },
+      "batch",
+    );
+    const handle = await startRun(file, { router: { statsIntervalMs: 20 } });
+    runs.push(handle);
+    await sourceStalled(srcCount);
+    const sink = () => handle.snapshot().find((c) => c.id === "sink")!;
+    await waitFor("the sink's queue to fill", () => sink().queueDepth >= CAPACITY - 10, 10_000);
+    // The first answer teaches the router the ratio; until then one batch of 100 inputs may
+    // answer 1000 events into an empty queue — after that the bound holds.
+    // (Before outputs were reserved per input, 16 batches in flight answered 16,000 events.)
+    expect(sink().queuePeakDepth).toBeLessThanOrEqual(1000);
+  });
+});
+
+describe("queue.max_bytes", () => {
+  it.each(["batch", "event"] as const)("bounds the bytes a queue of large events holds (%s wire)", async (wire) => {
+    const dir = tempDir();
+    const srcCount = path.join(dir, "src.count");
+    const maxBytes = 4 * 1024 * 1024;
+    const eventBytes = 16 * 1024;
+    const { file } = writePipeline(
+      dir,
+      {
+        name: "queue-bytes",
+        // 16 KiB events: the count bound (1000) alone would let the queue hold ~16 MiB.
+        sources: [{ id: "src", env: { COUNT_FILE: srcCount, PAYLOAD_BYTES: eventBytes } }],
+        sinks: [{ id: "sink", inputs: ["src"], env: { STALL: 1 }, queue: { capacity: 1000, max_bytes: "4Mi" } }],
+      },
+      wire,
+    );
+    const handle = await startRun(file, { router: { statsIntervalMs: 20 } });
+    runs.push(handle);
+    await sourceStalled(srcCount);
+    const sink = () => handle.snapshot().find((c) => c.id === "sink")!;
+    await waitFor("the queue to hold events", () => sink().queueDepth > 0, 10_000);
+    const peakEvents = sink().queuePeakDepth;
+    // At most max_bytes worth queued (plus, per event, the one that crossed it): far below the count bound.
+    expect(peakEvents * eventBytes).toBeLessThanOrEqual(maxBytes + eventBytes);
+    expect(peakEvents).toBeGreaterThanOrEqual(50);
+  });
+});

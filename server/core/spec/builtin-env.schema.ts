@@ -44,7 +44,7 @@ export const fileEnvSchema = z.object({
 /** stdout: pretty-printing. */
 export const stdoutEnvSchema = z.object({ PRETTY: envFields.bool.default(false) });
 
-/** postgres: connection (URL or the seed's POSTGRES_* variables), pool size and table. */
+/** postgres: connection (URL or flowctl's POSTGRES_* variables), pool size and table. */
 export const postgresEnvSchema = z.object({
   DATABASE_URL: z.string().trim().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL").optional(),
   POSTGRES_HOST: z.string().trim().default("localhost"),

@@ -2,9 +2,11 @@
  * PipelineSpec → CompiledPipeline: defaults applied, roles attached, built-ins resolved, units
  * normalised. Only call on a spec that validated without errors; downstream never re-parses.
  */
+import { parseMemory } from "../units";
 import { findBuiltin } from "./builtins";
 import {
   DEFAULT_QUEUE_CAPACITY,
+  DEFAULT_QUEUE_MAX_BYTES,
   type ComponentRole,
   type ComponentSpec,
   type Driver,
@@ -31,8 +33,11 @@ export interface CompiledComponent {
   /** ≥ 1. */
   replicas: number;
   restartPolicy: RestartPolicy;
-  queue: { capacity: number; policy: QueuePolicy };
+  /** `maxBytes`: serialized bytes per input edge (`queue.max_bytes`, default 64 MiB). */
+  queue: { capacity: number; maxBytes: number; policy: QueuePolicy };
   batch?: { size: number; flushIntervalMs: number };
+  /** Sinks: write retry policy (`retry:`); absent = one attempt, then the dead-letter file. */
+  retry?: { maxAttempts: number; backoffMs: number; maxBackoffMs: number };
   partitionKey?: string;
   healthCheck?: string;
   healthPort?: number;
@@ -68,7 +73,11 @@ function compileComponent(c: ComponentSpec, role: ComponentRole): CompiledCompon
     outputEventTypes: c.output_event_types ?? [],
     replicas: Math.max(1, c.replicas ?? 1),
     restartPolicy: c.restart_policy ?? "on-failure",
-    queue: { capacity: c.queue?.capacity ?? DEFAULT_QUEUE_CAPACITY, policy: c.queue?.policy ?? "block" },
+    queue: {
+      capacity: c.queue?.capacity ?? DEFAULT_QUEUE_CAPACITY,
+      maxBytes: (c.queue?.max_bytes !== undefined ? parseMemory(c.queue.max_bytes) : undefined) ?? DEFAULT_QUEUE_MAX_BYTES,
+      policy: c.queue?.policy ?? "block",
+    },
     ports: c.ports ?? [],
     volumes: c.volumes ?? [],
     secrets: c.secrets ?? [],
@@ -78,6 +87,7 @@ function compileComponent(c: ComponentSpec, role: ComponentRole): CompiledCompon
   if (c.command !== undefined) compiled.command = c.command;
   if (c.image !== undefined) compiled.image = c.image;
   if (c.batch) compiled.batch = { size: c.batch.size, flushIntervalMs: c.batch.flush_interval_ms };
+  if (c.retry) compiled.retry = { maxAttempts: c.retry.max_attempts, backoffMs: c.retry.backoff_ms, maxBackoffMs: c.retry.max_backoff_ms };
   if (c.partition_key !== undefined) compiled.partitionKey = c.partition_key;
   if (c.health_check !== undefined) compiled.healthCheck = c.health_check;
   if (c.health_port !== undefined) compiled.healthPort = c.health_port;

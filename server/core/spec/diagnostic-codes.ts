@@ -52,6 +52,8 @@ export const DIAGNOSTIC_CODES = {
   "partition-key.unused": { severity: "hint", summary: "partition_key on a single replica." },
   "replicas.unordered": { severity: "hint", summary: "Replicas without partition_key lose per-key order." },
   "queue.on-source": { severity: "warning", summary: "queue on a source has no effect." },
+  "retry.not-a-sink": { severity: "warning", summary: "retry on a source or processor has no effect." },
+  "retry.backoff-order": { severity: "error", summary: "retry.max_backoff_ms is below retry.backoff_ms." },
   "graph.no-sources": { severity: "error", summary: "The pipeline has no sources." },
   "graph.no-sinks": { severity: "error", summary: "The pipeline has no sinks." },
   "graph.source-has-inputs": { severity: "error", summary: "A source lists inputs." },

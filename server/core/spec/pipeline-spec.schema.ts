@@ -42,6 +42,12 @@ export type Driver = (typeof DRIVERS)[number];
 /** Default `queue.capacity` (events per input edge). */
 export const DEFAULT_QUEUE_CAPACITY = 1000;
 
+/**
+ * Default `queue.max_bytes` per input edge: one event may be up to 64 MiB, so a count bound alone
+ * would let a full queue of 1000 hold 64 GiB; 64 MiB keeps any queue within a sane budget.
+ */
+export const DEFAULT_QUEUE_MAX_BYTES = 64 * 1024 * 1024;
+
 const stringMap = z.record(z.string(), z.string());
 
 /** YAML numbers and booleans in `env` are stringified, never rejected. */
@@ -105,6 +111,16 @@ export const queueSchema = z
       .min(1)
       .default(DEFAULT_QUEUE_CAPACITY)
       .meta({ title: "Capacity", description: "Events buffered on each input edge of this component.", unit: "events" }),
+    max_bytes: z
+      .union([z.number().int().positive(), z.string().regex(MEMORY_QUANTITY_RE)])
+      .transform(String)
+      .optional()
+      .meta({
+        title: "Max bytes",
+        unit: "bytes",
+        description: "Serialized event bytes buffered on each input edge, whichever bound (this or capacity) is reached first; default 64Mi. One event larger than it still passes alone.",
+        examples: ["64Mi", "256Mi"],
+      }),
     policy: z
       .enum(QUEUE_POLICIES)
       .default("block")
@@ -124,6 +140,21 @@ export const batchSchema = z
       .meta({ title: "Flush interval", unit: "ms", description: "Flush a partial batch after this long." }),
   })
   .meta({ title: "Batching", description: "Write events in batches (size or time, whichever first)." });
+
+/** `retry`: sinks retry a failed write with exponential backoff, then dead-letter its events. */
+export const retrySchema = z
+  .object({
+    max_attempts: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(3)
+      .meta({ title: "Max attempts", unit: "writes", description: "Writes of a batch in all (the first included) before its events go to the dead-letter file." }),
+    backoff_ms: z.number().int().min(0).max(600_000).default(100).meta({ title: "Backoff", unit: "ms", description: "Wait before the second attempt; doubles after each failure." }),
+    max_backoff_ms: z.number().int().min(0).max(3_600_000).default(10_000).meta({ title: "Max backoff", unit: "ms", description: "Cap of the wait between attempts." }),
+  })
+  .meta({ title: "Retry", description: "Sinks: retry a failed write with exponential backoff; when attempts run out, its events go to the dead-letter file (JSON lines with the error)." });
 
 /** A source, processor, sink or `spec.pipelines` entry. */
 export const componentSchema = z
@@ -160,6 +191,7 @@ export const componentSchema = z
       .meta({ title: "Restart policy", description: "When the supervisor restarts the process after it exits.", default: "on-failure" }),
     queue: queueSchema.optional(),
     batch: batchSchema.optional(),
+    retry: retrySchema.optional(),
     partition_key: z
       .string()
       .optional()

@@ -15,7 +15,7 @@ const EXPECTED_NON_ERRORS: Record<string, string[]> = {
   "go-spec-c-container.yaml": ["replicas.unordered", "spec.pipelines-not-run"],
 };
 
-describe("valid fixtures (seed guide, flowctl topologies, flowctl-go-spec §1.6)", () => {
+describe("valid fixtures (performance guide, flowctl topologies, upstream examples)", () => {
   const files = yamlFiles("valid");
 
   it("covers every documented topology", () => {
@@ -187,7 +187,10 @@ describe("loadPipeline", () => {
   it("applies queue defaults and carries batch and partition_key", () => {
     const loaded = loadPipeline(BASE.replace("inputs: [src]", "inputs: [src]\n      replicas: 2\n      partition_key: id\n      batch: { size: 50 }"));
     const sink = loaded.pipeline!.components[1]!;
-    expect(sink.queue).toEqual({ capacity: 1000, policy: "block" });
+    expect(sink.queue).toEqual({ capacity: 1000, maxBytes: 64 * 1024 * 1024, policy: "block" });
+    const bounded = loadPipeline(BASE.replace("inputs: [src]", "inputs: [src]\n      queue: { max_bytes: 2Mi }")).pipeline!.components[1]!;
+    expect(bounded.queue.maxBytes).toBe(2 * 1024 * 1024);
+    expect(codes(validate(BASE.replace("inputs: [src]", "inputs: [src]\n      queue: { max_bytes: 2 MB }")))).toContain("schema.format");
     expect(sink.batch).toEqual({ size: 50, flushIntervalMs: 100 });
     expect(sink.partitionKey).toBe("id");
     expect(sink.replicas).toBe(2);

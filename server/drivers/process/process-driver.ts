@@ -7,8 +7,14 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { OperationalError } from "../../core/errors";
+import { FlowError, OperationalError } from "../../core/errors";
+import type { CompiledComponent } from "../../core/spec/compile";
+import type { ComponentDriver, ExitInfo, InstanceHandle, InstanceOutput, InstancePorts, InstanceSpec } from "../driver";
+import { freePorts } from "./free-port";
 import { InstanceLogWriter, LineCollector } from "./log-stream";
+import { reapRunProcesses, recordProcess } from "./orphan-reaper";
+
+export type { ExitInfo } from "../driver";
 
 /** Repository root (this file is server/drivers/process/process-driver.ts). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -42,19 +48,12 @@ export interface SpawnRequest {
   onLogError?: (err: Error) => void;
 }
 
-export interface ExitInfo {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  /** Set when the process could not be started at all (ENOENT, EACCES, …). */
-  error?: string;
-}
-
 /** A running instance. */
 export interface ProcessHandle {
   readonly pid: number | undefined;
   readonly logFile: string;
   readonly startedAt: Date;
-  /** Resolves once, when the process exited and its output was flushed. */
+  /** Resolves once, when the process exited and its output was flushed. Never rejects. */
   readonly exited: Promise<ExitInfo>;
   /** Sends a signal to the whole process group (no-op once exited). */
   signal(sig: NodeJS.Signals): void;
@@ -122,7 +121,11 @@ export function spawnInstance(req: SpawnRequest): ProcessHandle {
       err.flush();
       const info: ExitInfo = { code, signal: sig };
       if (spawnError) info.error = spawnError;
-      void log.end(`# ${new Date().toISOString()} exit: code=${code} signal=${sig}${spawnError ? " error=" + spawnError : ""}\n`).then(() => resolve(info));
+      // `exited` never rejects: whatever happens to the log file, the exit is reported.
+      log.end(`# ${new Date().toISOString()} exit: code=${code} signal=${sig}${spawnError ? " error=" + spawnError : ""}\n`).then(
+        () => resolve(info),
+        () => resolve(info),
+      );
     }
   });
   return {
@@ -146,4 +149,65 @@ export function spawnInstance(req: SpawnRequest): ProcessHandle {
     },
     lastLines: () => [...tail],
   };
+}
+
+/** argv of a component for the process driver: its `command` + `args`, or the built-in's. */
+export function componentArgv(c: CompiledComponent): string[] {
+  if (c.command && c.command.length > 0) return [...c.command, ...c.args];
+  if (c.builtin) return [...builtinArgv(c.builtin), ...c.args];
+  throw new FlowError("FAILED_PRECONDITION", `component ${c.id}: the process driver needs \`command\` or a built-in \`type\` (image-only components need a container driver)`);
+}
+
+/**
+ * Components as local child processes: free loopback ports, the engine's environment passed
+ * down (minus the variables the engine owns), one process group and one log file per instance,
+ * every spawn recorded so a later engine can reap what a dead one left behind.
+ */
+export class ProcessDriver implements ComponentDriver {
+  readonly kind = "process";
+  readonly bindHost = "127.0.0.1";
+
+  constructor(private readonly opts: { logDir: string; baseEnv?: NodeJS.ProcessEnv }) {}
+
+  async allocatePorts(count: number): Promise<InstancePorts[]> {
+    const ports = await freePorts(count * 3);
+    return Array.from({ length: count }, (_, i) => ({ port: ports[i * 3]!, healthPort: ports[i * 3 + 1]!, metricsPort: ports[i * 3 + 2]! }));
+  }
+
+  start(spec: InstanceSpec, output: InstanceOutput): InstanceHandle {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(this.opts.baseEnv ?? process.env)) if (v !== undefined) env[k] = v;
+    for (const k of spec.ownedEnv) delete env[k];
+    Object.assign(env, spec.env);
+    const handle = spawnInstance({
+      instanceId: spec.instanceId,
+      argv: componentArgv(spec.component),
+      cwd: spec.cwd,
+      env,
+      logDir: this.opts.logDir,
+      runId: spec.runId,
+      onLine: (line, stream) => output.line(line, stream),
+      onLogError: (err) => output.logFailed(err),
+    });
+    // Recorded before anything else can fail, so a later engine can reap it if this one dies.
+    if (handle.pid !== undefined) recordProcess(this.opts.logDir, spec.runId, { instanceId: spec.instanceId, pid: handle.pid, startedAt: handle.startedAt.toISOString() });
+    return {
+      get pid() {
+        return handle.pid;
+      },
+      logFile: handle.logFile,
+      startedAt: handle.startedAt,
+      exited: handle.exited,
+      get alive() {
+        return handle.alive;
+      },
+      terminate: () => handle.signal("SIGTERM"),
+      kill: () => handle.signal("SIGKILL"),
+      lastLines: () => handle.lastLines(),
+    };
+  }
+
+  reap(runId: string): number[] {
+    return reapRunProcesses(this.opts.logDir, runId);
+  }
 }

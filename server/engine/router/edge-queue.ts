@@ -1,14 +1,32 @@
 /**
  * The bounded queue on one edge `from → to`, holding serialized events (Buffers, never decoded).
  *
- * `capacity` is the point at which the upstream is stopped (policy `block`) or the oldest event is
- * discarded and counted (policy `drop_oldest`). With `block` the router grants producers room only
+ * `capacity` (events) and `maxBytes` (serialized bytes) are the points at which the upstream is
+ * stopped (policy `block`) or the oldest events are discarded and counted (policy `drop_oldest`). With `block` the router grants producers room only
  * for what fits under the capacity (RouterCore.mayProduce: source credits and processor batches in
  * flight are reserved), so the depth stays ≤ capacity. A producer that breaks its agreement (a
  * foreign source sending batches above its BATCH_SIZE, a processor emitting more events than it
  * received) still gets its events accepted — never dropped — and `peakDepth` shows the overshoot.
  */
 import type { QueuePolicy } from "../../core/spec/pipeline-spec.schema";
+
+/**
+ * Where the events the producer emitted for this edge went (monotonic counts). With `enqueued`
+ * and `dropped` of the queue: produced = enqueued + rejected, and at the end of a run
+ * produced = delivered + dropped + rejected + lost + abandoned — every event counted once.
+ */
+export interface EdgeAccountCounters {
+  /** Too large for one data-plane message: never enqueued (counted on every out-edge of the producer). */
+  rejected: number;
+  /** Not offered: the receiving sink's event-type filter excludes their type (not part of `produced`). */
+  filtered: number;
+  /** Acknowledged by the receiver (batch ack, Consume response, a per-event processor's answer). */
+  delivered: number;
+  /** In flight to an instance that crashed, and not re-sendable (per-event processors only). */
+  lost: number;
+  /** Still queued or in flight when the run ended without draining. */
+  abandoned: number;
+}
 
 export class EdgeQueue {
   private ring: (Buffer | undefined)[];
@@ -19,6 +37,7 @@ export class EdgeQueue {
   dequeued = 0;
   dequeuedBytes = 0;
   dropped = 0;
+  readonly account: EdgeAccountCounters = { rejected: 0, filtered: 0, delivered: 0, lost: 0, abandoned: 0 };
   /** Highest depth ever reached (the bound users are promised: ≤ capacity with `block`). */
   peakDepth = 0;
   /**
@@ -29,11 +48,17 @@ export class EdgeQueue {
   private blockedSince: number | undefined;
   private producerWaiting = false;
 
+  /** Serialized bytes queued now, and the most ever. */
+  bytes = 0;
+  peakBytes = 0;
+
+  /** `maxBytes`: the byte bound (`queue.max_bytes`); one event larger than it still passes alone. */
   constructor(
     readonly from: string,
     readonly to: string,
     readonly capacity: number,
     readonly policy: QueuePolicy,
+    readonly maxBytes = Number.POSITIVE_INFINITY,
   ) {
     this.ring = new Array<Buffer | undefined>(nextPow2(Math.min(capacity, 1 << 16) + 1));
   }
@@ -42,21 +67,30 @@ export class EdgeQueue {
     return this.size;
   }
 
-  /** True when the upstream must not send more (block policy at or above capacity). */
+  /** True when the upstream must not send more (block policy at or above capacity or max bytes). */
   get full(): boolean {
-    return this.policy === "block" && this.size >= this.capacity;
+    return this.policy === "block" && (this.size >= this.capacity || this.bytes >= this.maxBytes);
+  }
+
+  /** Room left under the byte bound (block policy). */
+  get roomBytes(): number {
+    return this.maxBytes - this.bytes;
   }
 
   push(ev: Buffer): void {
-    if (this.policy === "drop_oldest" && this.size >= this.capacity) {
-      this.shift();
+    // drop_oldest keeps both bounds: the oldest go until the new event fits (it may end up alone).
+    while (this.policy === "drop_oldest" && this.size > 0 && (this.size >= this.capacity || this.bytes + ev.length > this.maxBytes)) {
+      const dropped = this.shift()!;
       this.dequeued--; // a drop is not a delivery
+      this.dequeuedBytes -= dropped.length;
       this.dropped++;
     }
     if (this.size === this.ring.length) this.grow();
     this.ring[(this.head + this.size) & (this.ring.length - 1)] = ev;
     this.size++;
+    this.bytes += ev.length;
     if (this.size > this.peakDepth) this.peakDepth = this.size;
+    if (this.bytes > this.peakBytes) this.peakBytes = this.bytes;
     this.enqueued++;
     if (this.full && this.blockedSince === undefined) this.blockedSince = performance.now();
   }
@@ -93,6 +127,7 @@ export class EdgeQueue {
     this.ring[this.head] = undefined;
     this.head = (this.head + 1) & (this.ring.length - 1);
     this.size--;
+    this.bytes -= ev.length;
     this.dequeued++;
     this.dequeuedBytes += ev.length;
     if (this.blockedSince !== undefined && !this.full && !this.producerWaiting) {

@@ -13,8 +13,10 @@ export interface RouterNodeSpec {
   role: ComponentRole;
   /** Instance ids (`<id>` or `<id>-<n>`). */
   instances: string[];
-  /** Input queue of every edge into this node. */
+  /** Input queue of every edge into this node: events, and serialized bytes (`queue.max_bytes`). */
   capacity: number;
+  /** @default no byte bound */
+  maxBytes?: number;
   policy: QueuePolicy;
   partitionKey?: string;
   /** Events per batch sent to this node (batched wire). */
@@ -47,7 +49,8 @@ export interface RouterInit {
 
 export type HostToRouter =
   | RouterInit
-  | { type: "instanceUp"; instanceId: string; endpoint: string; wire: Wire; inputEventTypes: string[] }
+  /** `credential`: bearer token for the instance's data-plane calls (its spawn's secret). */
+  | { type: "instanceUp"; instanceId: string; endpoint: string; wire: Wire; inputEventTypes: string[]; credential?: string }
   | { type: "instanceDown"; instanceId: string; permanent: boolean }
   /** Open the source streams (after every instance registered). */
   | { type: "start" }
@@ -62,11 +65,23 @@ export interface EdgeStats {
   depth: number;
   /** Highest depth since the run started. */
   peakDepth: number;
+  /** Serialized bytes queued now, the most ever, and the bound (0 = none). */
+  queuedBytes: number;
+  peakBytes: number;
+  maxBytes: number;
   capacity: number;
   events: number;
   bytes: number;
   blockedSeconds: number;
   dropped: number;
+  /** The edge's account (docs/engine.md, "Every event counted"): produced = enqueued + rejected. */
+  produced: number;
+  delivered: number;
+  rejected: number;
+  lost: number;
+  abandoned: number;
+  /** Not offered (the sink's event-type filter); not part of `produced`. */
+  filtered: number;
 }
 
 export interface NodeStats {
@@ -84,6 +99,8 @@ export interface NodeStats {
   rejected: number;
   /** Data-plane streams to this node's instances that failed (each one logged and a RunEvent). */
   streamErrors: number;
+  /** Of those, failures caused by a malformed or truncated frame from the instance (it is restarted). */
+  protocolErrors: number;
   /** Per instance: events delivered to it (acked). */
   instances: Record<string, { eventsIn: number; eventsOut: number; connected: boolean }>;
   ended: boolean;
@@ -105,8 +122,11 @@ export type RouterToHost =
   | { type: "nodeEnded"; id: string }
   /** Every source ended and every queue drained into the sinks (or the drain finished). */
   | { type: "completed"; drained: boolean }
-  /** A stream failed; `attempt` counts consecutive failures without progress (1 = first). */
-  | { type: "linkDown"; instanceId: string; inflight: number; reason: string; attempt: number }
+  /**
+   * A stream failed; `attempt` counts consecutive failures without progress (1 = first);
+   * `protocol`: the instance sent a malformed frame (the engine restarts it per its restart_policy).
+   */
+  | { type: "linkDown"; instanceId: string; inflight: number; reason: string; attempt: number; protocol: boolean }
   /** An event too large for one data-plane message was produced by `instanceId` and rejected. */
   | { type: "rejected"; instanceId: string; bytes: number; reason: string }
   /** The data plane cannot continue (a component does not speak the expected service, or is unreachable). */

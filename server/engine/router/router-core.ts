@@ -19,7 +19,7 @@ import {
   type LinkHost,
 } from "./links/index";
 import type { HostToRouter, RouterInit, RouterToHost, Wire } from "./protocol";
-import { isOutputBlocked, isProducerWaiting, mayNodeProduce } from "./router-backpressure";
+import { isOutputBlocked, isProducerWaiting, mayNodeProduce, outputRoom } from "./router-backpressure";
 import { dispatchQueued, type DispatchHost } from "./router-dispatch";
 import { NodeRt, type InstanceSlot } from "./router-node";
 import { buildStats } from "./router-stats";
@@ -30,7 +30,13 @@ const RECONNECT_MIN_MS = 100;
 const RECONNECT_MAX_MS = 2_000;
 /** Consecutive failed streams (no event moved in between) to a live instance before the run fails. */
 const MAX_FAILED_STREAMS = 25;
-/** At most one debug line per node per interval (the seed's per-batch lines, rate-limited). */
+/**
+ * Unanswered inputs tracked per per-event processor link. A processor that has this many more
+ * inputs than outputs filters; its oldest unanswered inputs then count as delivered, so the
+ * tracking stays bounded (a non-filtering processor never gets near: its window is 512).
+ */
+const MAX_UNANSWERED_TRACKED = 65_536;
+/** At most one debug line per node per interval (flowctl's documented per-batch lines, rate-limited). */
 const DEBUG_LINE_INTERVAL_MS = 1_000;
 
 /** The router state machine; `post` sends messages to the engine. */
@@ -54,7 +60,7 @@ export class RouterCore implements LinkHost {
       const a = this.nodes.get(from);
       const b = this.nodes.get(to);
       if (!a || !b) throw new Error(`router: edge ${from} → ${to} names an unknown node`);
-      const q = new EdgeQueue(from, to, b.spec.capacity, b.spec.policy);
+      const q = new EdgeQueue(from, to, b.spec.capacity, b.spec.policy, b.spec.maxBytes ?? Number.POSITIVE_INFINITY);
       a.outEdges.push(q);
       a.outTargets.push(b);
       b.inEdges.push(q);
@@ -71,7 +77,7 @@ export class RouterCore implements LinkHost {
       case "init":
         return;
       case "instanceUp":
-        return this.instanceUp(msg.instanceId, msg.endpoint, msg.wire, msg.inputEventTypes);
+        return this.instanceUp(msg.instanceId, msg.endpoint, msg.wire, msg.inputEventTypes, msg.credential);
       case "instanceDown":
         return this.instanceDown(msg.instanceId, msg.permanent);
       case "start":
@@ -85,7 +91,7 @@ export class RouterCore implements LinkHost {
 
   // ---- host messages -------------------------------------------------------------------------
 
-  private instanceUp(instanceId: string, endpoint: string, wire: Wire, inputEventTypes: string[]): void {
+  private instanceUp(instanceId: string, endpoint: string, wire: Wire, inputEventTypes: string[], credential: string | undefined): void {
     const entry = this.bySlot.get(instanceId);
     if (!entry) return;
     const { node, slot } = entry;
@@ -101,6 +107,8 @@ export class RouterCore implements LinkHost {
       slot.link = this.createLink(node, slot, endpoint, wire);
       this.linkNode.set(slot.link, node);
     }
+    slot.link.credential = credential;
+    slot.link.newProcess();
     slot.wire = wire;
     if (node.ended || node.closing || this.completed) return;
     if (node.spec.role === "source" && (!this.started || this.draining)) return;
@@ -150,6 +158,7 @@ export class RouterCore implements LinkHost {
 
   private abort(): void {
     this.draining = true;
+    if (!this.completed) this.countAbandoned();
     for (const node of this.nodes.values()) {
       clearTimeout(node.lingerTimer);
       for (const slot of node.slots) {
@@ -200,10 +209,14 @@ export class RouterCore implements LinkHost {
       if (len > MAX_EVENT_BYTES) oversized = true;
     }
     if (oversized) {
+      const before = events.length;
       events = this.rejectOversized(link, node, events);
+      for (const q of node.outEdges) q.account.rejected += before - events.length;
       bytes = 0;
       for (const ev of events) bytes += ev.length;
     }
+    // A per-event processor's outputs answer its oldest unanswered inputs (one output per input).
+    if (link instanceof EventDownLink) this.settleUnanswered(node, link, produced.length, "delivered");
     node.stats.eventsOut += events.length;
     node.stats.bytesOut += bytes;
     for (let e = 0; e < node.outEdges.length; e++) {
@@ -217,14 +230,17 @@ export class RouterCore implements LinkHost {
       for (let i = 0; i < events.length; i++) {
         const ev = events[i]!;
         if (accept.has(readEventKey(ev, TYPE_FIELD).toString("utf8"))) q.push(ev);
-        else node.outTargets[e]!.stats.filtered++;
+        else {
+          node.outTargets[e]!.stats.filtered++;
+          q.account.filtered++;
+        }
       }
     }
     for (const d of node.downstream) this.dispatch(d);
     this.debugWaiting(node);
   }
 
-  /** The seed's "waiting for downstream" debug line, once per interval while the node is held back. */
+  /** flowctl's documented "waiting for downstream" debug line, once per interval while the node is held back. */
   private debugWaiting(node: NodeRt): void {
     if (!this.init.debug || !isProducerWaiting(node)) return;
     const now = performance.now();
@@ -259,6 +275,16 @@ export class RouterCore implements LinkHost {
 
   delivered(link: Link, events: readonly Buffer[], bytes: number, failed: number, tookMs: number): void {
     const node = this.linkNode.get(link)!;
+    // The per-edge account counts acknowledgements: batches now; per-event sinks at their Consume
+    // response (confirmed); per-event processors when answered (remember the written ones' edges).
+    if (link instanceof BatchDownLink) node.count("delivered", events);
+    else if (link instanceof EventDownLink && events.length > 0) {
+      let fifo = node.unanswered.get(link);
+      if (!fifo) node.unanswered.set(link, (fifo = []));
+      for (const ev of events) fifo.push(node.originOf(ev));
+      // Far more inputs than answers: the processor filters; the oldest are taken as answered.
+      if (fifo.length > MAX_UNANSWERED_TRACKED) this.settleUnanswered(node, link, fifo.length - MAX_UNANSWERED_TRACKED, "delivered");
+    }
     node.stats.eventsIn += events.length;
     node.stats.bytesIn += bytes;
     node.stats.errors += failed;
@@ -274,20 +300,35 @@ export class RouterCore implements LinkHost {
     }
   }
 
+  confirmed(link: Link, events: readonly Buffer[]): void {
+    this.linkNode.get(link)!.count("delivered", events);
+  }
+
+  /** Settles the `count` oldest (all, without a count) unanswered inputs of a per-event processor link. */
+  private settleUnanswered(node: NodeRt, link: Link, count: number | undefined, kind: "delivered" | "lost" | "abandoned"): number {
+    const fifo = node.unanswered.get(link);
+    if (!fifo || fifo.length === 0) return 0;
+    const settled = fifo.splice(0, count === undefined ? fifo.length : Math.min(count, fifo.length));
+    for (const q of settled) q.account[kind]++;
+    return settled.length;
+  }
+
   idle(link: Link): void {
     const node = this.linkNode.get(link)!;
     this.dispatch(node);
   }
 
-  down(link: Link, retry: Buffer[], lost: number, reason: string): void {
+  down(link: Link, retry: Buffer[], lost: number, reason: string, protocol: boolean): void {
     const node = this.linkNode.get(link)!;
     const slot = node.slots.find((s) => s.link === link)!;
     for (const ev of retry) {
       node.retry.push(ev);
       node.crashed.add(ev);
     }
-    node.stats.lost += lost;
+    // A per-event processor's written-but-unanswered inputs cannot be sent again: lost.
+    node.stats.lost += lost + this.settleUnanswered(node, link, undefined, "lost");
     node.stats.streamErrors++;
+    if (protocol) node.stats.protocolErrors++;
     const progress = link.eventsIn + link.eventsOut;
     if (progress !== slot.progressAtLastFailure) slot.reconnectAttempts = 0;
     slot.progressAtLastFailure = progress;
@@ -301,7 +342,7 @@ export class RouterCore implements LinkHost {
     }
     // Every failed stream is reported (logged, a RunEvent, counted): a stream that keeps failing
     // with nothing in flight (e.g. a peer refusing oversized messages) must not look like silence.
-    this.post({ type: "linkDown", instanceId: link.instanceId, inflight: retry.length + lost, reason, attempt: slot.reconnectAttempts + 1 });
+    this.post({ type: "linkDown", instanceId: link.instanceId, inflight: retry.length + lost, reason, attempt: slot.reconnectAttempts + 1, protocol });
     // A crash while closing with work in flight re-opens the node so the work is delivered again.
     if (node.closing && retry.length > 0) node.closing = false;
     if (node.closing) {
@@ -314,6 +355,8 @@ export class RouterCore implements LinkHost {
 
   ended(link: Link): void {
     const node = this.linkNode.get(link)!;
+    // A per-event processor that ended its stream cleanly has consumed everything it was sent.
+    this.settleUnanswered(node, link, undefined, "delivered");
     if (node.spec.role === "source") {
       if (this.sourceEnded(node)) this.endNode(node);
       return;
@@ -325,11 +368,16 @@ export class RouterCore implements LinkHost {
     return isOutputBlocked(this.nodes.get(nodeId)!);
   }
 
-  mayProduce(nodeId: string, events: number): boolean {
+  mayProduce(nodeId: string, events: number, bytes = 0): boolean {
     const node = this.nodes.get(nodeId)!;
-    const ok = mayNodeProduce(node, events);
+    const ok = mayNodeProduce(node, events, bytes);
     if (!ok) this.debugWaiting(node);
     return ok;
+  }
+
+  outputRoomEvents(nodeId: string): number {
+    const room = outputRoom(this.nodes.get(nodeId)!);
+    return room.events === Infinity ? Infinity : Math.max(0, room.events - room.reservedEvents);
   }
 
   streamsDelta(delta: number): void {
@@ -399,13 +447,29 @@ export class RouterCore implements LinkHost {
     this.finishRun(true);
   }
 
+  /**
+   * The run ends without draining: whatever is still queued, waiting for redelivery or in flight
+   * to an instance is abandoned — counted on the edge it came from, so every event is accounted.
+   */
+  private countAbandoned(): void {
+    for (const node of this.nodes.values()) {
+      for (const q of node.inEdges) q.account.abandoned += q.depth;
+      node.count("abandoned", node.retry);
+      for (const slot of node.slots) {
+        const link = slot.link;
+        if (!(link instanceof DownLink)) continue;
+        node.count("abandoned", link.undelivered());
+        this.settleUnanswered(node, link, undefined, "abandoned");
+      }
+    }
+  }
+
   private finishRun(drained: boolean): void {
     if (this.completed) return;
     this.completed = true;
     clearInterval(this.statsTimer);
     for (const node of this.nodes.values()) {
-      // Anything still waiting to be redelivered when the run ends never arrived.
-      node.stats.lost += node.crashed.size;
+      // Events awaiting redelivery are queued or in flight: counted abandoned above if the run ended early.
       node.crashed.clear();
       clearTimeout(node.lingerTimer);
       for (const slot of node.slots) clearTimeout(slot.reconnectTimer);

@@ -44,7 +44,7 @@ function dispatchShared(node: NodeRt, host: DispatchHost): void {
       const i = (node.rr + k) % n;
       const link = node.slots[i]!.link;
       if (!(link instanceof DownLink) || !link.canSend()) continue;
-      const size = link.wire === "batch" ? node.spec.batchSize : Math.min(node.spec.batchSize, 64);
+      const size = Math.min(link.wire === "batch" ? node.spec.batchSize : Math.min(node.spec.batchSize, 64), link.sendLimit());
       // Nagle-style: an instance with nothing in flight gets what is queued now (at moderate rates
       // a linger timer is most of the latency: Node clamps it to ≥ 1 ms per hop); one with batches
       // outstanding lets the next batch fill (size or linger) until an ack comes back.
@@ -74,7 +74,7 @@ function dispatchPartitioned(node: NodeRt, field: PartitionField, host: Dispatch
     if (!ev) break;
     const target = hashBytes(readEventKey(ev, field)) % n;
     const link = node.slots[target]!.link;
-    if (staged[target]!.length >= limit || !(link instanceof DownLink) || !link.canSend()) {
+    if (!(link instanceof DownLink) || staged[target]!.length >= Math.min(limit, link.sendLimit()) || !link.canSend()) {
       blockedTarget = true;
       break;
     }
@@ -91,7 +91,7 @@ function dispatchPartitioned(node: NodeRt, field: PartitionField, host: Dispatch
     }
     staged[target]!.push(node.take(1, host.unblocked)[0]!);
     stagedBytes[target]! += add;
-    if (staged[target]!.length >= limit) {
+    if (staged[target]!.length >= Math.min(limit, link.sendLimit())) {
       link.send(staged[target]!);
       staged[target] = [];
       stagedBytes[target] = 0;

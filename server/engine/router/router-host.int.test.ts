@@ -51,7 +51,28 @@ describe("RouterHost", () => {
     await got;
     expect(failure).toBeUndefined();
     const s = stats[0]!;
-    expect(s.edges).toEqual([{ from: "src", to: "sink", depth: 0, peakDepth: 0, capacity: 10, events: 0, bytes: 0, blockedSeconds: 0, dropped: 0 }]);
+    expect(s.edges).toEqual([
+      {
+        from: "src",
+        to: "sink",
+        depth: 0,
+        peakDepth: 0,
+        capacity: 10,
+        queuedBytes: 0,
+        peakBytes: 0,
+        maxBytes: 0,
+        events: 0,
+        bytes: 0,
+        blockedSeconds: 0,
+        dropped: 0,
+        produced: 0,
+        delivered: 0,
+        rejected: 0,
+        lost: 0,
+        abandoned: 0,
+        filtered: 0,
+      },
+    ]);
     expect(s.nodes.find((n) => n.id === "sink")!.instances).toHaveProperty("sink-1");
   });
 });

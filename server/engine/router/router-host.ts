@@ -13,8 +13,8 @@ export interface RouterCallbacks {
   log(level: "debug" | "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>): void;
   nodeEnded(id: string): void;
   completed(drained: boolean): void;
-  /** A data-plane stream failed (`attempt` = consecutive failures without progress). */
-  linkDown(instanceId: string, inflight: number, reason: string, attempt: number): void;
+  /** A data-plane stream failed (`attempt` = consecutive failures without progress; `protocol`: a malformed frame). */
+  linkDown(instanceId: string, inflight: number, reason: string, attempt: number, protocol: boolean): void;
   /** An event too large for one data-plane message was rejected. */
   rejected(instanceId: string, bytes: number, reason: string): void;
   /** The worker died: the data plane is gone. */
@@ -42,9 +42,13 @@ export class RouterHost {
   private readonly worker: Worker;
   private exited = false;
   private readonly exitPromise: Promise<void>;
+  /** Resolves when the worker reported `completed` (its final stats come just before). */
+  private readonly completedPromise: Promise<void>;
+  private resolveCompleted!: () => void;
 
   constructor(init: RouterInit, cb: RouterCallbacks) {
     setFlagsFromString(`--initial-old-space-size=${ROUTER_INITIAL_OLD_SPACE_MB}`);
+    this.completedPromise = new Promise((r) => (this.resolveCompleted = r));
     this.worker = new Worker(WORKER_ENTRY, { workerData: init, name: `flowctl-router-${init.pipeline}` });
     this.worker.on("message", (msg: RouterToHost) => {
       switch (msg.type) {
@@ -55,9 +59,10 @@ export class RouterHost {
         case "nodeEnded":
           return cb.nodeEnded(msg.id);
         case "completed":
+          this.resolveCompleted();
           return cb.completed(msg.drained);
         case "linkDown":
-          return cb.linkDown(msg.instanceId, msg.inflight, msg.reason, msg.attempt);
+          return cb.linkDown(msg.instanceId, msg.inflight, msg.reason, msg.attempt, msg.protocol);
         case "rejected":
           return cb.rejected(msg.instanceId, msg.bytes, msg.reason);
         case "fatal":
@@ -80,8 +85,16 @@ export class RouterHost {
     if (!this.exited) this.worker.postMessage(msg);
   }
 
-  /** Terminates the worker (every stream it holds is closed with it). */
-  async close(): Promise<void> {
+  /**
+   * Terminates the worker (every stream it holds is closed with it) — after its final stats, so
+   * the run's account is complete (at most `waitMs` after an `abort`).
+   */
+  async close(waitMs = 2_000): Promise<void> {
+    if (!this.exited) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.completedPromise, this.exitPromise, new Promise<void>((r) => (timer = setTimeout(r, waitMs)))]);
+      clearTimeout(timer);
+    }
     if (!this.exited) await this.worker.terminate();
     await this.exitPromise;
   }

@@ -43,11 +43,18 @@ export class NodeRt {
   // (then never emits again) must still get its debug line.
   lastDebugAt = Number.NEGATIVE_INFINITY;
   lastBlockedLogAt = Number.NEGATIVE_INFINITY;
-  stats = { eventsIn: 0, eventsOut: 0, bytesIn: 0, bytesOut: 0, errors: 0, filtered: 0, lost: 0, redelivered: 0, rejected: 0, streamErrors: 0 };
+  stats = { eventsIn: 0, eventsOut: 0, bytesIn: 0, bytesOut: 0, errors: 0, filtered: 0, lost: 0, redelivered: 0, rejected: 0, streamErrors: 0, protocolErrors: 0 };
   /** The downstream node of each out-edge (same order as outEdges). */
   readonly outTargets: NodeRt[] = [];
   /** Sink event-type filter; undefined = accept every event. */
   accept: Set<string> | undefined;
+  /** The in-edge each taken event came from, when there are several (fan-in); see {@link originOf}. */
+  private origins: WeakMap<Buffer, EdgeQueue> | undefined;
+  /**
+   * Per per-event processor link: the in-edges of the events written to it and not answered yet,
+   * oldest first (that wire has no acknowledgements; one answer per input is assumed).
+   */
+  readonly unanswered = new Map<Link, EdgeQueue[]>();
 
   constructor(readonly spec: RouterNodeSpec) {
     this.slots = spec.instances.map((instanceId, index) => ({
@@ -68,6 +75,21 @@ export class NodeRt {
 
   get id(): string {
     return this.spec.id;
+  }
+
+  /** The in-edge `ev` was taken from (for the per-edge account). */
+  originOf(ev: Buffer): EdgeQueue {
+    if (this.inEdges.length === 1) return this.inEdges[0]!;
+    return this.origins?.get(ev) ?? this.inEdges[0]!;
+  }
+
+  /** Adds `kind` for each event to its in-edge's account. */
+  count(kind: "delivered" | "lost" | "abandoned", events: readonly Buffer[]): void {
+    if (this.inEdges.length === 1) {
+      this.inEdges[0]!.account[kind] += events.length;
+      return;
+    }
+    for (const ev of events) this.originOf(ev).account[kind]++;
   }
 
   queued(): number {
@@ -125,7 +147,10 @@ export class NodeRt {
           full = true;
           break;
         }
-        out.push(q.shift()!);
+        const ev = q.shift()!;
+        // With several in-edges, remember where each event came from (retries keep it).
+        if (m > 1) (this.origins ??= new WeakMap()).set(ev, q);
+        out.push(ev);
         taken++;
       }
       // Any room made may let the producer have more credits (capacity-aware grants), not only

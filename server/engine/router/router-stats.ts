@@ -24,11 +24,20 @@ export function buildStats(nodes: Iterable<NodeRt>, activeStreams: number, final
         to: q.to,
         depth: q.depth,
         peakDepth: q.peakDepth,
+        queuedBytes: q.bytes,
+        peakBytes: q.peakBytes,
+        maxBytes: Number.isFinite(q.maxBytes) ? q.maxBytes : 0,
         capacity: q.capacity,
         events: q.dequeued,
         bytes: q.dequeuedBytes,
         blockedSeconds: q.blockedMsNow() / 1000,
         dropped: q.dropped,
+        produced: q.enqueued + q.account.rejected,
+        delivered: q.account.delivered,
+        rejected: q.account.rejected,
+        lost: q.account.lost,
+        abandoned: q.account.abandoned,
+        filtered: q.account.filtered,
       });
     }
   }

@@ -57,7 +57,7 @@ export async function startBuiltin(
   const exited = new Promise<number | string>((resolve) => child.once("exit", (code, sig) => resolve(code ?? sig ?? "unknown")));
   const readyRe = /component ready .*port=(\d+) metricsPort=(\d+) healthPort=(\d+)/;
   const ready = await new Promise<RegExpExecArray>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not become ready in time; stderr:\n${err}`)), opts.timeoutMs ?? 30_000);
+    const timer = setTimeout(() => reject(new Error(`${name} did not become ready in time; stderr:\n${err}`)), opts.timeoutMs ?? 120_000);
     child.stderr!.on("data", (d: Buffer) => {
       err += d.toString();
       const m = (opts.readyPattern ?? readyRe).exec(err);

@@ -17,7 +17,7 @@ const EXAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../
 const files = readdirSync(EXAMPLES).filter((f) => f.endsWith(".yaml"));
 
 describe("examples/", () => {
-  it("holds the seed patterns and the demo", () => {
+  it("holds the performance-guide patterns and the demos", () => {
     expect(files.sort()).toEqual(["custom-component.yaml", "demo.yaml", "fan-in.yaml", "fan-out.yaml", "linear.yaml", "load-test.yaml", "partitioned.yaml", "slow-sink.yaml"]);
   });
 

@@ -1,7 +1,7 @@
 /**
  * `postgres` sink: one multi-row INSERT per flush inside a transaction (chunked below the 65,535
  * parameter limit), into TABLE (created if missing), through a pool of POSTGRES_MAX_CONNS.
- * Connection from DATABASE_URL, else the seed's POSTGRES_HOST/PORT/DB/USER/PASSWORD/SSLMODE.
+ * Connection from DATABASE_URL, else flowctl's POSTGRES_HOST/PORT/DB/USER/PASSWORD/SSLMODE.
  */
 import pg from "pg";
 import { postgresEnvSchema } from "../../core/spec/builtin-env.schema";

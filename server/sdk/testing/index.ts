@@ -7,7 +7,8 @@ import { silentLogger, type Logger } from "../../core/logger";
 import { createContext, type Clock } from "../context";
 import { ComponentMetrics } from "../metrics";
 import { ProcessorCore, type ProcessOutcome } from "../processor-core";
-import { resolveSinkBatch, SinkBatcher, type TicketResult } from "../sink-core";
+import { DeadLetterFile } from "../dead-letter";
+import { resolveSinkBatch, SinkBatcher, type SinkRetryOptions, type TicketResult } from "../sink-core";
 import { iterateSource } from "../source-core";
 import type { ComponentContext, FlowEvent, ProcessorDefinition, SinkBatchOptions, SinkDefinition, SourceDefinition, SourceRequest } from "../types";
 
@@ -142,7 +143,14 @@ export interface TestSink {
 /** Runs `def.setup`, then returns a handle that feeds events through the sink's batching. */
 export async function testSink(
   def: SinkDefinition,
-  opts: TestComponentOptions & { batch?: Partial<SinkBatchOptions>; maxBuffered?: number } = {},
+  opts: TestComponentOptions & {
+    batch?: Partial<SinkBatchOptions>;
+    maxBuffered?: number;
+    /** Write retry policy (the pipeline's `retry:`). @default one attempt */
+    retry?: SinkRetryOptions;
+    /** Dead-letter file for events whose retries are exhausted. */
+    deadLetterFile?: string;
+  } = {},
 ): Promise<TestSink> {
   const clock = opts.clock ?? new FakeClock();
   const { ctx, metrics, abort, logger } = setupContext("sink", opts, clock);
@@ -157,7 +165,13 @@ export async function testSink(
     },
   };
   const batch = resolveSinkBatch(def, { batchSize: opts.batch?.size, batchFlushIntervalMs: opts.batch?.flushIntervalMs });
-  const batcher = new SinkBatcher(recording, ctx, metrics, logger, { batch, maxBuffered: opts.maxBuffered ?? Math.max(1000, batch.size), clock });
+  const batcher = new SinkBatcher(recording, ctx, metrics, logger, {
+    batch,
+    maxBuffered: opts.maxBuffered ?? Math.max(1000, batch.size),
+    clock,
+    ...(opts.retry ? { retry: opts.retry } : {}),
+    ...(opts.deadLetterFile ? { deadLetter: new DeadLetterFile(opts.deadLetterFile, ctx.componentId) } : {}),
+  });
   return {
     written,
     acks,

@@ -14,10 +14,11 @@ import {
   type HealthCheckResponseObject,
 } from "../../wire/event-codec";
 import type { ComponentMetrics } from "../metrics";
+import { bearerMatches } from "../../wire/bearer";
 import type { ProcessorDefinition, SinkDefinition, SourceDefinition } from "../types";
 import type { ServiceDeps } from "./deps";
 import { createProcessorHandlers } from "./processor-service";
-import { createSinkHandlers } from "./sink-service";
+import { createSinkHandlers, type SinkEnv } from "./sink-service";
 import { createSourceHandlers } from "./source-service";
 
 /** Health reported by HealthCheck, heartbeats and /health. */
@@ -28,7 +29,30 @@ export interface ComponentServerOptions {
   deps: ServiceDeps;
   info: () => ComponentInfoObject;
   health: () => HealthState;
-  batchEnv: { batchSize?: number; batchFlushIntervalMs?: number };
+  batchEnv: SinkEnv;
+  /** Bearer tokens a data-plane call must carry; empty = open. */
+  credentials?: readonly string[];
+}
+
+/** Methods anyone may call: discovery and health probes carry no data. */
+const OPEN_METHODS = /\/(GetInfo|HealthCheck)$/;
+
+/**
+ * Refuses data-plane calls without one of the accepted bearer tokens (UNAUTHENTICATED), before the
+ * handler runs: nobody but the engine that started this process reads a source or writes a sink.
+ */
+function dataPlaneAuth(accepted: readonly string[]): grpc.ServerInterceptor {
+  return (method, call) =>
+    new grpc.ServerInterceptingCall(call, {
+      start: (next) => {
+        next({
+          onReceiveMetadata: (metadata, mdNext) => {
+            if (OPEN_METHODS.test(method.path) || bearerMatches(metadata, accepted)) mdNext(metadata);
+            else call.sendStatus({ code: grpc.status.UNAUTHENTICATED, details: `data-plane call ${method.path} without a valid bearer token (the engine's instance secret, or FLOWCTL_TOKEN)` });
+          },
+        });
+      },
+    });
 }
 
 /**
@@ -93,6 +117,7 @@ export async function startComponentServer(opts: ComponentServerOptions, host: s
   const server = new grpc.Server({
     "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
     "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
+    ...(opts.credentials && opts.credentials.length > 0 ? { interceptors: [dataPlaneAuth(opts.credentials)] } : {}),
   });
   widenServerWindows(server);
   const m = deps.metrics;

@@ -8,18 +8,29 @@ import type * as grpc from "@grpc/grpc-js";
 import { ERROR_STATUS } from "../../core/errors";
 import type { ConsumeResponseObject, WireBatchAck, WireEventBatch } from "../../wire/event-codec";
 import { InputPump } from "../input-pump";
-import { resolveSinkBatch, SinkBatcher } from "../sink-core";
+import { DeadLetterFile } from "../dead-letter";
+import { resolveSinkBatch, SinkBatcher, type SinkRetryOptions } from "../sink-core";
 import type { FlowEvent, SinkDefinition } from "../types";
 import { statusError, type ServiceDeps } from "./deps";
 
+/** A sink's settings from the environment contract (batching, retry, dead-letter file). */
+export interface SinkEnv {
+  batchSize?: number | undefined;
+  batchFlushIntervalMs?: number | undefined;
+  retry?: SinkRetryOptions;
+  deadLetterFile?: string | undefined;
+}
+
 /** Handlers of Consume and ConsumeBatches sharing one batcher. */
-export function createSinkHandlers(deps: ServiceDeps<SinkDefinition>, batchEnv: { batchSize?: number; batchFlushIntervalMs?: number }) {
+export function createSinkHandlers(deps: ServiceDeps<SinkDefinition>, env: SinkEnv) {
   const { metrics: m, logger } = deps;
-  const batch = resolveSinkBatch(deps.def, batchEnv);
+  const batch = resolveSinkBatch(deps.def, env);
   const batcher = new SinkBatcher(deps.def, deps.ctx, m, logger, {
     batch,
     maxBuffered: Math.max(deps.maxQueueSize, batch.size),
     clock: deps.clock,
+    ...(env.retry ? { retry: env.retry } : {}),
+    ...(env.deadLetterFile ? { deadLetter: new DeadLetterFile(env.deadLetterFile, deps.ctx.componentId) } : {}),
   });
 
   const consume = (call: grpc.ServerReadableStream<FlowEvent, ConsumeResponseObject>, callback: grpc.sendUnaryData<ConsumeResponseObject>) => {

@@ -38,10 +38,23 @@ function createSingleStreamGuard() {
   };
 }
 
+/**
+ * Batches sent and not yet reported received by the engine, beyond which the oldest are forgotten
+ * (an engine that never reports `received` must not make the source hold everything).
+ */
+export const MAX_UNACKED_BATCHES = 64;
+
 /** Handlers of StreamEvents and StreamBatches for one source. */
 export function createSourceHandlers(deps: ServiceDeps<SourceDefinition>) {
   const guard = createSingleStreamGuard();
   const { metrics: m, logger } = deps;
+  // Per process, over all streams: a stream that breaks leaves its batches in transit here, and
+  // the next stream re-sends those the engine did not receive (SourceControl.received).
+  let sequence = 0;
+  const unacked: WireEventBatch[] = [];
+  const forget = (received: number) => {
+    while (unacked.length > 0 && (unacked[0]!.sequence <= received || unacked.length > MAX_UNACKED_BATCHES)) unacked.shift();
+  };
 
   /**
    * Runs one stream's producer to its end: a failure is counted, logged and ends the call with
@@ -119,6 +132,7 @@ export function createSourceHandlers(deps: ServiceDeps<SourceDefinition>) {
     const stopped = () => call.cancelled || abort.signal.aborted;
     call.on("data", (c: WireSourceControl) => {
       credits += c.credits;
+      forget(c.received ?? 0);
       if (started) {
         started(toRequest(c.request));
         started = undefined;
@@ -135,24 +149,40 @@ export function createSourceHandlers(deps: ServiceDeps<SourceDefinition>) {
       signalWake();
     });
 
-    let sequence = 0;
-    const send = async (events: FlowEvent[]): Promise<boolean> => {
+    const awaitCredit = async (): Promise<boolean> => {
       while (credits <= 0) {
         if (stopped()) return false;
         await m.time.blocked(nextCredit());
       }
       credits--;
-      sequence++;
-      const ok = call.write({ sequence, events });
+      return true;
+    };
+    const send = async (events: FlowEvent[]): Promise<boolean> => {
+      if (!(await awaitCredit())) return false;
+      const batch: WireEventBatch = { sequence: ++sequence, events };
+      unacked.push(batch);
+      const ok = call.write(batch);
       deps.trace?.events("src.send", ctx.componentId, events);
       m.eventsProcessed += events.length;
       m.eventsEmitted += events.length;
       if (!ok) await m.time.blocked(waitForDrain(call));
       return true;
     };
+    /** Batches of an earlier stream the engine did not receive go first, with their sequences. */
+    const resend = async (): Promise<boolean> => {
+      for (const batch of [...unacked]) {
+        if (!(await awaitCredit())) return false;
+        if (!call.write(batch)) await m.time.blocked(waitForDrain(call));
+      }
+      return true;
+    };
 
     runStream(call, dispose, async () => {
       const request = await firstRequest;
+      if (unacked.length > 0) {
+        logger.info("re-sending batches the engine did not receive before the stream broke", { batches: unacked.length });
+        if (!(await resend())) return;
+      }
       // A partial batch that finds no credit during shutdown is dropped unsent: the engine never
       // saw those events, and a source has no acknowledgement to break.
       const flow: CreditFlow = {

@@ -193,6 +193,26 @@ export const componentFieldRules: Rule = (ctx) => {
         fix: "if order per key matters, add partition_key: id (or metadata.<name>)",
       });
     }
+    if (c.role !== "sink" && v.retry !== undefined) {
+      ctx.report({
+        severity: "warning",
+        code: "retry.not-a-sink",
+        message: `${describeComponent(c)} sets retry, but only sinks retry writes, so it has no effect`,
+        path: [...c.path, "retry"],
+        atKey: true,
+        fix: "remove retry, or set it on the sink that writes to the flaky system",
+      });
+    }
+    const retry = v.retry;
+    if (isRecord(retry) && typeof retry.backoff_ms === "number" && typeof retry.max_backoff_ms === "number" && retry.max_backoff_ms < retry.backoff_ms) {
+      ctx.report({
+        severity: "error",
+        code: "retry.backoff-order",
+        message: `${describeComponent(c)}: retry.max_backoff_ms (${retry.max_backoff_ms}) is below retry.backoff_ms (${retry.backoff_ms}), so the backoff could never grow`,
+        path: [...c.path, "retry", "max_backoff_ms"],
+        fix: `set max_backoff_ms to at least ${retry.backoff_ms}`,
+      });
+    }
     if (c.role === "source" && v.queue !== undefined) {
       ctx.report({
         severity: "warning",

@@ -1,19 +1,18 @@
 import * as grpc from "@grpc/grpc-js";
-import { identityDeserialize, identitySerialize } from "../../../wire/relay-codec";
+import { assertEvents, identityDeserialize, identitySerialize } from "../../../wire/relay-codec";
 import { DownLink, MAX_PENDING_WRITES, MAX_UNRETURNED, PATHS, UNRETURNED_STALL_MS, statusReason, type LinkHost } from "./link";
 
 /**
  * A processor on the per-event wire (`flowctl.v1.ProcessorService.Process`, bidi; foreign
  * components). Credits are counted by write callbacks (HTTP/2 accepted the bytes). This wire has no
  * acknowledgements and a processor's outputs are not correlated with its inputs, so at a crash the
- * events whose write never completed are delivered again and `written − outputs` (1:1 assumption,
- * floored at 0) are counted lost. Sinks on this wire: event-sink-link.ts.
+ * events whose write never completed are delivered again and those written but not answered (1:1
+ * assumption; the router keeps their in-edges) are counted lost. Sinks on this wire: event-sink-link.ts.
  */
 export class EventDownLink extends DownLink {
   private call: grpc.ClientDuplexStream<Buffer, Buffer> | undefined;
   private pending: Buffer[] = [];
   private pendingHead = 0;
-  private written = 0;
   private received = 0;
   private sent = 0;
   private slack = 0;
@@ -25,22 +24,26 @@ export class EventDownLink extends DownLink {
   protected open(client: grpc.Client): void {
     this.pending = [];
     this.pendingHead = 0;
-    this.written = 0;
     this.received = 0;
     this.sent = 0;
     this.slack = 0;
     this.outputPaused = false;
-    const call = client.makeBidiStreamRequest(PATHS.processEvents, identitySerialize, identityDeserialize);
+    const call = client.makeBidiStreamRequest(PATHS.processEvents, identitySerialize, identityDeserialize, this.callMetadata());
     this.call = call;
     call.on("data", (ev: Buffer) => {
       if (this.call !== call) return;
-      this.received++;
-      this.eventsOut++;
-      this.host.output(this, [ev]);
-      if (this.sent - this.received - this.slack === MAX_UNRETURNED / 2) this.host.idle(this);
-      if (!this.outputPaused && this.host.outputBlocked(this.nodeId)) {
-        this.outputPaused = true;
-        call.pause();
+      try {
+        assertEvents([ev]);
+        this.received++;
+        this.eventsOut++;
+        this.host.output(this, [ev]);
+        if (this.sent - this.received - this.slack === MAX_UNRETURNED / 2) this.host.idle(this);
+        if (!this.outputPaused && this.host.outputBlocked(this.nodeId)) {
+          this.outputPaused = true;
+          call.pause();
+        }
+      } catch (err) {
+        if (this.call === call) this.frameFailed(err);
       }
     });
     call.on("error", (err) => {
@@ -59,11 +62,11 @@ export class EventDownLink extends DownLink {
     clearTimeout(this.stallTimer);
     this.stallTimer = undefined;
     const retry = this.pending.slice(this.pendingHead);
-    const lost = Math.max(0, this.written - this.received);
     this.pending = [];
     this.pendingHead = 0;
     this.call = undefined;
-    this.fail(retry, lost, reason);
+    // Written and unanswered events are lost; the router counts them (it knows their in-edges).
+    this.fail(retry, 0, reason);
   }
   canSend(): boolean {
     if (this.state !== "up" || this.pending.length - this.pendingHead >= MAX_PENDING_WRITES) return false;
@@ -99,13 +102,15 @@ export class EventDownLink extends DownLink {
       this.pending = this.pending.slice(this.pendingHead);
       this.pendingHead = 0;
     }
-    this.written++;
     this.eventsIn++;
     this.host.delivered(this, [ev], ev.length, 0, 0);
     if (this.pending.length - this.pendingHead <= MAX_PENDING_WRITES / 2) this.host.idle(this);
   }
   get inflight(): number {
     return this.pending.length - this.pendingHead;
+  }
+  undelivered(): Buffer[] {
+    return this.pending.slice(this.pendingHead);
   }
   close(): void {
     if (this.beginClose()) this.call?.end();

@@ -49,15 +49,21 @@ export class EventSinkLink extends DownLink {
 
   private openStream(): ConsumeStream {
     const rec: ConsumeStream = { call: undefined as unknown as grpc.ClientWritableStream<Buffer>, events: [], pending: 0, ending: false };
-    rec.call = this.client!.makeClientStreamRequest(PATHS.consumeEvents, identitySerialize, identityDeserialize, (err, resp) => this.onResponse(rec, err, resp));
+    rec.call = this.client!.makeClientStreamRequest(PATHS.consumeEvents, identitySerialize, identityDeserialize, this.callMetadata(), (err, resp) => this.onResponse(rec, err, resp));
     return rec;
   }
 
   private onResponse(rec: ConsumeStream, err: grpc.ServiceError | null, resp: Buffer | undefined): void {
     if (!this.owns(rec)) return;
     if (err) return this.crash(statusReason(err));
-    const r = readConsumeResponse(resp ?? Buffer.alloc(0));
+    let r: { consumed: number; failed: number };
+    try {
+      r = readConsumeResponse(resp ?? Buffer.alloc(0));
+    } catch (e) {
+      return this.frameFailed(e);
+    }
     if (r.failed > 0) this.host.delivered(this, [], 0, r.failed, 0);
+    this.host.confirmed(this, rec.events);
     this.unconfirmed = this.unconfirmed.filter((s) => s !== rec);
     this.unconfirmedEvents -= rec.events.length;
     // The sink ended a stream we had not ended (allowed by the wire): carry on with a new one.
@@ -102,6 +108,10 @@ export class EventSinkLink extends DownLink {
       });
     }
     if (rec.events.length >= ROTATE_EVENTS) this.rotate();
+  }
+
+  undelivered(): Buffer[] {
+    return this.allStreams().flatMap((s) => s.events);
   }
 
   /** Writes not yet taken by HTTP/2; the drain waits for these, close() for the confirmations. */

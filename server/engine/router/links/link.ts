@@ -6,10 +6,11 @@
  * This file: the base classes, the host interface and the limits; one file per link kind.
  */
 import * as grpc from "@grpc/grpc-js";
+import { bearerMetadata } from "../../../wire/bearer";
 import type { Wire } from "../protocol";
 import type { HopTracer } from "../../../wire/hop-trace";
 
-/** Channel options for data-plane clients (see /work/shared/reference/grpc-node-limits.md). */
+/** Channel options for data-plane clients (why each one: docs/engine.md, "Credits per hop"). */
 export const DATA_CHANNEL_OPTIONS: grpc.ChannelOptions = {
   "grpc-node.flow_control_window": 4 * 1024 * 1024,
   "grpc.max_receive_message_length": 64 * 1024 * 1024,
@@ -47,23 +48,34 @@ export type LinkState = "idle" | "up" | "down" | "closing" | "closed";
 export interface LinkHost {
   /** Events produced by a source or processor instance. */
   output(link: Link, events: Buffer[]): void;
-  /** Events acknowledged by a downstream instance (consumed or processed). */
+  /**
+   * Events a downstream instance took: acknowledged (batched wire), or written to the stream (the
+   * per-event wire; a sink's {@link confirmed} or a processor's outputs then settle the per-edge account).
+   */
   delivered(link: Link, events: readonly Buffer[], bytes: number, failed: number, tookMs: number): void;
+  /** A per-event sink confirmed these events (its ConsumeResponse). */
+  confirmed(link: Link, events: readonly Buffer[]): void;
   /** The link's window has room again. */
   idle(link: Link): void;
-  /** The stream failed: `retry` are events to deliver again, `lost` events that cannot be. */
-  down(link: Link, retry: Buffer[], lost: number, reason: string): void;
+  /**
+   * The stream failed: `retry` are events to deliver again, `lost` events that cannot be.
+   * `protocol`: the instance sent a malformed or truncated frame (a broken peer, not a broken stream).
+   */
+  down(link: Link, retry: Buffer[], lost: number, reason: string, protocol: boolean): void;
   /** The stream finished cleanly (source exhausted, or a close completed). */
   ended(link: Link): void;
   /** True while the node's output edges cannot take more (block policy). */
   outputBlocked(nodeId: string): boolean;
   /**
-   * True when the node may be given room for `events` more output events: every `block` out-edge
-   * has that much free capacity beyond what is already reserved for the node's producers (source
-   * credits, processor batches in flight), or nothing is reserved and no out-edge is full (so a
-   * batch larger than the capacity still moves, alone). Keeps queue depth ≤ capacity.
+   * True when the node may be given room for `events` more output events (of up to `bytes`):
+   * every `block` out-edge has that much free capacity and byte room beyond what is already
+   * reserved for the node's producers (source credits, processor batches in flight), or nothing
+   * is reserved and no out-edge holds events (so a batch larger than the bounds still moves,
+   * alone). Keeps queue depth ≤ capacity and bytes ≤ max_bytes.
    */
-  mayProduce(nodeId: string, events: number): boolean;
+  mayProduce(nodeId: string, events: number, bytes?: number): boolean;
+  /** Output events the node may still be granted on its out-edges (for sizing a processor's next batch). */
+  outputRoomEvents(nodeId: string): number;
   streamsDelta(delta: number): void;
   /** Hop timestamps of sampled events (FLOWCTL_TRACE_HOPS, the latency benchmark); usually undefined. */
   readonly trace?: HopTracer;
@@ -76,6 +88,11 @@ export abstract class Link {
   /** Events acknowledged into / produced by this instance (monotonic). */
   eventsIn = 0;
   eventsOut = 0;
+  /**
+   * Bearer token sent on every stream: the instance secret of the current process (SDK components
+   * refuse data-plane calls without it), or the run's token. Foreign components ignore it.
+   */
+  credential: string | undefined;
 
   constructor(
     readonly nodeId: string,
@@ -96,17 +113,42 @@ export abstract class Link {
   }
 
   protected abstract open(client: grpc.Client): void;
+
+  /** A new process of the instance registered (a restart): per-process state starts over. */
+  newProcess(): void {}
+
+  /** Call metadata of a new stream (the credential). */
+  protected callMetadata(): grpc.Metadata {
+    return bearerMetadata(this.credential);
+  }
   /** Cancels the stream without reporting anything (stop / abort). */
   abstract cancel(): void;
   /** The instance went away (restart seen before the stream noticed): report in-flight work now. */
   abstract reset(reason: string): void;
 
+  /** Set by {@link frameFailed} so the failure it causes is reported as a protocol error. */
+  private protocolFailure = false;
+
   protected fail(retry: Buffer[], lost: number, reason: string): void {
+    const protocol = this.protocolFailure;
+    this.protocolFailure = false;
     if (this.state !== "up" && this.state !== "closing") return;
     this.state = "down";
     this.host.streamsDelta(-1);
     this.dispose();
-    this.host.down(this, retry, lost, reason);
+    this.host.down(this, retry, lost, reason, protocol);
+  }
+
+  /**
+   * A received frame could not be handled: a malformed or truncated one (the codec's `wire`
+   * errors) fails this link only, as a protocol error; anything else is reported as a stream
+   * failure naming the error. Never thrown out of a stream listener, where it would end the worker.
+   */
+  protected frameFailed(err: unknown): void {
+    const wire = err instanceof Error && err.message.startsWith("wire: ");
+    this.protocolFailure = wire;
+    const what = err instanceof Error ? err.message.replace(/^wire: /, "") : String(err);
+    this.reset(wire ? `malformed frame from ${this.instanceId}: ${what}` : `error handling a frame from ${this.instanceId}: ${what}`);
   }
 
   protected finish(): void {
@@ -129,6 +171,10 @@ export abstract class SourceLink extends Link {
   abstract resume(): void;
   /** Output events this instance may still send without asking (reserved on the out-edges). */
   get reserved(): number {
+    return 0;
+  }
+  /** Bytes those may take (reserved against the out-edges' byte bound). */
+  get reservedBytes(): number {
     return 0;
   }
 
@@ -163,10 +209,16 @@ export abstract class DownLink extends Link {
   abstract send(events: Buffer[]): void;
   /** Work sent and not yet acknowledged. */
   abstract get inflight(): number;
+  /** The events in flight that are not counted delivered yet (the run ends: they are abandoned). */
+  abstract undelivered(): Buffer[];
   /** Ends the write side; `ended` fires when the component finished. */
   abstract close(): void;
   /** Processors: called when output edges have room again. */
   abstract resume(): void;
+  /** Most events the next `send` should carry (a processor's outputs must fit the room left). */
+  sendLimit(): number {
+    return Number.POSITIVE_INFINITY;
+  }
 
   /**
    * Starts closing: true when the link was up and is `closing` now (the caller ends its write
