@@ -1,9 +1,10 @@
 "use client";
 /**
  * The editor's state in React: the core's session (text, layout, graph, undo history) changed only
- * through the core's `dispatch`, and live validation of its text, debounced. Each edit is timed
- * with Performance API measures (`flowctl:dispatch`, `flowctl:commit`, `flowctl:validate`) that
- * the editor benchmark reads.
+ * through the core's `dispatch`, and live validation of its text, debounced. Each action is timed
+ * with Performance API measures that `npm run bench:editor-ui` reads, each with the action's kind
+ * as `detail`: `flowctl:dispatch` (the core), `flowctl:commit` (until React committed the canvas,
+ * panel and inspector), `flowctl:frame` (until the next frame starts), and `flowctl:validate`.
  */
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { dispatch, openSession, type DispatchResult, type EditorAction, type EditorSession } from "@/server/core/editor/editor-session";
@@ -33,17 +34,18 @@ function timedCheck(session: EditorSession, file: string): TextCheck {
 export function useEditorSession(initial: () => EditorSession, file: string) {
   const [session, setSession] = useState(initial);
   const ref = useRef(session);
-  const started = useRef<number | null>(null);
+  const started = useRef<{ at: number; kind: string } | null>(null);
   const [check, setCheck] = useState<TextCheck>(() => timedCheck(session, file));
 
   /** Applies one action; returns the core's result (its `error` says why an edit was refused). */
   const act = useCallback((action: EditorAction): DispatchResult => {
     const t0 = performance.now();
     const result = dispatch(ref.current, action);
-    performance.measure("flowctl:dispatch", { start: t0, end: performance.now(), detail: action.type === "edit" ? action.op.kind : action.type });
+    const kind = action.type === "edit" ? action.op.kind : action.type;
+    performance.measure("flowctl:dispatch", { start: t0, end: performance.now(), detail: kind });
     if (result.session !== ref.current) {
       ref.current = result.session;
-      started.current = t0;
+      started.current = { at: t0, kind };
       setSession(result.session);
     }
     return result;
@@ -60,9 +62,11 @@ export function useEditorSession(initial: () => EditorSession, file: string) {
 
   // From the action to React's commit of the canvas, panel and inspector it changed.
   useLayoutEffect(() => {
-    if (started.current === null) return;
-    performance.measure("flowctl:commit", { start: started.current, end: performance.now() });
+    const s = started.current;
+    if (s === null) return;
+    performance.measure("flowctl:commit", { start: s.at, end: performance.now(), detail: s.kind });
     started.current = null;
+    requestAnimationFrame(() => performance.measure("flowctl:frame", { start: s.at, end: performance.now(), detail: s.kind }));
   }, [session]);
 
   useEffect(() => {

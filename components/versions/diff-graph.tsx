@@ -1,6 +1,6 @@
 "use client";
 /** Two versions on one read-only canvas: added, removed and changed components and edges highlighted. */
-import { Background, BackgroundVariant, MarkerType, ReactFlow, ReactFlowProvider, type Edge, type Node } from "@xyflow/react";
+import { Background, BackgroundVariant, Handle, MarkerType, Position, ReactFlow, ReactFlowProvider, type Edge, type Node } from "@xyflow/react";
 import { useMemo } from "react";
 import { autoLayout } from "@/server/core/editor/auto-layout";
 import type { DiffGraph } from "@/server/core/editor/version-diff";
@@ -12,12 +12,14 @@ type DiffNodeData = { id: string; role: string; status: string; detail: string; 
 function DiffNode({ data }: { data: DiffNodeData }) {
   return (
     <div className={styles.diffNode} data-status={data.status} data-role={data.role} data-testid={`diff-node-${data.id}`}>
+      <Handle type="target" position={Position.Left} isConnectable={false} className={styles.diffHandle} />
       <div className={styles.diffNodeTop}>
         <b>{data.id}</b>
         {data.status !== "unchanged" && <span className={styles.diffTag}>{data.status}</span>}
       </div>
       <div className="muted">{data.detail}</div>
       {data.fields.length > 0 && <div className={styles.diffFields}>{data.fields.join(", ")}</div>}
+      <Handle type="source" position={Position.Right} isConnectable={false} className={styles.diffHandle} />
     </div>
   );
 }

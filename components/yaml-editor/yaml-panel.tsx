@@ -89,13 +89,20 @@ export function YamlPanel({ text, diagnostics, yamlError, onChange, onUndo, onRe
           syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
           lintGutter(),
           autocompletion({ override: [complete], activateOnTyping: true }),
-          keymap.of([
-            { key: "Mod-z", run: () => (handlers.current.onUndo(), true), preventDefault: true },
-            { key: "Mod-Shift-z", run: () => (handlers.current.onRedo(), true), preventDefault: true },
-            { key: "Mod-y", run: () => (handlers.current.onRedo(), true), preventDefault: true },
-            indentWithTab,
-            ...defaultKeymap,
-          ]),
+          // Undo/redo by modifier + letter, whatever the key's case with Shift (keymaps tell Ctrl-z from
+          // Ctrl-Shift-z by the reported key, which differs between keyboards and synthetic input).
+          EditorView.domEventHandlers({
+            keydown: (e) => {
+              if (!(e.ctrlKey || e.metaKey) || e.altKey) return false;
+              const k = e.key.toLowerCase();
+              if (k === "y" || (k === "z" && e.shiftKey)) handlers.current.onRedo();
+              else if (k === "z") handlers.current.onUndo();
+              else return false;
+              e.preventDefault();
+              return true;
+            },
+          }),
+          keymap.of([indentWithTab, ...defaultKeymap]),
           EditorView.updateListener.of((u) => {
             if (u.docChanged && !u.transactions.some((t) => t.annotation(external))) handlers.current.onChange(u.state.doc.toString());
           }),
