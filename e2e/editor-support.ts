@@ -54,3 +54,10 @@ export async function savedPipeline(request: APIRequestContext, name: string): P
 export async function clickCanvas(page: Page): Promise<void> {
   await page.getByTestId("editor-canvas").click({ position: { x: 12, y: 12 } });
 }
+
+/** Opens a pipeline in the editor and waits until it is interactive (the YAML panel mounts after hydration). */
+export async function openEditor(page: Page, name: string): Promise<void> {
+  await page.goto(`/pipelines/${name}/edit`);
+  await expect(page.locator(".cm-content")).toBeVisible();
+  await expect(page.locator("[data-testid^=editor-node-]").first()).toBeVisible();
+}

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import type { PipelineVersionDetail, RunListItem } from "../server/services/api-types";
-import { canvasEdges, canvasNodes, clickCanvas, connect, dragBetween, dropFromPalette, nodePosition, savedPipeline } from "./editor-support";
+import { canvasEdges, canvasNodes, clickCanvas, connect, dragBetween, dropFromPalette, nodePosition, openEditor, savedPipeline } from "./editor-support";
 import { screenshot, SLOW_SINK_DEMO } from "./support";
 
 test.describe.configure({ mode: "serial" });
@@ -18,9 +18,10 @@ test("build a pipeline from scratch: drag, connect, set env; errors sit on the n
   await page.goto("/");
   await page.getByRole("link", { name: "New pipeline" }).click();
   await expect(page).toHaveURL(/\/pipelines\/new\/edit$/);
-  await dropFromPalette(page, "load-generator", 80, 110);
-  await dropFromPalette(page, "transform", 310, 110);
-  await dropFromPalette(page, "file", 540, 110);
+  await expect(page.locator(".cm-content")).toBeVisible();
+  await dropFromPalette(page, "load-generator", 110, 110);
+  await dropFromPalette(page, "transform", 320, 110);
+  await dropFromPalette(page, "file", 530, 110);
 
   // A sink with no input is an error on its node (and in the problems list).
   const sink = page.getByTestId("editor-node-file");
@@ -69,13 +70,15 @@ test("build a pipeline from scratch: drag, connect, set env; errors sit on the n
   expect(Object.keys(layout.layout!.positions).sort()).toEqual(["file", "load-generator", "transform"]);
   // A reload keeps the positions (they are stored next to the version, not in the YAML).
   await page.reload();
+  await expect(page.locator(".cm-content")).toBeVisible();
+  await expect(page.getByTestId("editor-node-file")).toBeVisible();
   expect(await nodePosition(page, "load-generator")).toEqual(positions.gen);
   expect(await nodePosition(page, "file")).toEqual(positions.sink);
   expect(detail.yaml).not.toContain("position");
 });
 
 test("forbidden connections are refused with their reason where they are dropped", async ({ page }, info) => {
-  await page.goto(`/pipelines/${NAME}/edit`);
+  await openEditor(page, NAME);
   await connect(page, "file", "load-generator");
   await expect(page.getByTestId("connect-refusal")).toContainText('"load-generator" is a source');
   await dragBetween(page, "out-handle-file", "in-handle-transform");
@@ -94,7 +97,7 @@ test("forbidden connections are refused with their reason where they are dropped
 });
 
 test("YAML edits change the graph, invalid YAML keeps it, and undo/redo cover both", async ({ page }, info) => {
-  await page.goto(`/pipelines/${NAME}/edit`);
+  await openEditor(page, NAME);
   const yaml = page.getByTestId("yaml-editor");
   await yaml.click();
   await page.keyboard.press("Control+End");
@@ -133,7 +136,7 @@ test("YAML edits change the graph, invalid YAML keeps it, and undo/redo cover bo
 });
 
 test("copy/paste gives unique ids, and auto-layout lays the graph out (undoable)", async ({ page }, info) => {
-  await page.goto(`/pipelines/${NAME}/edit`);
+  await openEditor(page, NAME);
   await page.getByTestId("editor-node-transform").click();
   await page.keyboard.press("Control+c");
   await page.keyboard.press("Control+v");
@@ -164,7 +167,7 @@ test("copy/paste gives unique ids, and auto-layout lays the graph out (undoable)
 });
 
 test("a second version, its diff as YAML and on the graph, and restoring the first as a new version", async ({ page, request }, info) => {
-  await page.goto(`/pipelines/${NAME}/edit`);
+  await openEditor(page, NAME);
   await page.getByTestId("editor-node-transform").click();
   await page.getByTestId("field-replicas").fill("2");
   await expect(page.getByTestId("editor-node-transform")).toContainText("×2");
@@ -204,8 +207,10 @@ test("a second version, its diff as YAML and on the graph, and restoring the fir
 });
 
 test("export, then re-import, gives the same graph", async ({ page }, info) => {
-  await page.goto(`/pipelines/${NAME}/edit`);
+  await openEditor(page, NAME);
+  await expect(page.getByTestId("editor-node-file")).toBeVisible();
   const nodes = await canvasNodes(page);
+  expect(nodes).toEqual(["file", "load-generator", "transform"]);
   const edges = await canvasEdges(page);
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export" }).click()]);
   expect(download.suggestedFilename()).toBe(`${NAME}.yaml`);
@@ -225,7 +230,7 @@ test("export, then re-import, gives the same graph", async ({ page }, info) => {
 });
 
 test("Run starts the saved version and lands on its live view; Redeploy replaces the run", async ({ page, request }, info) => {
-  await page.goto(`/pipelines/${NAME}/edit`);
+  await openEditor(page, NAME);
   await expect(page.getByTestId("run")).toHaveText("Run v4");
   await page.getByTestId("run").click();
   await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
@@ -234,7 +239,7 @@ test("Run starts the saved version and lands on its live view; Redeploy replaces
   await expect(page.getByTestId("run-status")).toHaveText("running");
   await screenshot(page, info, "editor-run-live");
 
-  await page.goto(`/pipelines/${NAME}/edit`);
+  await openEditor(page, NAME);
   await expect(page.getByTestId("redeploy")).toHaveText("Redeploy v4");
   await page.getByTestId("redeploy").click();
   await page.waitForURL((url) => /\/runs\/[0-9a-f-]{36}$/.test(url.pathname) && !url.pathname.endsWith(first));
@@ -248,7 +253,7 @@ test("Run starts the saved version and lands on its live view; Redeploy replaces
 
 test("what-if from the last run: measured capacity on the nodes, and more replicas estimate throughput and the new bottleneck", async ({ page }, info) => {
   // The slow-sink demo runs from the start: its sink is the measured bottleneck.
-  await page.goto(`/pipelines/${SLOW_SINK_DEMO}/edit`);
+  await openEditor(page, SLOW_SINK_DEMO);
   await expect(page.getByTestId("capacity-orders-db")).toBeVisible({ timeout: 120_000 });
   await expect(page.getByTestId("capacity-orders-db")).toContainText("bottleneck");
   await page.getByTestId("editor-node-orders-db").click();
@@ -264,7 +269,7 @@ test("what-if from the last run: measured capacity on the nodes, and more replic
 });
 
 test("unsaved changes: leaving asks, and the draft is offered back", async ({ page }, info) => {
-  await page.goto(`/pipelines/${NAME}/edit`);
+  await openEditor(page, NAME);
   await page.getByTestId("editor-node-file").click();
   await page.getByTestId("env-FILE_PATH").fill("draft-out.jsonl");
   await expect(page.getByTestId("unsaved")).toBeVisible();
@@ -282,7 +287,7 @@ test("unsaved changes: leaving asks, and the draft is offered back", async ({ pa
   await page.getByRole("link", { name: "Pipelines" }).click();
   await expect(page).toHaveURL(/\/$|\/pipelines$/);
 
-  await page.goto(`/pipelines/${NAME}/edit`);
+  await openEditor(page, NAME);
   await expect(page.getByTestId("draft-offer")).toBeVisible();
   await screenshot(page, info, "editor-draft-offer");
   await page.getByRole("button", { name: "Restore them" }).click();

@@ -199,7 +199,7 @@ export function EditorCanvas({
         multiSelectionKeyCode={["Shift", "Meta", "Control"]}
         connectionRadius={28}
         fitView={fitOnInit}
-        defaultViewport={{ x: 40, y: 40, zoom: 0.9 }}
+        defaultViewport={{ x: 24, y: 24, zoom: 0.75 }}
         fitViewOptions={{ padding: 0.2, maxZoom: 1.1 }}
         minZoom={0.1}
         proOptions={{ hideAttribution: true }}

@@ -174,7 +174,8 @@ function EditorBody({ boot }: { boot: EditorBootstrap }) {
 
   const history = session.history;
   const errors = check.diagnostics.filter((d) => d.severity === "error").length;
-  const warnings = check.diagnostics.length - errors;
+  const warnings = check.diagnostics.filter((d) => d.severity === "warning").length;
+  const hints = check.diagnostics.length - errors - warnings;
   const runLabel = saved.version ? `${activeRunId ? "Redeploy" : "Run"} v${saved.version}` : "Run";
   const runTitle = !boot.pipeline || !saved.versionId ? "Save the pipeline first" : dirty ? "Save your changes first: Run starts the saved version" : activeRunId ? `Stop the run in progress and start v${saved.version}` : `Start v${saved.version} and open its live view`;
 
@@ -193,9 +194,13 @@ function EditorBody({ boot }: { boot: EditorBootstrap }) {
               </span>
             )}
             <span className={styles.counts} data-testid="problem-counts" data-errors={errors}>
-              {errors} error(s), {warnings} warning(s)
+              {errors} error(s), {warnings} warning(s){hints > 0 ? `, ${hints} hint(s)` : ""}
             </span>
-            {session.yamlError && <span className={styles.yamlBroken}>YAML line {session.yamlError.line}: {session.yamlError.message}</span>}
+            {session.yamlError && (
+              <span className={styles.yamlBroken} title={session.yamlError.message}>
+                YAML line {session.yamlError.line}: {session.yamlError.message}
+              </span>
+            )}
           </>
         }
         canUndo={history.past.length > 0}
