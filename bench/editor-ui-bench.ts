@@ -148,9 +148,11 @@ async function main(): Promise<void> {
       await page.mouse.up();
       await nextFrame(page, n);
     }
-    for (let i = 0; i < reps; i++) {
+    // Undo (bursts of typing and dragging coalesced into single steps: as many as there are).
+    const undo = page.getByRole("button", { name: "Undo" });
+    for (let i = 0; i < reps && (await undo.isEnabled()); i++) {
       const n = await frames(page);
-      await page.getByRole("button", { name: "Undo" }).click();
+      await undo.click();
       await nextFrame(page, n);
     }
     for (let i = 0; i < 5; i++) {
