@@ -8,8 +8,7 @@
 import { useEffect, useRef } from "react";
 import { copyComponents, parseClipboard } from "@/server/core/editor/clipboard";
 import type { Clipboard } from "@/server/core/editor/edit-op";
-import type { DispatchResult, EditorAction, EditorSession } from "@/server/core/editor/editor-session";
-import { documentOf } from "./session-document";
+import { sessionDocument, type DispatchResult, type EditorAction, type EditorSession } from "@/server/core/editor/editor-session";
 import type { Selection } from "./editor-canvas";
 
 function editable(target: EventTarget | null): boolean {
@@ -42,7 +41,7 @@ export function copySelection(h: Pick<EditorKeyHandlers, "current" | "selection"
   const ids = [...h.selection().nodes];
   if (ids.length === 0) return null;
   const s = h.current();
-  return copyComponents(documentOf(s), s.layout, ids);
+  return copyComponents(sessionDocument(s), s.layout, ids);
 }
 
 /** Pastes `clipboard` and selects what was added. */

@@ -7,11 +7,10 @@
 import Link from "next/link";
 import { useCallback, useMemo, type ReactNode } from "react";
 import { formatPercent, formatRate } from "@/components/ui/format";
-import type { EditorSession } from "@/server/core/editor/editor-session";
+import { sessionDocument, type EditorSession } from "@/server/core/editor/editor-session";
 import { configuredSourceLimits, nodeCapacities, whatIf, type NodeCapacity, type RunMeasurements, type WhatIfLimit, type WhatIfResult } from "@/server/core/editor/what-if";
 import type { RunMeasurementsItem } from "@/server/services/api-types";
 import type { CapacityBadge } from "./flow-elements";
-import { documentOf } from "./session-document";
 import { useMeasurements } from "./use-pipeline-api";
 import styles from "./editor.module.css";
 
@@ -44,7 +43,7 @@ export function useWhatIf(pipeline: string | null, session: EditorSession): What
   const computed = useMemo(() => {
     if (!basis) return null;
     const run: RunMeasurements = { components: basis.components, ...(basis.host ? { host: basis.host } : {}) };
-    const sourceLimits = session.yamlError ? {} : configuredSourceLimits(documentOf(session));
+    const sourceLimits = session.yamlError ? {} : configuredSourceLimits(sessionDocument(session));
     const capacities = new Map(nodeCapacities(session.graph, run).map((c) => [c.id, c]));
     const proposed = Object.fromEntries(session.graph.nodes.map((n) => [n.id, n.replicas]));
     const baseline = whatIf(session.graph, run, { sourceLimits });

@@ -5,8 +5,7 @@
  */
 import { useMemo, type ReactNode } from "react";
 import type { EditOp } from "@/server/core/editor/edit-op";
-import type { DispatchResult, EditorAction, EditorSession } from "@/server/core/editor/editor-session";
-import { documentOf } from "@/components/editor/session-document";
+import { sessionDocument, type DispatchResult, type EditorAction, type EditorSession } from "@/server/core/editor/editor-session";
 import { componentsByKey } from "@/server/core/editor/yaml-document";
 import type { Diagnostic } from "@/server/core/spec/index";
 import { Button } from "@/components/ui/ui";
@@ -50,7 +49,7 @@ export function Inspector(p: InspectorProps) {
   const node = nodeId ? session.graph.nodes.find((n) => n.id === nodeId) : undefined;
   const values = useMemo(() => {
     if (!node) return {};
-    const ref = componentsByKey(documentOf(session)).get(node.id);
+    const ref = componentsByKey(sessionDocument(session)).get(node.id);
     return (ref?.node.toJSON() ?? {}) as Record<string, unknown>;
   }, [session, node]);
 

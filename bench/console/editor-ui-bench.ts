@@ -21,13 +21,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { chromium, type Page } from "@playwright/test";
+import { REPO_ROOT } from "../lib/spawn-role";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const NAME = "editor-bench-200";
 
-/** 10 chains of 15 processors (diamonds across chains every 5), each fanning out to 4 file sinks. */
+/**
+ * 10 chains of 15 processors (diamonds across chains every 5), each fanning out to 4 file sinks —
+ * the shape `npm run bench:editor` measures the core on, so the two sets of figures compare.
+ */
 function pipeline200(): string {
   const out = ["# 200 components: 10 chains of 15 processors, each fanning out to 4 sinks.", "apiVersion: flowctl/v1", "kind: Pipeline", "metadata:", `  name: ${NAME}`, "spec:", "  sources:"];
   for (let c = 0; c < 10; c++) out.push(`    - id: src-${c}   # source ${c}`, "      type: load-generator", `      env: { EVENTS_PER_SECOND: ${1000 + c}, EVENT_SIZE_BYTES: 256 }`);
@@ -66,7 +68,7 @@ function freePort(): Promise<number> {
 
 async function startConsole(dir: string): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["bin/flowctl.mjs", "console", "--port", String(port), "--grpc-port", "0", "--no-demo", "--data-dir", dir, "--db-path", path.join(dir, "flowctl.db")], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+  const child = spawn(process.execPath, ["bin/flowctl.mjs", "console", "--port", String(port), "--grpc-port", "0", "--no-demo", "--data-dir", dir, "--db-path", path.join(dir, "flowctl.db")], { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "inherit"] });
   const url = `http://127.0.0.1:${port}`;
   // The console may build its pages first (minutes on a busy machine).
   const deadline = Date.now() + 15 * 60_000;
