@@ -10,7 +10,8 @@
  *   flowctl:frame      … until the next frame started (what the user waits for)
  *   flowctl:validate   live validation of the text (debounced, after the edit)
  *
- * Wall times in the browser: the machine's other load counts (its load average is printed).
+ * Wall times in the browser: the machine's other load counts (its load average is printed; a
+ * chrome trace's CPU times were tried and dropped — tracing itself costs more than an edit).
  *
  *   npm run bench:editor-ui                 default repetitions
  *   npm run bench:editor-ui -- --reps 40    more of each action
@@ -21,6 +22,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { chromium, type Page } from "@playwright/test";
 import { REPO_ROOT } from "../lib/spawn-role";
 
@@ -30,7 +32,7 @@ const NAME = "editor-bench-200";
  * 10 chains of 15 processors (diamonds across chains every 5), each fanning out to 4 file sinks —
  * the shape `npm run bench:editor` measures the core on, so the two sets of figures compare.
  */
-function pipeline200(): string {
+export function pipeline200(): string {
   const out = ["# 200 components: 10 chains of 15 processors, each fanning out to 4 sinks.", "apiVersion: flowctl/v1", "kind: Pipeline", "metadata:", `  name: ${NAME}`, "spec:", "  sources:"];
   for (let c = 0; c < 10; c++) out.push(`    - id: src-${c}   # source ${c}`, "      type: load-generator", `      env: { EVENTS_PER_SECOND: ${1000 + c}, EVENT_SIZE_BYTES: 256 }`);
   out.push("  processors:");
@@ -199,7 +201,10 @@ function report(rows: Row[], ctx: { openMs: number; reps: number; json: boolean;
   console.log(`validate (debounced, after edits): n=${validate.n} median ${f(validate.median)} ms, p95 ${f(validate.p95)} ms`);
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+// Run when executed (npm run bench:editor-ui), not when imported for its pipeline.
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}
