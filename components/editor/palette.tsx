@@ -3,7 +3,7 @@
  * The palette: built-ins grouped by role and searchable, each with its documented settings, plus a
  * custom command or image. Drag an entry onto the canvas, or press its + to add it.
  */
-import { useState, type DragEvent } from "react";
+import { memo, useState, type DragEvent } from "react";
 import type { EditOp } from "@/server/core/editor/edit-op";
 import type { ComponentRole } from "@/server/core/spec/index";
 import { paletteGroups, PALETTE_MIME, type PaletteItem } from "./palette-model";
@@ -94,7 +94,8 @@ function CustomEntry({ onAdd }: { onAdd: (s: AddSpec) => void }) {
   );
 }
 
-export function Palette({ onAdd }: { onAdd: (s: AddSpec) => void }) {
+/** Memoised: it depends on nothing an edit changes. */
+export const Palette = memo(function Palette({ onAdd }: { onAdd: (s: AddSpec) => void }) {
   const [query, setQuery] = useState("");
   const groups = paletteGroups(query);
   return (
@@ -116,4 +117,4 @@ export function Palette({ onAdd }: { onAdd: (s: AddSpec) => void }) {
       </div>
     </aside>
   );
-}
+});
