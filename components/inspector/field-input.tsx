@@ -4,7 +4,7 @@
  * typing in one field into one undo step) and keeps what the user typed while it means the same
  * value — `1.` stays `1.` — but follows the value when it changes elsewhere (undo, YAML panel).
  */
-import { useId, useState } from "react";
+import { useId, useMemo, useState } from "react";
 import { fieldText, parseFieldText, sameValue, type FieldWrite, type InputKind } from "./field-values";
 import styles from "./inspector.module.css";
 
@@ -37,7 +37,9 @@ export function FieldInput({ label, kind, value, onWrite, problems = [], descrip
     setSeen(shown);
     if (!sameValue(kind, text, value)) setText(shown);
   }
-  const typed = check ? check(parseFieldText(kind, text)) : [];
+  // The check depends on the field, not on the render: re-run it only when the text changes (a
+  // form re-renders on every edit, and zod-parsing thirty fields each time shows on 200 components).
+  const typed = useMemo(() => (check ? check(parseFieldText(kind, text)) : []), [text, kind]);
   const all = [...new Set([...typed, ...problems])];
   const change = (next: string) => {
     setText(next);
