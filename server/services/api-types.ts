@@ -4,9 +4,11 @@
  */
 import type { Diagnostic } from "../core/spec/diagnostics";
 import type { RunStatus } from "../core/run";
+import type { EditorLayout } from "../core/editor/layout-model";
+import type { MeasuredComponent } from "../core/editor/what-if";
 import type { DiagnosisReport } from "../diagnosis/diagnosis-types";
 
-export type { DiagnosisReport, Diagnostic, RunStatus };
+export type { DiagnosisReport, Diagnostic, EditorLayout, MeasuredComponent, RunStatus };
 
 export type ComponentRole = "source" | "processor" | "sink";
 
@@ -91,10 +93,50 @@ export interface PipelineDetail extends PipelineListItem {
   runs: RunListItem[];
 }
 
-export interface PipelineVersionDetail extends PipelineVersionItem {
+/** The editor's node positions stored with a version. */
+export interface VersionLayout {
+  /** null when none was saved (a version saved by the CLI, or the stored value was not a layout). */
+  layout: EditorLayout | null;
+  /** Why a stored layout was ignored (field paths); empty when it was fine or absent. */
+  layoutProblems: string[];
+}
+
+export interface PipelineVersionDetail extends PipelineVersionItem, VersionLayout {
   pipelineName: string;
   yaml: string;
   graph: PipelineGraph | null;
+}
+
+/** `PUT /api/pipelines/{name}`: the version saved (or the newest one when the YAML is unchanged). */
+export interface SavedVersionItem {
+  version: PipelineVersionItem;
+  created: boolean;
+  /** Warnings and hints (errors refuse the save with 422). */
+  diagnostics: Diagnostic[];
+  layout: EditorLayout | null;
+}
+
+/** `POST /api/pipelines/{name}/redeploy`. */
+export interface RedeployResult {
+  runId: string;
+  /** The run stopped first, or null when the pipeline was not running. */
+  stoppedRunId: string | null;
+}
+
+/** `GET /api/pipelines/{name}/measurements`: what the editor's what-if starts from (the last run that measured something). */
+export interface RunMeasurementsItem {
+  runId: string;
+  status: RunStatus;
+  /** The version the run executed, when it was a saved one. */
+  version: number | null;
+  /** Window of the diagnosis the figures come from (ISO). */
+  window: { from: string; to: string };
+  /** Per component: rates, busy share and the run's replicas (the what-if's input as it is). */
+  components: MeasuredComponent[];
+  /** The machine the run used; cpuUsedCores when every component's CPU was measured. */
+  host: { cpuCount: number; cpuUsedCores: number | null } | null;
+  /** The diagnosis's bottleneck component, if any. */
+  bottleneck: string | null;
 }
 
 /** One recorded lifecycle event of a run. */

@@ -1,5 +1,6 @@
 /** zod schemas of the console's HTTP API inputs (query strings, bodies, path parameters). */
 import { z } from "zod";
+import { layoutSchema } from "../core/editor/layout-model";
 import { RUN_STATUSES } from "../core/run";
 import { parseDuration } from "../core/units";
 
@@ -35,6 +36,21 @@ export const savePipelineQuerySchema = z.object({ message: z.string().max(500).o
 
 /** Largest pipeline YAML the API accepts. */
 export const MAX_PIPELINE_BYTES = 1024 * 1024;
+
+/** The editor's node positions (a layout map; never part of the YAML). */
+export { layoutSchema };
+
+/** `PUT /api/pipelines/{name}` as JSON: the YAML with its message and the editor's layout. */
+export const savePipelineBodySchema = z
+  .object({
+    yaml: z.string(),
+    message: z.string().max(500).optional(),
+    layout: layoutSchema.optional(),
+  })
+  .strict();
+
+/** A pipeline version id in a path. */
+export const versionIdSchema = z.string().min(1).max(64);
 
 export const logsQuerySchema = z.object({ tail: z.coerce.number().int().min(1).max(5000).default(200) });
 

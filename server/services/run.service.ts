@@ -16,7 +16,7 @@ import { runPipeline } from "../engine/run-pipeline";
 import type { RunHandle, RunTopology } from "../engine/run-types";
 import type { EngineMetrics } from "../metrics/engine-metrics";
 import type { Store } from "../storage/store";
-import type { InstanceItem, LiveMessage, LogLineItem, RunDetail, RunEventItem, RunListItem, RunMoment } from "./api-types";
+import type { InstanceItem, LiveMessage, LogLineItem, RedeployResult, RunDetail, RunEventItem, RunListItem, RunMeasurementsItem, RunMoment } from "./api-types";
 import type { Delivery } from "./broadcast";
 import { checkExecutionPolicy, type ExecutionPolicy } from "./execution-policy";
 import { LiveRun } from "./live-run";
@@ -25,6 +25,7 @@ import type { LiveRunSeries } from "./prometheus-source";
 import { readLogTail } from "./log-tail";
 import { graphOfYaml } from "./pipeline-graph";
 import { diagnoseRecordedRun } from "./run-diagnosis.service";
+import { measurementsOf } from "./run-measurements";
 import { momentOfRun } from "./run-moment";
 import { storedTotals, toRunEventItem, toRunListItem, verdictOf } from "./run-views";
 import { ValidationFailedError } from "./validation-error";
@@ -136,6 +137,43 @@ export class RunService {
     }
     if (this.owned.has(run.runId)) await this.stop(run.runId);
     return this.start(run.pipelineName, { versionId: run.pipelineVersionId });
+  }
+
+  /**
+   * Replaces the pipeline's run in progress with `versionId` (default: the newest version): the
+   * version is checked first (a version that cannot run leaves the old run going), then the old run
+   * is stopped (drained) and the new one started.
+   */
+  async redeploy(pipelineName: string, opts: { versionId?: string } = {}): Promise<RedeployResult> {
+    const { store } = this.opts;
+    const version = opts.versionId ? await store.pipelines.getVersion(opts.versionId) : await store.pipelines.latestVersion(pipelineName);
+    if (!version || version.pipelineName !== pipelineName) {
+      if (opts.versionId) throw new NotFoundError(`version of pipeline ${JSON.stringify(pipelineName)}`, opts.versionId);
+      throw new NotFoundError("pipeline", pipelineName);
+    }
+    const file = `${pipelineName} v${version.version}`;
+    const loaded = loadPipeline(version.yaml, { file });
+    const policy = loaded.pipeline ? checkExecutionPolicy(loaded.pipeline, version.yaml, this.opts.policy, file) : [];
+    if (!loaded.pipeline || hasErrors(loaded.diagnostics) || policy.length > 0) {
+      throw new ValidationFailedError(`${file} cannot run`, [...loaded.diagnostics, ...policy]);
+    }
+    const active = this.activeRunOf(pipelineName);
+    if (active) await this.stop(active);
+    const started = await this.start(pipelineName, { versionId: version.id });
+    return { runId: started.runId, stoppedRunId: active ?? null };
+  }
+
+  /**
+   * What the editor's what-if starts from: the diagnosis of the pipeline's run in progress, else of
+   * its newest run that measured something; null when no run did.
+   */
+  async measurements(pipelineName: string): Promise<RunMeasurementsItem | null> {
+    return measurementsOf(pipelineName, {
+      runs: (pipeline, limit) => this.opts.store.runs.list({ pipelineName: pipeline, limit }),
+      active: (pipeline) => this.activeRunOf(pipeline),
+      diagnosis: (runId) => this.diagnosis(runId),
+      version: async (versionId) => (await this.opts.store.pipelines.getVersion(versionId))?.version ?? null,
+    });
   }
 
   /** Newest first. */

@@ -1,5 +1,6 @@
 /** Saved pipelines and their immutable versions. */
 import { createHash, randomUUID } from "node:crypto";
+import { parseLayout, type EditorLayout, type ParsedLayout } from "../core/editor/layout-model";
 import { InvalidArgumentError, NotFoundError } from "../core/errors";
 import type { PipelineRecord, PipelineVersionRecord } from "../core/pipeline";
 import type { Db } from "./prisma-client";
@@ -134,5 +135,38 @@ export class PipelineRepository {
       this.db.pipelineVersion.findFirst({ where: { pipeline: { name } }, orderBy: { version: "desc" }, select: VERSION_SELECT }),
     );
     return row ? toVersion(row) : null;
+  }
+
+  /**
+   * Stores the editor's layout map of version `versionId`, replacing the one it had (positions are
+   * presentation: changing them never makes a new version). NotFoundError for an unknown version.
+   */
+  async saveLayout(versionId: string, layout: EditorLayout): Promise<void> {
+    const text = JSON.stringify(layout);
+    await guard({ op: "pipelines.saveLayout", entity: "pipeline version", id: versionId }, () =>
+      this.db.$transaction(async (tx) => {
+        const v = await tx.pipelineVersion.findUnique({ where: { id: versionId }, select: { id: true } });
+        if (!v) throw new NotFoundError("pipeline version", versionId);
+        const updatedAt = new Date();
+        await tx.pipelineLayout.upsert({ where: { versionId }, create: { versionId, layout: text, updatedAt }, update: { layout: text, updatedAt }, select: { versionId: true } });
+      }),
+    );
+  }
+
+  /**
+   * The layout map stored with `versionId`: null when none was saved (the CLI saves none), else the
+   * parsed value — or, for a stored value that is not a layout, the problems with their field paths
+   * (the caller lays the graph out itself; the row is left as it is).
+   */
+  async getLayout(versionId: string): Promise<ParsedLayout | null> {
+    const row = await guard({ op: "pipelines.getLayout" }, () => this.db.pipelineLayout.findUnique({ where: { versionId }, select: { layout: true } }));
+    if (!row) return null;
+    let value: unknown;
+    try {
+      value = JSON.parse(row.layout);
+    } catch {
+      return { ok: false, errors: [{ path: "", message: "PipelineLayout.layout holds invalid JSON" }] };
+    }
+    return parseLayout(value);
   }
 }

@@ -58,6 +58,7 @@ describe("store (SQLite file, real migrations)", () => {
     await s1.runs.update(run.runId, { metrics });
     await s1.runs.appendEvent(run.runId, { type: "component.started", componentId: "src", message: "started pid 42", data: { pid: 42 } });
     await s1.components.upsert(component("proc"));
+    await s1.pipelines.saveLayout(v1.id, { version: 1, positions: { src: { x: 0, y: 10 }, sink: { x: 300.5, y: -20 } } });
     await s1.metrics.saveRollups(run.runId, [
       { name: "component_queue_depth", labels: { component_id: "proc" }, t: new Date(10_000), value: 3 },
       { name: "component_queue_depth", labels: { component_id: "proc" }, t: new Date(20_000), value: 4.5 },
@@ -68,6 +69,7 @@ describe("store (SQLite file, real migrations)", () => {
     expect(s2.appliedMigrations).toEqual([]);
     expect(await s2.pipelines.get("orders")).toMatchObject({ name: "orders", latestVersion: 1 });
     expect(await s2.pipelines.getVersion(v1.id)).toMatchObject({ pipelineName: "orders", version: 1, yaml: "kind: Pipeline\n", message: "first", contentHash: v1.contentHash });
+    expect(await s2.pipelines.getLayout(v1.id)).toEqual({ ok: true, layout: { version: 1, positions: { src: { x: 0, y: 10 }, sink: { x: 300.5, y: -20 } } } });
     expect(await s2.runs.get(run.runId)).toMatchObject({
       pipelineName: "orders",
       pipelineVersionId: v1.id,
@@ -104,6 +106,30 @@ describe("store (SQLite file, real migrations)", () => {
     expect((await s.pipelines.getVersion(a.id))?.yaml).toBe("a: 1\n");
     await expect(s.pipelines.listVersions("missing")).rejects.toBeInstanceOf(NotFoundError);
     await expect(s.pipelines.saveVersion(" ", "x")).rejects.toBeInstanceOf(InvalidArgumentError);
+  });
+
+  it("layouts: one per version, overwritten in place; unknown versions refused; a corrupt stored value reported, not trusted", async () => {
+    const s = await open();
+    const a = await s.pipelines.saveVersion("p", "a: 1\n");
+    const b = await s.pipelines.saveVersion("p", "a: 2\n");
+    expect(await s.pipelines.getLayout(a.id)).toBeNull();
+    await s.pipelines.saveLayout(a.id, { version: 1, positions: { x: { x: 1, y: 2 } } });
+    await s.pipelines.saveLayout(a.id, { version: 1, positions: { x: { x: 5, y: 6 } } });
+    await s.pipelines.saveLayout(b.id, { version: 1, positions: {} });
+    expect(await s.pipelines.getLayout(a.id)).toEqual({ ok: true, layout: { version: 1, positions: { x: { x: 5, y: 6 } } } });
+    expect(await s.pipelines.getLayout(b.id)).toEqual({ ok: true, layout: { version: 1, positions: {} } });
+    // The version itself is untouched by layout writes.
+    expect((await s.pipelines.listVersions("p")).map((v) => v.version)).toEqual([2, 1]);
+    await expect(s.pipelines.saveLayout("no-such-version", { version: 1, positions: {} })).rejects.toBeInstanceOf(NotFoundError);
+
+    const raw = createClient({ url: s.url });
+    await raw.execute({ sql: `UPDATE "PipelineLayout" SET "layout" = ? WHERE "versionId" = ?`, args: [JSON.stringify({ version: 1, positions: { x: { x: "far", y: 0 } } }), a.id] });
+    await raw.execute({ sql: `UPDATE "PipelineLayout" SET "layout" = ? WHERE "versionId" = ?`, args: ["{not json", b.id] });
+    raw.close();
+    const bad = await s.pipelines.getLayout(a.id);
+    expect(bad?.ok).toBe(false);
+    expect(bad && !bad.ok && bad.errors[0]!.path).toBe("positions.x.x");
+    expect(await s.pipelines.getLayout(b.id)).toEqual({ ok: false, errors: [{ path: "", message: "PipelineLayout.layout holds invalid JSON" }] });
   });
 
   it("guards run transitions, lists newest first with the limit after ordering, resolves prefixes", async () => {
