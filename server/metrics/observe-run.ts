@@ -91,6 +91,9 @@ export interface RunObserver {
   stop(): Promise<void>;
 }
 
+/** Rollup batches (10 s each) waiting for the store before newer ones are dropped. */
+const MAX_PENDING_ROLLUPS = 6;
+
 const findingKey = (f: Finding) => `${f.code}|${f.component ?? ""}`;
 
 /** Component targets from a topology: one per instance announcing a metrics port. */
@@ -154,12 +157,21 @@ export function observeRun(handle: ObservableRun, opts: ObserveRunOptions): RunO
     }
   };
 
+  let pendingRollups = 0;
+  let droppedRollups = 0;
   const flushRollup = (afterMs: number, untilMs: number) => {
     if (!opts.store) return;
     const points = rollupPoints(series, { afterMs, untilMs });
     if (points.length === 0) return;
     const store = opts.store;
-    persist("metric rollups", () => store.metrics.saveRollups(handle.runId, points));
+    // Bounded: while the store is this far behind, newer buckets are dropped (counted and logged)
+    // rather than queued without limit; counters stay counters, so rates across the gap still hold.
+    if (pendingRollups >= MAX_PENDING_ROLLUPS) {
+      if (droppedRollups++ === 0) logger.warn("metric rollups dropped: the store is behind", { runId: handle.runId, pending: pendingRollups });
+      return;
+    }
+    pendingRollups++;
+    persist("metric rollups", () => store.metrics.saveRollups(handle.runId, points).finally(() => pendingRollups--));
   };
 
   const roundListeners = new Set<(atMs: number) => void>();

@@ -7,7 +7,8 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { IllegalStateError, InvalidArgumentError, toFlowError } from "../core/errors";
 import type { Logger } from "../core/logger";
-import { parseExposition, type ExpositionSample } from "./exposition";
+import { ExpositionReader, type ReadSample } from "./exposition-reader";
+import { getText } from "./http-text";
 import type { Labels, SeriesStore } from "./series-store";
 
 /** An HTTP `/metrics` endpoint. `job` and `instance` become labels on every sample (as in Prometheus). */
@@ -64,36 +65,6 @@ export interface ScrapeResult {
 
 export type ScrapeLoopState = "idle" | "running" | "stopped";
 
-/** Labels a target attaches; clashing exposed labels are kept as `exported_<name>` (honor_labels: false). */
-function withTargetLabels(sample: Labels, target: Labels): Labels {
-  const out: Record<string, string> = { ...sample };
-  for (const [k, v] of Object.entries(target)) {
-    if (k in out && out[k] !== v) out[`exported_${k}`] = out[k]!;
-    out[k] = v;
-  }
-  return out;
-}
-
-async function readCapped(res: Response, max: number): Promise<string> {
-  const declared = Number(res.headers.get("content-length") ?? "0");
-  if (declared > max) throw new Error(`body of ${declared} bytes exceeds the ${max}-byte limit`);
-  if (!res.body) return "";
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      throw new Error(`body exceeds the ${max}-byte limit`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 /** See the module comment. */
 export class ScrapeLoop {
   private stateValue: ScrapeLoopState = "idle";
@@ -103,6 +74,8 @@ export class ScrapeLoop {
   private readonly now: () => number;
   private readonly lastErrors = new Map<string, string>();
   private ticks = 0;
+  /** One incremental reader per target (`job/instance`), dropped when the target goes away. */
+  private readers = new Map<string, ExpositionReader>();
 
   constructor(private readonly opts: ScrapeLoopOptions) {
     this.intervalMs = opts.intervalMs ?? 1000;
@@ -159,8 +132,11 @@ export class ScrapeLoop {
   /** One round: every target in parallel, results (up or not) appended to the store. */
   async scrapeOnce(signal?: AbortSignal): Promise<ScrapeResult[]> {
     const at = this.now();
-    const http = this.opts.targets().map((t) => this.scrapeHttp(t, at, signal));
-    const local = (this.opts.local?.() ?? []).map((t) => this.scrapeLocal(t, at));
+    const targets = this.opts.targets();
+    const locals = this.opts.local?.() ?? [];
+    this.pruneReaders([...targets, ...locals]);
+    const http = targets.map((t) => this.scrapeHttp(t, at, signal));
+    const local = locals.map((t) => this.scrapeLocal(t, at));
     const results = await Promise.all([...http, ...local]);
     this.recordHeartbeats(at);
     this.ticks++;
@@ -169,40 +145,51 @@ export class ScrapeLoop {
 
   private async scrapeHttp(t: ScrapeTarget, at: number, signal?: AbortSignal): Promise<ScrapeResult> {
     const started = performance.now();
-    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const timeout = scrapeTimeout(this.timeoutMs);
     try {
-      const res = await fetch(t.url, {
+      const text = await getText(t.url, {
         headers: { accept: "text/plain;version=0.0.4" },
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        signal: signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal,
+        maxBytes: this.maxBodyBytes,
       });
-      if (!res.ok) {
-        await res.body?.cancel();
-        throw new Error(`HTTP ${res.status}`);
-      }
-      const text = await readCapped(res, this.maxBodyBytes);
-      return this.ingest(t, parseExposition(text), at, started);
+      return this.ingest(t, this.reader(t).read(text), at, started);
     } catch (err) {
-      const msg = timeout.aborted ? `timeout after ${this.timeoutMs} ms` : describeFetchError(err);
+      const msg = timeout.signal.aborted ? `timeout after ${this.timeoutMs} ms` : toFlowError(err).message;
       return this.fail(t, at, started, msg);
+    } finally {
+      timeout.clear();
     }
   }
 
   private async scrapeLocal(t: LocalTarget, at: number): Promise<ScrapeResult> {
     const started = performance.now();
     try {
-      return this.ingest(t, parseExposition(await t.collect()), at, started);
+      return this.ingest(t, this.reader(t).read(await t.collect()), at, started);
     } catch (err) {
       return this.fail(t, at, started, toFlowError(err).message);
     }
+  }
+
+  private reader(t: ScrapeTarget | LocalTarget): ExpositionReader {
+    const key = `${t.job}/${t.instance}`;
+    let r = this.readers.get(key);
+    if (!r) this.readers.set(key, (r = new ExpositionReader(this.targetLabels(t))));
+    return r;
+  }
+
+  private pruneReaders(current: ReadonlyArray<ScrapeTarget | LocalTarget>): void {
+    if (this.readers.size <= current.length) return;
+    const live = new Set(current.map((t) => `${t.job}/${t.instance}`));
+    for (const key of this.readers.keys()) if (!live.has(key)) this.readers.delete(key);
   }
 
   private targetLabels(t: { job: string; instance: string; labels?: Labels }): Labels {
     return { ...t.labels, job: t.job, instance: t.instance };
   }
 
-  private ingest(t: ScrapeTarget | LocalTarget, samples: ExpositionSample[], at: number, started: number): ScrapeResult {
+  private ingest(t: ScrapeTarget | LocalTarget, samples: ReadSample[], at: number, started: number): ScrapeResult {
     const tl = this.targetLabels(t);
-    for (const s of samples) this.opts.store.append(s.name, withTargetLabels(s.labels, tl), at, s.value);
+    for (const s of samples) this.opts.store.appendKeyed(s.key, s.name, s.labels, at, s.value);
     const durationMs = performance.now() - started;
     this.opts.store.append("up", tl, at, 1);
     this.opts.store.append("scrape_duration_seconds", tl, at, durationMs / 1000);
@@ -235,9 +222,25 @@ export class ScrapeLoop {
   }
 }
 
-/** fetch's "fetch failed" hides the cause (ECONNREFUSED…); surface it. */
-function describeFetchError(err: unknown): string {
-  const e = err as Error & { cause?: { code?: string; message?: string } };
-  if (e?.cause?.code) return `${e.message}: ${e.cause.code}`;
-  return e?.message ?? String(err);
+/**
+ * A per-target timeout that measures the target, not this process: when its timer fires late
+ * because our own event loop was blocked (GC, a burst of work), the answer may already be waiting
+ * in the socket, so it waits once more instead of reporting every target of the round as down.
+ */
+export function scrapeTimeout(ms: number): { signal: AbortSignal; clear(): void } {
+  const ac = new AbortController();
+  let due = performance.now() + ms;
+  let extended = false;
+  const fire = () => {
+    const now = performance.now();
+    if (!extended && now - due > ms / 2) {
+      extended = true;
+      due = now + ms;
+      timer = setTimeout(fire, ms);
+      return;
+    }
+    ac.abort(new DOMException(`timeout after ${ms} ms`, "TimeoutError"));
+  };
+  let timer = setTimeout(fire, ms);
+  return { signal: ac.signal, clear: () => clearTimeout(timer) };
 }

@@ -173,11 +173,15 @@ export class SeriesStore {
    * non-finite timestamp). NaN values are stored: Prometheus exposes NaN and queries skip it.
    */
   append(name: string, labels: Labels, t: number, value: number): boolean {
+    return this.appendKeyed(seriesKey(name, labels), name, labels, t, value);
+  }
+
+  /** {@link append} with the series key already computed (`seriesKey(name, labels)`), for callers that cache it. */
+  appendKeyed(key: string, name: string, labels: Labels, t: number, value: number): boolean {
     if (!Number.isFinite(t)) return false;
     // Offsets are Uint32 milliseconds: ~49 days of range from the first sample.
     this.epoch ??= t - 1;
     if (t < this.epoch || t - this.epoch > 0xffff_ffff) return false;
-    const key = seriesKey(name, labels);
     let ring = this.series.get(key);
     if (!ring) {
       if (this.series.size >= this.maxSeries && this.evictStale(t) === 0) {

@@ -194,6 +194,18 @@ describe("store (SQLite file, real migrations)", () => {
     await expect(s.metrics.saveRollups("missing-run", [{ name: "a", labels: {}, t: t(1), value: 1 }])).rejects.toBeInstanceOf(StorageError);
   });
 
+  it("saves and re-saves a 50-component flush, larger than one statement", async () => {
+    const s = await open();
+    const run = await s.runs.create({ pipelineName: "p" });
+    const points = (n: number, value: number) =>
+      Array.from({ length: n }, (_, i) => ({ name: "component_processing_duration_seconds_bucket", labels: { component_id: `c${i % 50}`, le: String(i) }, t: new Date(10_000), value }));
+    await s.metrics.saveRollups(run.runId, points(2_100, 1));
+    await s.metrics.saveRollups(run.runId, points(2_100, 2));
+    const stored = await s.metrics.listRollups(run.runId);
+    expect(stored).toHaveLength(2_100);
+    expect(new Set(stored.map((p) => p.value))).toEqual(new Set([2]));
+  });
+
   it("an uncreatable database directory is a StorageError naming it", async () => {
     writeFileSync(path.join(dir, "not-a-dir"), "x");
     await expect(openStore({ databaseUrl: `file:${path.join(dir, "not-a-dir", "sub", "x.db")}` })).rejects.toSatisfy(
