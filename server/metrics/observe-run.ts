@@ -15,6 +15,7 @@ import { fileSdGroups, writeFileSd } from "./file-sd";
 import { EmbeddedMetricsQuery } from "./query/embedded-query";
 import type { MetricsQuery } from "./query/query-types";
 import { rollupPoints } from "./rollups";
+import { FindingTracker } from "./finding-tracker";
 import { ScrapeLoop, type HeartbeatSnapshot, type ScrapeTarget } from "./scrape-loop";
 import { SeriesStore } from "./series-store";
 
@@ -94,7 +95,6 @@ export interface RunObserver {
 /** Rollup batches (10 s each) waiting for the store before newer ones are dropped. */
 const MAX_PENDING_ROLLUPS = 6;
 
-const findingKey = (f: Finding) => `${f.code}|${f.component ?? ""}`;
 
 /** Component targets from a topology: one per instance announcing a metrics port. */
 export function componentTargets(t: ReturnType<ObservableRun["topology"]>): ScrapeTarget[] {
@@ -126,7 +126,6 @@ export function observeRun(handle: ObservableRun, opts: ObserveRunOptions): RunO
 
   let latest: DiagnosisReport | undefined;
   const changes: FindingChange[] = [];
-  let active = new Map<string, Finding>();
   let firstScrape: number | undefined;
   let lastScrape: number | undefined;
   let lastDiagnosis = -Infinity;
@@ -138,11 +137,9 @@ export function observeRun(handle: ObservableRun, opts: ObserveRunOptions): RunO
     writes = writes.then(fn).catch((err: unknown) => logger.warn(`${what} not persisted`, { runId: handle.runId, error: toFlowError(err).message }));
   };
 
+  const tracker = new FindingTracker();
   const recordFindings = (report: DiagnosisReport, at: Date) => {
-    const next = new Map(report.findings.map((f) => [findingKey(f), f]));
-    const raised = [...next].filter(([k]) => !active.has(k)).map(([, f]) => f);
-    const cleared = [...active].filter(([k]) => !next.has(k)).map(([, f]) => f);
-    active = next;
+    const { raised, cleared } = tracker.update(report.findings);
     for (const [state, list] of [["raised", raised], ["cleared", cleared]] as const) {
       for (const f of list) {
         changes.push({ at, state, finding: f });

@@ -64,6 +64,10 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
   const db = createPrismaClient(location.url, busyTimeoutMs);
   try {
     await db.$connect();
+    // In WAL mode NORMAL syncs at checkpoints, not on every commit: a crash of flowctl loses
+    // nothing and the file cannot corrupt; only a power cut may drop the newest transactions.
+    // FULL made each 10 s metrics flush and run event wait for an fsync on the event loop.
+    await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
   } catch (err) {
     location.dispose();
     throw new StorageError(`cannot connect to database ${location.file}: ${(err as Error).message}`, err);
