@@ -2,6 +2,7 @@
  * Turns the router's periodic stats into engine metrics (counters advanced by deltas, gauges set)
  * and per-component run summaries.
  */
+import type { Counter, Gauge, LabelValues } from "prom-client";
 import { emptyComponentRunMetrics } from "../core/run";
 import type { CompiledPipeline } from "../core/spec/compile";
 import type { EngineMetrics } from "../metrics/engine-metrics";
@@ -26,11 +27,23 @@ export class RunStats {
     this.restarts.set(componentId, (this.restarts.get(componentId) ?? 0) + 1);
   }
 
-  /** Counter increments since the previous report (counters only move forward). */
-  private delta(key: string, value: number): number {
-    const prev = this.applied.get(key) ?? 0;
+  /**
+   * Advances `counter` to the router's cumulative `value`. Unchanged values are skipped: the router
+   * reports every 250 ms and prom-client hashes the label set on every call, which on a 50-component
+   * run was thousands of no-op increments per second. The first report creates the series at 0.
+   */
+  private bump(counter: Counter<string>, labels: LabelValues<string>, key: string, value: number): void {
+    const prev = this.applied.get(key);
+    if (prev === value) return;
     this.applied.set(key, value);
-    return Math.max(0, value - prev);
+    counter.inc(labels, Math.max(0, value - (prev ?? 0)));
+  }
+
+  /** Sets a gauge when its value changed since the last report. */
+  private gauge(g: Gauge<string>, labels: LabelValues<string>, key: string, value: number): void {
+    if (this.applied.get(key) === value) return;
+    this.applied.set(key, value);
+    g.set(labels, value);
   }
 
   apply(s: RouterStats): void {
@@ -40,22 +53,22 @@ export class RunStats {
     for (const e of s.edges) {
       const labels = { pipeline: name, from: e.from, to: e.to };
       const key = `${e.from}>${e.to}`;
-      m.edgeQueueDepth.set(labels, e.depth);
-      m.edgeQueueCapacity.set(labels, e.capacity);
-      m.edgeEvents.inc(labels, this.delta(`ev:${key}`, e.events));
-      m.edgeBytes.inc(labels, this.delta(`by:${key}`, e.bytes));
-      m.edgeBlockedSeconds.inc(labels, this.delta(`bl:${key}`, e.blockedSeconds));
-      m.edgeDropped.inc(labels, this.delta(`dr:${key}`, e.dropped));
-      m.edgeProduced.inc(labels, this.delta(`pr:${key}`, e.produced));
-      m.edgeFiltered.inc(labels, this.delta(`fi:${key}`, e.filtered));
+      this.gauge(m.edgeQueueDepth, labels, `de:${key}`, e.depth);
+      this.gauge(m.edgeQueueCapacity, labels, `ca:${key}`, e.capacity);
+      this.bump(m.edgeEvents, labels, `ev:${key}`, e.events);
+      this.bump(m.edgeBytes, labels, `by:${key}`, e.bytes);
+      this.bump(m.edgeBlockedSeconds, labels, `bl:${key}`, e.blockedSeconds);
+      this.bump(m.edgeDropped, labels, `dr:${key}`, e.dropped);
+      this.bump(m.edgeProduced, labels, `pr:${key}`, e.produced);
+      this.bump(m.edgeFiltered, labels, `fi:${key}`, e.filtered);
       for (const outcome of ["delivered", "dropped", "rejected", "lost", "abandoned"] as const) {
-        m.edgeSettled.inc({ ...labels, outcome }, this.delta(`${outcome}:${key}`, e[outcome]));
+        this.bump(m.edgeSettled, { ...labels, outcome }, `${outcome}:${key}`, e[outcome]);
       }
     }
     for (const n of s.nodes) {
       const labels = { pipeline: name, component_id: n.id };
-      m.inflightAtCrash.inc({ ...labels, outcome: "lost" }, this.delta(`lost:${n.id}`, n.lost));
-      m.inflightAtCrash.inc({ ...labels, outcome: "redelivered" }, this.delta(`redel:${n.id}`, n.redelivered));
+      this.bump(m.inflightAtCrash, { ...labels, outcome: "lost" }, `lost:${n.id}`, n.lost);
+      this.bump(m.inflightAtCrash, { ...labels, outcome: "redelivered" }, `redel:${n.id}`, n.redelivered);
     }
     m.activeStreams.set(s.activeStreams);
   }
