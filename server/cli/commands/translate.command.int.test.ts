@@ -33,15 +33,20 @@ describe("flowctl translate (real binary)", () => {
     const out = path.join(dir, "k8s.yaml");
     const k8s = await flowctl(["translate", "-f", path.join(VALID, "builtins-demo.yaml"), "-o", "kubernetes", "--to-file", out, "--prefix", "demo"]);
     expect(k8s.code).toBe(0);
-    expect(k8s.stderr).toContain(`✓ Wrote kubernetes manifests (12 documents) to ${out}`);
+    expect(k8s.stderr).toContain(`✓ Wrote kubernetes manifests (13 documents) to ${out}`);
     const docs = parseAllDocuments(await readFile(out, "utf8")).map((d) => d.toJS() as { kind: string; metadata: { name: string } });
     expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toContain("StatefulSet/demo-work");
+    // What translation could not fix is listed on stderr, one line per component and field.
+    expect(k8s.stderr).toContain('WARNING [translate.loopback-host] component "store" env DATABASE_URL: postgres://postgres@localhost:5432/flowctl is the pod itself');
+    expect(k8s.stderr).toContain('WARNING [translate.relative-path] component "trace" env FILE_PATH: relative path trace.jsonl');
+    expect(k8s.stderr).toContain("WARNING [translate.flowctl-image-local] flowctl:");
+    expect(docs.map((d) => `${d.kind}/${d.metadata.name}`).slice(0, 3)).toEqual(["ConfigMap/demo-flowctl-engine-pipeline", "Deployment/demo-flowctl-engine", "Service/demo-flowctl-engine"]);
 
     // The file as an argument, like run/validate (-f is the original's spelling).
     const compose = await flowctl(["translate", path.join(VALID, "go-spec-c-container.yaml"), "-o", "docker-compose"]);
     expect(compose.code).toBe(0);
     const doc = parse(compose.stdout) as { services: Record<string, unknown> };
-    expect(Object.keys(doc.services)).toEqual(["flowctl-control-plane", "stellar-live-source", "ttp-processor-0", "ttp-processor-1", "consumer-app"]);
+    expect(Object.keys(doc.services)).toEqual(["flowctl-engine", "stellar-live-source", "ttp-processor-0", "ttp-processor-1", "consumer-app"]);
     expect(compose.stderr).toContain("spec.pipelines-not-run"); // warnings go to stderr, YAML stays clean
 
     const none = await flowctl(["translate", "-o", "docker-compose"]);
