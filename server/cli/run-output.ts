@@ -39,7 +39,9 @@ export function printPreflight(p: {
   if (p.forMs !== undefined) out(`  stops after   ${formatDuration(p.forMs)}`);
   if (p.attachEndpoint) {
     out(`  attach        starting nothing; waiting for ${pipeline.components.flatMap((c) => (c.replicas > 1 ? Array.from({ length: c.replicas }, (_, i) => `${c.id}-${i}`) : [c.id])).join(", ")} to register`);
-    out(`                start each with FLOWCTL_ENDPOINT=${p.attachEndpoint} FLOWCTL_COMPONENT_ID=<id>${process.env.FLOWCTL_TOKEN ? " FLOWCTL_TOKEN=<the run's token>" : ""} (docs/deploy.md)`);
+    // A wildcard listen address is not something a component can dial: name the placeholder.
+    const dial = p.attachEndpoint.replace(/^(0\.0\.0\.0|\[?::\]?):/, "<this machine's address>:");
+    out(`                start each with FLOWCTL_ENDPOINT=${dial} FLOWCTL_COMPONENT_ID=<id>${process.env.FLOWCTL_TOKEN ? " FLOWCTL_TOKEN=<the run's token>" : ""} (docs/deploy.md)`);
   }
   out();
 }

@@ -218,8 +218,9 @@ describe("flowctl run --attach across hosts (network namespace)", () => {
     const auth = { FLOWCTL_TOKEN: TOKEN };
     const run = engine(dir, file, ["--control-plane-address", "0.0.0.0", "--control-plane-port", String(cpPort)], auth);
     await waitFor("the engine to listen", () => run.output().includes("waiting for gen"), 60_000);
+    expect(run.output()).toContain(`FLOWCTL_ENDPOINT=<this machine's address>:${cpPort} FLOWCTL_COMPONENT_ID=<id> FLOWCTL_TOKEN=<the run's token>`);
     const local = `127.0.0.1:${cpPort}`;
-    const out = await component(dir, "file", "out", local, { ...auth, FILE_PATH: path.join(dir, "out.jsonl") });
+    await component(dir, "file", "out", local, { ...auth, FILE_PATH: path.join(dir, "out.jsonl") });
     // The processor lives in the namespace: it dials the engine over the veth pair, listens on
     // every interface there and advertises the address the engine can reach.
     await component(dir, "passthrough", "work", `${ns.hostIp}:${cpPort}`, { ...auth, PORT: `0.0.0.0:${nsPort}`, FLOWCTL_ADVERTISE_ADDRESS: ns.nsIp }, ["ip", "netns", "exec", ns.name]);
@@ -237,7 +238,6 @@ describe("flowctl run --attach across hosts (network namespace)", () => {
     // The processor's data plane is off-loopback: a call without the token is refused.
     const denied = execFileSync(process.execPath, ["-e", probeWithoutToken(`${ns.nsIp}:${nsPort}`)], { cwd: path.resolve(path.dirname(BIN), "..") }).toString();
     expect(denied).toContain("UNAUTHENTICATED");
-    void out;
   });
 });
 
