@@ -116,8 +116,10 @@ class AttachedInstance implements InstanceHandle {
     this.end({ code: 0, signal: null });
   }
 
+  // The engine drops the instance (malformed frames, no registration in time): its process, not
+  // ours, keeps running; a registration that still stands is taken again by the next wait.
   kill(): void {
-    this.end({ code: null, signal: "SIGKILL" });
+    this.end({ code: null, signal: null, error: "gone: dropped by the engine" });
   }
 
   lastLines(): string[] {
