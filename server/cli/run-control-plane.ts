@@ -14,6 +14,8 @@ export interface RunControlPlaneFlags {
   /** True when --control-plane-address was given (it is defaulted before it gets here). */
   controlPlaneAddressGiven?: boolean;
   useExternalControlPlane: boolean;
+  /** Attach mode: components started elsewhere were told the port, so 8080 never silently moves. */
+  attach?: boolean;
 }
 
 /** The address and port to listen on or dial, with a note for the user when it was not asked for. */
@@ -26,7 +28,8 @@ export interface RunControlPlane {
 /** Resolves the control plane of a run before it starts. */
 export async function resolveRunControlPlane(flags: RunControlPlaneFlags, cwd?: string): Promise<RunControlPlane> {
   if (!flags.useExternalControlPlane) {
-    const chosen = await chooseListenPort(flags.controlPlaneAddress, flags.controlPlanePort, "--control-plane-port", cwd);
+    const requested = flags.controlPlanePort ?? (flags.attach ? DEFAULT_CONTROL_PLANE_PORT : undefined);
+    const chosen = await chooseListenPort(flags.controlPlaneAddress, requested, "--control-plane-port", cwd);
     return { address: flags.controlPlaneAddress, ...chosen };
   }
   if (flags.controlPlanePort !== undefined || flags.controlPlaneAddressGiven) {

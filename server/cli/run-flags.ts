@@ -28,7 +28,9 @@ export const runFlagsSchema = z.object({
   statusInterval: duration().default(5_000),
   heartbeatTtl: duration().default(30_000),
   for: duration().optional(),
-  registrationTimeout: duration().default(30_000),
+  // Unset: 30s, or 10m in attach mode (containers pulling images, pods being scheduled).
+  registrationTimeout: duration().optional(),
+  attach: z.boolean().default(false),
   gracePeriod: duration().default(10_000),
   componentLogs: z.boolean().default(true),
   metricsPort: z.coerce.number().int().min(0).max(65535).optional(),
@@ -37,6 +39,11 @@ export const runFlagsSchema = z.object({
 });
 export type RunFlags = z.output<typeof runFlagsSchema>;
 
+/** How long each component may take to register: the flag, else 30 s (10 min in attach mode). */
+export function registrationTimeoutOf(flags: Pick<RunFlags, "registrationTimeout" | "attach">): number {
+  return flags.registrationTimeout ?? (flags.attach ? 600_000 : 30_000);
+}
+
 /**
  * Throws for flags that cannot be combined; returns the external control plane's TLS settings
  * (absolute paths, FLOWCTL_TLS_SERVER_NAME from the environment), undefined without TLS.
@@ -44,6 +51,9 @@ export type RunFlags = z.output<typeof runFlagsSchema>;
 export function assertRunFlags(flags: RunFlags, env: Record<string, string | undefined> = process.env): ControlPlaneTlsFiles | undefined {
   if (flags.useExternalControlPlane && flags.controlPlanePort === 0) {
     throw new FlowError("INVALID_ARGUMENT", "--control-plane-port: an external control plane needs its real port, not 0");
+  }
+  if (flags.attach && flags.useExternalControlPlane) {
+    throw new FlowError("INVALID_ARGUMENT", "--attach: the components register with the run's own control plane (--control-plane-address/--control-plane-port), not an external one; drop --use-external-control-plane");
   }
   const tlsFlag = flags.tlsCaCert ? "--tls-ca-cert" : flags.tlsCert ? "--tls-cert" : flags.tlsKey ? "--tls-key" : undefined;
   if (tlsFlag && !flags.useExternalControlPlane) {

@@ -23,6 +23,8 @@ export function printPreflight(p: {
   logDir: string | undefined;
   metricsUrl: string | undefined;
   forMs: number | undefined;
+  /** Attach mode: the control plane endpoint components must be given. */
+  attachEndpoint?: string | undefined;
 }): void {
   const { pipeline, handle: h } = p;
   const edges = pipeline.components.reduce((a, c) => a + c.inputs.length, 0);
@@ -35,6 +37,12 @@ export function printPreflight(p: {
   out(`  logs          ${path.resolve(p.logDir ?? path.join(".flowctl", "logs"), h.runId)}`);
   if (p.metricsUrl) out(`  metrics       ${p.metricsUrl}`);
   if (p.forMs !== undefined) out(`  stops after   ${formatDuration(p.forMs)}`);
+  if (p.attachEndpoint) {
+    out(`  attach        starting nothing; waiting for ${pipeline.components.flatMap((c) => (c.replicas > 1 ? Array.from({ length: c.replicas }, (_, i) => `${c.id}-${i}`) : [c.id])).join(", ")} to register`);
+    // A wildcard listen address is not something a component can dial: name the placeholder.
+    const dial = p.attachEndpoint.replace(/^(0\.0\.0\.0|\[?::\]?):/, "<this machine's address>:");
+    out(`                start each with FLOWCTL_ENDPOINT=${dial} FLOWCTL_COMPONENT_ID=<id>${process.env.FLOWCTL_TOKEN ? " FLOWCTL_TOKEN=<the run's token>" : ""} (docs/deploy.md)`);
+  }
   out();
 }
 
@@ -49,6 +57,7 @@ export function formatEvent(e: EngineEvent): string {
           e.type === "edge.reconnected" ||
           e.type === "edge.stream_failed" ||
           e.type === "component.registration_refused" ||
+          e.type === "component.gone" ||
           e.type === "component.log_failed"
         ? pc.yellow("!")
         : e.type === "component.crash_loop" || e.type === "edge.event_rejected" || e.type === "edge.protocol_error"

@@ -74,6 +74,7 @@ export async function executeRun(file: string, flags: RunFlags, ctx: { logger: L
       logDir: flags.logDir,
       metricsUrl: metricsServer?.url,
       forMs: flags.for,
+      attachEndpoint: flags.attach ? topo.controlPlaneEndpoint : undefined,
     });
     // Rollups and diagnosis findings are stored while the run is live: `flowctl diagnose <run-id>`.
     // …and its targets are in the file_sd file a Prometheus can watch (docs/prometheus.md).

@@ -100,6 +100,12 @@ export const RUN_EVENT_TYPES = [
   "component.unhealthy",
   "component.healthy",
   "component.crash_loop",
+  /**
+   * Attach mode: an instance the engine did not start went away (unregistered, no heartbeat, its
+   * endpoint refusing connections); the engine cannot restart it and waits for it to register
+   * again. `data: {reason, endpoint, restartedBy: "external"}`.
+   */
+  "component.gone",
   /** A registration of an instance's id was not taken (another run's, wrong proof, wrong port); `data: {endpoint, serviceId, reason}`. */
   "component.registration_refused",
   /** The instance's log file cannot be written (disk full, …); `data: {error}`. Output stays in memory and on the console. */

@@ -6,6 +6,7 @@
  * without grace) and an "attach" driver that starts nothing and waits for externally started
  * components to register (its handles only end when the run stops them).
  */
+import type { RegisteredComponent } from "../core/registry";
 import type { CompiledComponent } from "../core/spec/compile";
 
 /** How an instance ended. */
@@ -66,11 +67,24 @@ export interface InstanceHandle {
   kill(): void;
   /** Its last output lines (start errors quote them). */
   lastLines(): string[];
+  /**
+   * The supervisor took this registration for the instance. A driver that starts nothing (attach)
+   * watches it to learn when the instance is gone; process drivers know from the exit.
+   */
+  attached?(registration: RegisteredComponent): void;
+  /** A data-plane stream to the instance failed: a driver that cannot see the process checks it is still there. */
+  suspect?(): void;
 }
 
 /** A way of running component instances. */
 export interface ComponentDriver {
   readonly kind: string;
+  /**
+   * True when instances are started by someone else (attach): an exit means the instance went
+   * away; the supervisor reports it and waits for it to register again instead of restarting it,
+   * and no per-spawn secret exists (the run's token authenticates the data plane).
+   */
+  readonly attached?: boolean;
   /**
    * The address instances bind their ports to unless their env says otherwise (HOST). A local
    * driver answers loopback; container drivers the pod/container network.

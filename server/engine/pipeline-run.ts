@@ -88,7 +88,11 @@ export class PipelineRun {
           // A peer that sends garbage is broken, not its stream: restart it (its restart_policy decides).
           events.emit("edge.protocol_error", instanceId, `${reason}; restarting ${instanceId} per its restart_policy`, { inflight, reason, attempt });
           this.supervisor.recycle(instanceId);
-        } else if (inflight > 0) events.emit("edge.reconnected", instanceId, `stream to ${instanceId} broke with ${inflight} events in flight (${reason})`, { inflight, reason });
+          return;
+        }
+        // Attach mode: the engine cannot see the process; it checks whether the instance is still there.
+        this.supervisor.suspect(instanceId);
+        if (inflight > 0) events.emit("edge.reconnected", instanceId, `stream to ${instanceId} broke with ${inflight} events in flight (${reason})`, { inflight, reason });
         else events.emit("edge.stream_failed", instanceId, `stream to ${instanceId} failed (${reason}); attempt ${attempt}`, { inflight, reason, attempt });
       },
       rejected: (instanceId, bytes, reason) => {
@@ -120,6 +124,12 @@ export class PipelineRun {
     this.forgetOwned = trackOwnedRun(this.handle, ctx.recorded.promise);
   }
 
+  /** FLOWCTL_TOKEN of the run's control plane (embedded or external), if any. */
+  private get runToken(): string | undefined {
+    const cp = this.ctx.opts.controlPlane;
+    return cp && cp.mode !== "shared" ? cp.token : undefined;
+  }
+
   private createSupervisor(): Supervisor {
     const { pipeline, metrics, opts, events, controlPlane } = this.ctx;
     const consoleSink = opts.console || undefined;
@@ -135,6 +145,7 @@ export class PipelineRun {
         ...(opts.controlPlane?.mode === "external" && opts.controlPlane.tls ? { controlPlaneTls: opts.controlPlane.tls } : {}),
       },
       registry: controlPlane.registration,
+      tokenSet: this.runToken !== undefined,
       registrationTimeoutMs: opts.registrationTimeoutMs ?? 30_000,
       backoff: opts.backoff ?? DEFAULT_BACKOFF,
       crashLoop: opts.crashLoop ?? DEFAULT_CRASH_LOOP,
@@ -145,8 +156,10 @@ export class PipelineRun {
       events: {
         record: (type, componentId, message, data) => events.emit(type, componentId, message, data ?? null),
         instanceUp: (inst: SupervisedInstance) => {
+          // The spawn's secret; an attached instance (no spawn) is called with the run's token.
+          const credential = inst.secret ?? this.runToken;
           metrics.componentUp.set({ pipeline: pipeline.name, component_id: inst.instanceId }, 1);
-          this.router.send({ type: "instanceUp", instanceId: inst.instanceId, endpoint: inst.endpoint!, wire: inst.wire!, inputEventTypes: inst.inputEventTypes, ...(inst.secret ? { credential: inst.secret } : {}) });
+          this.router.send({ type: "instanceUp", instanceId: inst.instanceId, endpoint: inst.endpoint!, wire: inst.wire!, inputEventTypes: inst.inputEventTypes, ...(credential ? { credential } : {}) });
         },
         instanceDown: (inst, permanent) => {
           metrics.componentUp.set({ pipeline: pipeline.name, component_id: inst.instanceId }, 0);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ComponentInfo } from "../core/registry";
 import { instanceProof, newInstanceSecret } from "../wire/instance-proof";
-import { judgeRegistration, type RegistrationExpectation } from "./registration-check";
+import { judgeAttachedRegistration, judgeRegistration, type RegistrationExpectation } from "./registration-check";
 
 const secret = newInstanceSecret();
 const expectation: RegistrationExpectation = { runId: "run-a", instanceId: "gen", secret, assignedPort: 4100, requireProof: false };
@@ -34,5 +34,24 @@ describe("judgeRegistration", () => {
     expect(judgeRegistration(reg("127.0.0.1:4100"), expectation)).toEqual({ accepted: true, verified: false });
     expect(judgeRegistration(reg("127.0.0.1:4101"), expectation)).toMatchObject({ accepted: false, reason: expect.stringMatching(/PORT=4100/) });
     expect(judgeRegistration(reg("127.0.0.1:4100"), { ...expectation, requireProof: true }).accepted).toBe(false);
+  });
+});
+
+describe("judgeAttachedRegistration (flowctl run --attach: nothing spawned, no proof)", () => {
+  const attach = { runId: "run-a", tokenSet: false };
+
+  it("takes a registration that claims this run or none, on loopback", () => {
+    expect(judgeAttachedRegistration(reg("127.0.0.1:4100"), attach)).toEqual({ accepted: true, verified: false });
+    expect(judgeAttachedRegistration(reg(":4100", { flowctl_run_id: "run-a" }), attach)).toEqual({ accepted: true, verified: false });
+  });
+
+  it("refuses another run's registration and one without a host:port endpoint", () => {
+    expect(judgeAttachedRegistration(reg("127.0.0.1:4100", { flowctl_run_id: "run-b" }), attach)).toMatchObject({ accepted: false, reason: "it belongs to run run-b" });
+    expect(judgeAttachedRegistration(reg(""), attach)).toMatchObject({ accepted: false, reason: expect.stringMatching(/no host:port endpoint/) });
+  });
+
+  it("refuses an off-loopback endpoint unless the run has a token", () => {
+    expect(judgeAttachedRegistration(reg("10.0.0.7:50051"), attach)).toMatchObject({ accepted: false, reason: expect.stringMatching(/not on loopback and the run has no token: set FLOWCTL_TOKEN/) });
+    expect(judgeAttachedRegistration(reg("work.default.svc:50051"), { ...attach, tokenSet: true })).toEqual({ accepted: true, verified: false });
   });
 });

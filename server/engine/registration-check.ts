@@ -11,6 +11,7 @@
  *   data goes to the port the spawned process listens on; built-in components always prove.
  */
 import { endpointPort, INSTANCE_PROOF_METADATA_KEY, normalizeEndpoint, runIdOf, type ComponentInfo, type RegisteredComponent } from "../core/registry";
+import { isLoopbackHost } from "../core/loopback";
 import { verifyInstanceProof } from "../wire/instance-proof";
 
 /** What the supervisor expects of one instance's registration. */
@@ -44,4 +45,30 @@ export function judgeRegistration(c: Pick<RegisteredComponent, "info">, e: Regis
   const port = endpointPort(c.info.endpoint);
   if (e.assignedPort !== undefined && port === e.assignedPort) return { accepted: true, verified: false };
   return { accepted: false, reason: `it claims no run and its endpoint ${JSON.stringify(c.info.endpoint)} is not on the port the engine assigned (PORT=${e.assignedPort ?? "?"})` };
+}
+
+/** What attach mode (`flowctl run --attach`) expects of a registration: no spawn, so no proof. */
+export interface AttachedExpectation {
+  runId: string;
+  /** The run has a token (FLOWCTL_TOKEN): data-plane calls to the instance carry it. */
+  tokenSet: boolean;
+}
+
+/**
+ * The verdict in attach mode: the engine started nothing, so any registration of the id is taken
+ * unless it claims another run, names no endpoint, or sits off-loopback while the run has no token
+ * (its data plane would be open to the network; the token authenticates both directions).
+ */
+export function judgeAttachedRegistration(c: Pick<RegisteredComponent, "info">, e: AttachedExpectation): RegistrationVerdict {
+  const claimed = runIdOf(c.info);
+  if (claimed !== undefined && claimed !== e.runId) return { accepted: false, reason: `it belongs to run ${claimed}` };
+  if (!c.info.endpoint || endpointPort(c.info.endpoint) === undefined) {
+    return { accepted: false, reason: "it registered no host:port endpoint (the engine did not start it, so it cannot know where it listens)" };
+  }
+  const endpoint = normalizeEndpoint(c.info.endpoint);
+  const host = endpoint.slice(0, endpoint.lastIndexOf(":"));
+  if (!e.tokenSet && !isLoopbackHost(host)) {
+    return { accepted: false, reason: `its endpoint ${endpoint} is not on loopback and the run has no token: set FLOWCTL_TOKEN (16+ characters) for the engine and every component, so that data-plane calls are authenticated` };
+  }
+  return { accepted: true, verified: false };
 }

@@ -11,6 +11,7 @@ import { FlowError, toFlowError } from "../core/errors";
 import type { Logger } from "../core/logger";
 import { silentLogger } from "../core/logger";
 import type { ComponentDriver } from "../drivers/driver";
+import { AttachDriver } from "../drivers/attach/attach-driver";
 import { ProcessDriver } from "../drivers/process/process-driver";
 import { createEngineMetrics } from "../metrics/engine-metrics";
 import type { Store } from "../storage/store";
@@ -28,7 +29,11 @@ export { ownedRun, ownedRunController, ownedRunIds, stopAllOwnedRuns, stopOwnedR
 export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> {
   const logger = opts.logger ?? silentLogger;
   const pipeline = opts.pipeline;
-  if (pipeline.driver !== "process" && pipeline.driver !== "local") {
+  if (opts.attach && opts.controlPlane && opts.controlPlane.mode !== "embedded") {
+    throw new FlowError("INVALID_ARGUMENT", "attach mode needs the run's own (embedded) control plane: the components register there and the engine watches them");
+  }
+  // In attach mode the engine starts nothing, so spec.driver (kubernetes, docker …) is whoever does.
+  if (!opts.attach && pipeline.driver !== "process" && pipeline.driver !== "local") {
     throw new FlowError("FAILED_PRECONDITION", `spec.driver: ${pipeline.driver} is not available in this engine; use driver: process (components run as local processes)`);
   }
   const cwd = opts.file ? path.dirname(path.resolve(opts.file)) : path.resolve(opts.cwd ?? process.cwd());
@@ -36,10 +41,11 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
   const store = opts.store;
   const runId = randomUUID();
   const startedAt = new Date();
-  const driver = opts.driver ?? new ProcessDriver({ logDir });
+  // Runs of earlier engines are reaped with the process driver whatever this run uses.
+  const reaper = opts.driver ?? new ProcessDriver({ logDir });
 
   if (store) {
-    await reapInterruptedRuns(store, driver, logger);
+    await reapInterruptedRuns(store, reaper, logger);
     await store.runs.create({
       runId,
       pipelineName: pipeline.name,
@@ -67,6 +73,8 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunHandle> 
     await store?.runs.update(runId, { status: "FAILED", error: toFlowError(err).message }).catch((e: unknown) => logger.error("run record not updated", { runId, error: String(e) }));
     throw err;
   }
+
+  const driver = opts.attach ? new AttachDriver({ registry: controlPlane.localRegistry! }) : reaper;
 
   // Like the original: the run is recorded on the external control plane too (a mirror; the local
   // store stays the source of truth). Failures there are logged, never fatal.

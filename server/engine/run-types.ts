@@ -58,6 +58,13 @@ export interface RunPipelineOptions {
    * loopback ports, log files under `logDir`)
    */
   driver?: ComponentDriver;
+  /**
+   * Attach mode (`flowctl run --attach`): start no processes; wait for the components, started by
+   * someone else with FLOWCTL_ENDPOINT / FLOWCTL_COMPONENT_ID (and FLOWCTL_TOKEN), to register with
+   * the embedded control plane, then relay, observe and record the run as usual. A component that
+   * goes away is reported (`component.gone`) and awaited, never restarted. Overrides `driver`.
+   */
+  attach?: boolean;
   /** Run records and RunEvents; without a store nothing is persisted. */
   store?: Store;
   /** The stored pipeline version this run executes (`store.pipelines.saveVersion`), kept on the run record. */

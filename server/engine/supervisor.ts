@@ -18,7 +18,7 @@ import { BATCH_WIRE_METADATA_KEY, BATCH_WIRE_V1, METRICS_PORT_METADATA_KEY } fro
 import { ControlPlaneTlsError, type RegistrationPort } from "./external-registry";
 import { buildInstanceEnv, ENGINE_OWNED_ENV, type RunEnvOptions } from "./instance-env";
 import { assertInstanceTransition, isInstanceTerminal, type InstanceState } from "./instance-state";
-import { judgeRegistration, proofHolds } from "./registration-check";
+import { judgeAttachedRegistration, judgeRegistration, proofHolds } from "./registration-check";
 import { CrashLoopDetector, isFailureExit, RestartBackoff, shouldRestart, type BackoffOptions, type CrashLoopOptions } from "./restart-policy";
 import type { Wire } from "./router/protocol";
 
@@ -69,6 +69,8 @@ export interface SupervisorOptions {
   crashLoop: CrashLoopOptions;
   /** Every line an instance prints (console, in-memory ring). */
   onLine?: ConsoleSink;
+  /** Attach mode: the run has a token (FLOWCTL_TOKEN), so off-loopback registrations may be taken. */
+  tokenSet?: boolean;
   events: SupervisorEvents;
 }
 
@@ -112,6 +114,11 @@ export class Supervisor {
     return this.opts.env.runId;
   }
 
+  /** Instances are started by someone else (attach driver). */
+  private get attached(): boolean {
+    return this.opts.driver.attached === true;
+  }
+
   /** Starts every instance and resolves when all registered; rejects with the first failure. */
   async startAll(signal: AbortSignal): Promise<void> {
     this.lifetime = signal;
@@ -129,11 +136,12 @@ export class Supervisor {
 
   private spawn(inst: SupervisedInstance): InstanceHandle {
     inst.attempt++;
-    inst.secret = newInstanceSecret();
+    // Attach mode spawns nothing: there is no process to hand a secret to.
+    inst.secret = this.attached ? undefined : newInstanceSecret();
     inst.registration = undefined;
     const env = buildInstanceEnv(
       inst.component,
-      { instanceId: inst.instanceId, index: inst.index, attempt: inst.attempt, ports: inst.ports!, secret: inst.secret },
+      { instanceId: inst.instanceId, index: inst.index, attempt: inst.attempt, ports: inst.ports!, secret: inst.secret ?? "" },
       { ...this.opts.env, bindHost: this.opts.driver.bindHost },
     );
     return this.opts.driver.start(
@@ -156,11 +164,13 @@ export class Supervisor {
     inst.logFile = handle.logFile;
     inst.endpoint = undefined;
     this.transition(inst, "registering");
-    this.opts.events.record("component.started", inst.instanceId, `${inst.instanceId} started (pid ${handle.pid ?? "?"}, attempt ${inst.attempt})`, {
-      pid: handle.pid ?? null,
-      attempt: inst.attempt,
-      logFile: handle.logFile ?? null,
-    });
+    if (!this.attached) {
+      this.opts.events.record("component.started", inst.instanceId, `${inst.instanceId} started (pid ${handle.pid ?? "?"}, attempt ${inst.attempt})`, {
+        pid: handle.pid ?? null,
+        attempt: inst.attempt,
+        logFile: handle.logFile ?? null,
+      });
+    }
     const exitAbort = new AbortController();
     const onAbort = () => exitAbort.abort(signal.reason);
     signal.addEventListener("abort", onAbort, { once: true });
@@ -176,7 +186,8 @@ export class Supervisor {
     try {
       const reg = await this.opts.registry.waitForRegistration(inst.instanceId, {
         since: new Date(handle.startedAt.getTime() - 1),
-        timeoutMs: this.opts.registrationTimeoutMs,
+        // An attached instance that went away is waited for as long as the run lasts.
+        timeoutMs: this.attached && !startup ? MAX_TIMER_MS : this.opts.registrationTimeoutMs,
         signal: exitAbort.signal,
         accept: (c) => this.accepts(inst, c),
       });
@@ -194,6 +205,7 @@ export class Supervisor {
       // A control plane the engine cannot reach over TLS fails the start at once, not at the timeout.
       if (startup) {
         if (err instanceof ControlPlaneTlsError) throw this.startError(inst, handle, `cannot be tracked: ${err.message}`);
+        if (this.attached) throw this.attachTimeout(inst);
         // The others started at the same time: name every one still missing, not only the first.
         const missing = this.instances.filter((i) => i !== inst && i.state === "registering");
         const also = missing.map((i) => `\n  also not registered yet: ${i.instanceId} (log file: ${i.logFile ?? "(none)"})`).join("");
@@ -206,6 +218,7 @@ export class Supervisor {
 
   private registered(inst: SupervisedInstance, reg: RegisteredComponent): void {
     inst.registration = reg;
+    inst.handle?.attached?.(reg);
     this.transition(inst, "running");
     inst.backoff.running(Date.now());
     inst.endpoint = normalizeEndpoint(reg.info.endpoint || `:${inst.ports!.port}`);
@@ -223,13 +236,15 @@ export class Supervisor {
   /** Whether `c` is the registration of the instance's current process; refusals are recorded once. */
   private accepts(inst: SupervisedInstance, c: RegisteredComponent): boolean {
     const fromYaml = inst.component.env.PORT;
-    const verdict = judgeRegistration(c, {
-      runId: this.runId,
-      instanceId: inst.instanceId,
-      secret: inst.secret,
-      assignedPort: fromYaml !== undefined ? endpointPort(fromYaml) : inst.ports?.port,
-      requireProof: inst.component.builtin !== undefined && !inst.component.command?.length,
-    });
+    const verdict = this.attached
+      ? judgeAttachedRegistration(c, { runId: this.runId, tokenSet: this.opts.tokenSet === true })
+      : judgeRegistration(c, {
+          runId: this.runId,
+          instanceId: inst.instanceId,
+          secret: inst.secret,
+          assignedPort: fromYaml !== undefined ? endpointPort(fromYaml) : inst.ports?.port,
+          requireProof: inst.component.builtin !== undefined && !inst.component.command?.length,
+        });
     if (verdict.accepted) return true;
     const key = `${c.serviceId}@${c.registeredAt.getTime()}`;
     if (!this.refused.has(key)) {
@@ -250,6 +265,8 @@ export class Supervisor {
   guardRegistration(info: ComponentInfo): string | undefined {
     const inst = this.instances.find((i) => i.instanceId === info.id);
     if (!inst) return `${JSON.stringify(info.id)} is not an instance of this run`;
+    // Attach mode has no spawn secrets: the control plane's token is what authenticates.
+    if (this.attached) return undefined;
     if (!proofHolds(info, { runId: this.runId, secret: inst.secret })) return "wrong or missing instance proof (FLOWCTL_INSTANCE_SECRET of the process the engine started)";
     return undefined;
   }
@@ -266,6 +283,27 @@ export class Supervisor {
     } catch (err) {
       this.opts.events.fatal(`could not restart ${instanceId}: ${toFlowError(err).message}`);
     }
+  }
+
+  /**
+   * A data-plane stream to the instance failed. In attach mode the engine cannot see the process:
+   * the handle checks whether the instance is still there, so a vanished component is reported at
+   * once rather than after the heartbeat TTL.
+   */
+  suspect(instanceId: string): void {
+    const inst = this.instances.find((i) => i.instanceId === instanceId);
+    if (inst?.state === "running") inst.handle?.suspect?.();
+  }
+
+  /** The start failure of an attached instance that never registered: how to start it. */
+  private attachTimeout(inst: SupervisedInstance): FlowError {
+    const missing = this.instances.filter((i) => i.state === "registering").map((i) => i.instanceId);
+    return new OperationalError(
+      `attach mode: ${missing.join(", ")} did not register within ${this.opts.registrationTimeoutMs} ms (${inst.instanceId} first); ` +
+        `start each with FLOWCTL_ENDPOINT=${this.opts.env.controlPlaneEndpoint} FLOWCTL_COMPONENT_ID=<its id> (and FLOWCTL_TOKEN when the run has one), ` +
+        "or give them longer with --registration-timeout",
+      { retryable: false, code: "FAILED_PRECONDITION" },
+    );
   }
 
   /** True when `serviceId` is the key of a registration this run took. */
@@ -286,16 +324,15 @@ export class Supervisor {
     if (inst.handle !== handle) return;
     inst.lastExit = exit;
     const wasRunning = inst.state === "running";
-    this.opts.events.record("component.exited", inst.instanceId, `${inst.instanceId} exited (${describeExit(exit)})`, {
-      code: exit.code,
-      signal: exit.signal,
-      error: exit.error ?? null,
-      // Asked to stop (the run is ending): an exit then is expected, not a failure to look at.
-      expected: this.stopping,
-    });
+    // An attached instance's "exit" is the engine letting go of it (stop) or losing it (lost()).
+    if (!this.attached) this.recordExit(inst, exit);
     if (this.stopping) {
       if (!isInstanceTerminal(inst.state) || inst.state === "exited") this.transition(inst, "stopped");
       this.opts.events.instanceDown(inst, true);
+      return;
+    }
+    if (this.attached && wasRunning) {
+      this.lost(inst, exit);
       return;
     }
     if (!this.startupDone && !wasRunning) {
@@ -325,6 +362,33 @@ export class Supervisor {
     }
     this.transition(inst, "exited");
     this.opts.events.exitedClean(inst);
+  }
+
+  private recordExit(inst: SupervisedInstance, exit: ExitInfo): void {
+    this.opts.events.record("component.exited", inst.instanceId, `${inst.instanceId} exited (${describeExit(exit)})`, {
+      code: exit.code,
+      signal: exit.signal,
+      error: exit.error ?? null,
+      // Asked to stop (the run is ending): an exit then is expected, not a failure to look at.
+      expected: this.stopping,
+    });
+  }
+
+  /**
+   * An attached instance went away: reported (the engine did not start it and cannot restart
+   * it), its in-flight work put back for redelivery, and the next registration of its id awaited.
+   */
+  private lost(inst: SupervisedInstance, exit: ExitInfo): void {
+    const reason = (exit.error ?? describeExit(exit)).replace(/^gone: /, "");
+    this.opts.events.record(
+      "component.gone",
+      inst.instanceId,
+      `${inst.instanceId} is gone (${reason}); flowctl did not start it (attach mode) and cannot restart it: whoever runs it (Kubernetes, Compose, a shell) must. Waiting for it to register again`,
+      { reason, endpoint: inst.endpoint ?? null, restartedBy: "external" },
+    );
+    this.opts.events.instanceDown(inst, false);
+    this.transition(inst, "restarting");
+    this.startInstance(inst, this.lifetime, false).catch((err: unknown) => this.opts.events.fatal(`waiting for ${inst.instanceId} to register again failed: ${toFlowError(err).message}`));
   }
 
   private scheduleRestart(inst: SupervisedInstance, delay: number): void {
@@ -401,6 +465,9 @@ export class Supervisor {
     if (failed.length > 0) throw new AggregateError(failed.map((f) => f.reason), failed.map((f) => String(f.reason)).join("; "));
   }
 }
+
+/** The longest delay a Node timer takes (~24.8 days): "as long as the run lasts". */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function describeExit(exit: ExitInfo): string {
   if (exit.error) return `failed to start: ${exit.error}`;

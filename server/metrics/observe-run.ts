@@ -29,7 +29,8 @@ export interface ObservableRun {
       id: string;
       role: "source" | "processor" | "sink";
       replicas: number;
-      instances: ReadonlyArray<{ instanceId: string; metricsPort: number | undefined }>;
+      /** `endpoint`: where the instance registered; its metrics are scraped on that host (attach mode: another machine). */
+      instances: ReadonlyArray<{ instanceId: string; metricsPort: number | undefined; endpoint?: string | undefined }>;
       /** Passed on to the diagnosis (advice already applied is not repeated). */
       settings?: { batch: { size: number; flushIntervalMs: number } | null; queueCapacity?: number };
     }>;
@@ -96,12 +97,19 @@ export interface RunObserver {
 const MAX_PENDING_ROLLUPS = 6;
 
 
+/** The host of a registered `host:port` endpoint (loopback when unknown). */
+function metricsHost(endpoint: string | undefined): string {
+  const i = endpoint?.lastIndexOf(":") ?? -1;
+  const host = i > 0 ? endpoint!.slice(0, i) : "";
+  return host && host !== "0.0.0.0" ? host : "127.0.0.1";
+}
+
 /** Component targets from a topology: one per instance announcing a metrics port. */
 export function componentTargets(t: ReturnType<ObservableRun["topology"]>): ScrapeTarget[] {
   return t.components.flatMap((c) =>
     c.instances
       .filter((i) => i.metricsPort)
-      .map((i) => ({ job: "flowctl-component", instance: i.instanceId, url: `http://127.0.0.1:${i.metricsPort}/metrics`, labels: { pipeline: t.pipeline } })),
+      .map((i) => ({ job: "flowctl-component", instance: i.instanceId, url: `http://${metricsHost(i.endpoint)}:${i.metricsPort}/metrics`, labels: { pipeline: t.pipeline } })),
   );
 }
 

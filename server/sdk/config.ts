@@ -63,6 +63,11 @@ const envSchema = z.object({
   FLOWCTL_HEARTBEAT_INTERVAL: duration.optional(),
   PORT: listenAddress.default({ host: undefined, port: 50051 }),
   HOST: z.string().trim().min(1).optional(),
+  FLOWCTL_ADVERTISE_ADDRESS: z
+    .string()
+    .trim()
+    .regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:/[\]]+)(:\d{1,5})?$/, "expected host or host:port (the address the engine dials, e.g. gen:50051)")
+    .optional(),
   HEALTH_PORT: portNumber.optional(),
   METRICS_PORT: portNumber.optional(),
   ENABLE_METRICS: bool.default(true),
@@ -116,6 +121,12 @@ export interface CompiledRuntimeConfig {
    */
   instanceSecret: string | undefined;
   listen: ListenAddress;
+  /**
+   * FLOWCTL_ADVERTISE_ADDRESS: the endpoint registered with the control plane when the engine runs
+   * elsewhere (a container's service name, a pod IP): `host` (with the gRPC port) or `host:port`.
+   * Unset: the listen host, loopback for a wildcard one.
+   */
+  advertiseAddress: string | undefined;
   /** HTTP /health, /ready, /live. @default 8088 */
   healthPort: number;
   /** Prometheus /metrics; undefined when ENABLE_METRICS=false. @default 9090 */
@@ -223,6 +234,7 @@ export function compileRuntimeConfig(env: Record<string, string | undefined>, na
     attempt: e.FLOWCTL_ATTEMPT,
     instanceSecret: e.FLOWCTL_INSTANCE_SECRET,
     listen,
+    advertiseAddress: e.FLOWCTL_ADVERTISE_ADDRESS,
     healthPort: e.HEALTH_PORT ?? 8088,
     metricsPort: e.ENABLE_METRICS ? (e.METRICS_PORT ?? 9090) : undefined,
     maxQueueSize: e.MAX_QUEUE_SIZE,

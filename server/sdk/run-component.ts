@@ -95,7 +95,9 @@ export async function startComponent(def: ComponentDefinition, opts: StartCompon
     if (metricsPort !== undefined) metadata[METRICS_PORT_METADATA_KEY] = String(metricsPort);
     if (config.partition) Object.assign(metadata, { partition_id: String(config.partition.id), partition_count: String(config.partition.count) });
     const host = config.listen.host === "0.0.0.0" || config.listen.host === "::" ? "127.0.0.1" : config.listen.host;
-    const endpoint = `${host}:${grpcPort}`;
+    const adv = config.advertiseAddress;
+    // Another machine or container dials the advertised address; the listen host only works locally.
+    const endpoint = adv ? (/:\d+$/.test(adv) ? adv : `${adv}:${grpcPort}`) : `${host}:${grpcPort}`;
     // The run this process belongs to, and the proof that it is the process the engine started.
     if (config.runId) {
       metadata[RUN_ID_METADATA_KEY] = config.runId;

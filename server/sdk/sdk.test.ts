@@ -256,3 +256,12 @@ describe("sink acknowledgements", () => {
     ]);
   });
 });
+
+describe("FLOWCTL_ADVERTISE_ADDRESS", () => {
+  it("is the address the engine dials when it runs elsewhere; a bad one names the variable", () => {
+    expect(compileRuntimeConfig({ FLOWCTL_ADVERTISE_ADDRESS: "work" }, "x").advertiseAddress).toBe("work");
+    expect(compileRuntimeConfig({ FLOWCTL_ADVERTISE_ADDRESS: "10.0.0.7:50051" }, "x").advertiseAddress).toBe("10.0.0.7:50051");
+    expect(compileRuntimeConfig({}, "x").advertiseAddress).toBeUndefined();
+    expect(() => compileRuntimeConfig({ FLOWCTL_ADVERTISE_ADDRESS: "http://work:1" }, "x")).toThrow(/FLOWCTL_ADVERTISE_ADDRESS: expected host or host:port/);
+  });
+});

@@ -29,7 +29,8 @@ export function addRunOptions(cmd: Command): Command {
     .option("--status-interval <duration>", "how often --show-status prints", "5s")
     .option("--heartbeat-ttl <duration>", "heartbeat TTL before a component is UNHEALTHY", "30s")
     .option("--for <duration>", "stop the run after this long, then report")
-    .option("--registration-timeout <duration>", "how long each component may take to register", "30s")
+    .option("--registration-timeout <duration>", "how long each component may take to register (default 30s; 10m with --attach)")
+    .option("--attach", "start no processes: wait for components started elsewhere (Kubernetes, Compose, by hand) to register", false)
     .option("--grace-period <duration>", "drain/terminate budget of a stop before SIGKILL", "10s")
     .option("--no-component-logs", "do not echo component output to the console (log files only)")
     .option("--metrics-port <port>", "serve the engine's Prometheus /metrics on this port (0 = any free port)");

@@ -1,15 +1,21 @@
 /**
  * CompiledPipeline → docker-compose document, in the shape of flowctl's generator plus what it
- * lacked: a control-plane service and the FLOWCTL_* environment contract on every component.
+ * lacked: the engine (`flowctl run --attach` on the mounted pipeline file: it serves the control
+ * plane the components register with and relays their events) and the FLOWCTL_* environment
+ * contract on every component, whose env is made container-safe (container-env.ts).
  * Replicas become one service per instance (`<id>-<n>`), since each needs its own
  * FLOWCTL_COMPONENT_ID and PARTITION_ID.
  */
 import type { CompiledComponent, CompiledPipeline } from "../compile";
+import { containerEnvPlan, DATA_MOUNT, DATA_VOLUME, imageWarnings, type TranslateWarning } from "./container-env";
 import {
   assertTranslatable,
-  CONTROL_PLANE_NAME,
   containerOf,
   DEFAULT_CONTROL_PLANE_PORT,
+  ENGINE_DATA_DIR,
+  ENGINE_NAME,
+  ENGINE_PIPELINE_PATH,
+  engineArgs,
   instanceEnv,
   instanceIds,
   portOf,
@@ -48,11 +54,18 @@ function restartOf(c: CompiledComponent): string {
   return c.restartPolicy === "no" ? "no" : c.restartPolicy;
 }
 
+/** The compose document and what translation changed or could not fix. */
+export interface ComposeTranslation {
+  document: ComposeDocument;
+  warnings: TranslateWarning[];
+}
+
 /** Translates a pipeline; throws FAILED_PRECONDITION listing every component that cannot run in a container. */
-export function toDockerCompose(p: CompiledPipeline, opts: TranslateOptions): ComposeDocument {
+export function toDockerCompose(p: CompiledPipeline, opts: TranslateOptions): ComposeTranslation {
   assertTranslatable(p, opts);
+  const warnings: TranslateWarning[] = [];
   const cpPort = opts.controlPlanePort ?? DEFAULT_CONTROL_PLANE_PORT;
-  const cpService = composeServiceName(resourceName(CONTROL_PLANE_NAME, opts));
+  const cpService = composeServiceName(resourceName(ENGINE_NAME, opts));
   const endpoint = `${cpService}:${cpPort}`;
   const labels = (extra: Record<string, string>) => ({ ...p.labels, "com.obsrvr.pipeline": p.name, "dev.flowctl.pipeline": p.name, ...extra });
 
@@ -60,28 +73,38 @@ export function toDockerCompose(p: CompiledPipeline, opts: TranslateOptions): Co
     [cpService]: {
       image: opts.flowctlImage,
       ...(opts.prefix ? { container_name: cpService } : {}),
-      command: ["flowctl", "server", "--address", "0.0.0.0", "--port", String(cpPort), "--db-path", "/var/lib/flowctl/flowctl.db"],
+      command: engineArgs(cpPort),
       // Off-loopback the control plane requires a bearer token; compose refuses to start without it.
-      environment: { FLOWCTL_TOKEN: "${FLOWCTL_TOKEN:?set FLOWCTL_TOKEN to a shared secret}" },
+      environment: { FLOWCTL_TOKEN: "${FLOWCTL_TOKEN:?set FLOWCTL_TOKEN to a shared secret of 16+ characters}" },
       ports: [`${cpPort}:${cpPort}`],
-      volumes: ["flowctl-data:/var/lib/flowctl"],
+      volumes: [`${opts.pipelineFile ?? "./pipeline.yaml"}:${ENGINE_PIPELINE_PATH}:ro`, `flowctl-data:${ENGINE_DATA_DIR}`],
       networks: [NETWORK],
-      restart: "unless-stopped",
-      labels: labels({ "com.obsrvr.component": "control-plane" }),
+      // A completed run stays completed; a crashed engine comes back and waits for the components.
+      restart: "on-failure",
+      labels: labels({ "com.obsrvr.component": "engine" }),
     },
   };
 
   const byId = new Map(p.components.map((c) => [c.id, c]));
   const serviceNamesOf = (id: string) => instanceIds(byId.get(id)!).map((i) => composeServiceName(resourceName(i, opts)));
+  const images = new Map<string, string>();
+  let dataVolume = false;
   p.components.forEach((c, order) => {
-    const { image, command } = containerOf(c, opts);
+    const { image, command, args } = containerOf(c, opts);
+    images.set(c.id, image);
+    const plan = containerEnvPlan(c, "docker-compose");
+    warnings.push(...plan.warnings);
+    dataVolume ||= plan.dataVolume;
+    const inContainer = { ...c, env: plan.env };
     instanceIds(c).forEach((instanceId, index) => {
       const name = composeServiceName(resourceName(instanceId, opts));
-      const env: Record<string, string> = { ...escapeAll(instanceEnv(c, index, endpoint)), FLOWCTL_TOKEN: "${FLOWCTL_TOKEN}" };
+      // The service name resolves to this container on the project network: the engine dials it.
+      const env: Record<string, string> = { ...escapeAll(instanceEnv(inContainer, index, endpoint, name)), FLOWCTL_TOKEN: "${FLOWCTL_TOKEN}" };
+      const argv = command ?? args;
       const service: ComposeService = {
         image,
         ...(opts.prefix ? { container_name: name } : {}),
-        ...(command ? { command: command.map(escapeCompose) } : {}),
+        ...(argv ? { command: argv.map(escapeCompose) } : {}),
         environment: env,
         networks: [NETWORK],
         restart: restartOf(c),
@@ -97,8 +120,10 @@ export function toDockerCompose(p: CompiledPipeline, opts: TranslateOptions): Co
           return target && source ? [`${source}:${target}${v.readonly ? ":ro" : ""}`] : [];
         }),
         ...c.secrets.flatMap((s) => (s.type !== "env" && s.host_path ? [`${s.host_path}:${s.container_path ?? `/secrets/${s.name}`}:ro`] : [])),
+        ...(plan.dataVolume ? [`${DATA_VOLUME}:${DATA_MOUNT}`] : []),
       ];
       if (volumes.length > 0) service.volumes = volumes;
+      if (plan.hostGateway) service.extra_hosts = ["host.docker.internal:host-gateway"];
       if (c.healthCheck) {
         const port = portOf(env.HEALTH_PORT, 8088);
         service.healthcheck = {
@@ -114,5 +139,9 @@ export function toDockerCompose(p: CompiledPipeline, opts: TranslateOptions): Co
   });
 
   const project = resourceName(p.name, opts).toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/^[^a-z0-9]+/, "") || "flowctl";
-  return { name: project, services, networks: { [NETWORK]: {} }, volumes: { "flowctl-data": {} } };
+  warnings.push(...imageWarnings(p, images, { image: opts.flowctlImage, isDefault: opts.flowctlImageIsDefault === true }, "docker-compose"));
+  return {
+    document: { name: project, services, networks: { [NETWORK]: {} }, volumes: { "flowctl-data": {}, ...(dataVolume ? { [DATA_VOLUME]: {} } : {}) } },
+    warnings,
+  };
 }
