@@ -8,6 +8,11 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
 
 export interface EngineMetrics {
   registry: Registry;
+  /**
+   * The registry as exposition text, formatted at most once per {@link EXPOSITION_MAX_AGE_MS}: the
+   * console's runs each scrape it every second, and formatting it once per run cost as many times.
+   */
+  exposition(): Promise<string>;
   registeredComponents: Gauge;
   healthyComponents: Gauge;
   activeStreams: Gauge;
@@ -82,6 +87,9 @@ function registerHostCpuMetrics(registry: Registry): void {
   });
 }
 
+/** How long one formatting of the engine registry is reused (under a scrape interval). */
+export const EXPOSITION_MAX_AGE_MS = 500;
+
 export function createEngineMetrics(opts: { defaultMetrics?: boolean } = {}): EngineMetrics {
   const registry = new Registry();
   if (opts.defaultMetrics ?? true) {
@@ -90,8 +98,19 @@ export function createEngineMetrics(opts: { defaultMetrics?: boolean } = {}): En
   }
   const reg = [registry];
   registerHostCpuMetrics(registry);
+  let cached: { at: number; text: Promise<string> } | undefined;
+  const exposition = () => {
+    const now = performance.now();
+    if (!cached || now - cached.at > EXPOSITION_MAX_AGE_MS) {
+      const text = registry.metrics();
+      cached = { at: now, text };
+      text.catch(() => (cached = undefined));
+    }
+    return cached.text;
+  };
   return {
     registry,
+    exposition,
     registeredComponents: new Gauge({ name: "flowctl_registered_components", help: "Components registered with the control plane.", registers: reg }),
     healthyComponents: new Gauge({ name: "flowctl_healthy_components", help: "Registered components whose status is HEALTHY.", registers: reg }),
     activeStreams: new Gauge({ name: "flowctl_active_streams", help: "Open data-plane gRPC streams between the engine and components.", registers: reg }),

@@ -36,7 +36,8 @@ export interface ObservableRun {
     }>;
     edges: ReadonlyArray<{ from: string; to: string; capacity: number }>;
   };
-  readonly metrics: { registry: { metrics(): Promise<string> } };
+  /** The engine's metrics (shared by every run of a console: filtered to this run's pipeline). */
+  readonly metrics: { exposition(): Promise<string> };
   /** Set once the run left RUNNING: later rounds (drain, shutdown) are scraped but not diagnosed. */
   readonly runningEndedAt?: Date | undefined;
 }
@@ -128,7 +129,7 @@ export function observeRun(handle: ObservableRun, opts: ObserveRunOptions): RunO
     ...(opts.scrapeTimeoutMs !== undefined ? { timeoutMs: opts.scrapeTimeoutMs } : {}),
     logger,
     targets: () => componentTargets(handle.topology()),
-    local: () => [{ job: "flowctl-engine", instance: "engine", collect: () => handle.metrics.registry.metrics() }],
+    local: () => [{ job: "flowctl-engine", instance: "engine", collect: async () => ofPipeline(await handle.metrics.exposition(), handle.topology().pipeline) }],
     ...(opts.heartbeats ? { heartbeats: opts.heartbeats } : {}),
   });
 
@@ -240,4 +241,17 @@ export function observeRun(handle: ObservableRun, opts: ObserveRunOptions): RunO
     diagnoseNow: ({ windowMs: w = windowMs, atMs } = {}) => diagnoseAt(atMs ?? lastScrape ?? Date.now(), w),
     stop,
   };
+}
+
+/**
+ * The lines of an engine exposition that concern `pipeline`: process-wide series (no `pipeline`
+ * label) and this pipeline's. A console's registry holds every run's edges; each run's store only
+ * needs its own (a console runs one run of a pipeline at a time).
+ */
+export function ofPipeline(text: string, pipeline: string): string {
+  const mine = `pipeline=${JSON.stringify(pipeline)}`;
+  return text
+    .split("\n")
+    .filter((line) => !line.includes('pipeline="') || line.includes(mine))
+    .join("\n");
 }

@@ -45,7 +45,7 @@ export class PrometheusSource {
       intervalMs: 1000,
       logger: opts.logger,
       targets: () => [],
-      local: () => [{ job: "flowctl-engine", instance: "engine", collect: () => opts.metrics.registry.metrics() }],
+      local: () => [{ job: "flowctl-engine", instance: "engine", collect: () => opts.metrics.exposition() }],
     });
   }
 
