@@ -77,6 +77,31 @@ function toRow(c: RegisteredComponent): ComponentRow {
   };
 }
 
+/** Columns of the `Component` table, in the order the multi-row upsert binds them. */
+const COLUMNS = [
+  "serviceId",
+  "componentId",
+  "name",
+  "description",
+  "version",
+  "type",
+  "inputEventTypes",
+  "outputEventTypes",
+  "endpoint",
+  "metadata",
+  "status",
+  "registeredAt",
+  "lastHeartbeat",
+  "metrics",
+] as const satisfies ReadonlyArray<keyof ComponentRow>;
+
+// Every column is bound: a column added to ComponentRow and not to COLUMNS fails to compile here.
+type UnboundColumn = Exclude<keyof ComponentRow, (typeof COLUMNS)[number]>;
+export const componentColumnsComplete: [UnboundColumn] extends [never] ? true : never = true;
+
+/** Rows per statement: 14 parameters each, well under SQLite's variable limit. */
+const UPSERT_CHUNK = 200;
+
 /** Repository for the `Component` snapshot table. */
 export class ComponentRepository {
   constructor(private readonly db: Db) {}
@@ -93,15 +118,21 @@ export class ComponentRepository {
   /** Writes several snapshots in one transaction. */
   async upsertMany(components: RegisteredComponent[]): Promise<void> {
     if (components.length === 0) return;
-    await guard({ op: "components.upsertMany" }, () =>
-      this.db.$transaction(
-        components.map((c) => {
-          const row = toRow(c);
-          const { serviceId: _id, ...rest } = row;
-          return this.db.component.upsert({ where: { serviceId: row.serviceId }, create: row, update: rest, select: { serviceId: true } });
-        }),
-      ),
-    );
+    // One multi-row statement per chunk: the console's control plane writes a heartbeat snapshot
+    // of every component every few seconds, and a Prisma upsert per row cost milliseconds each.
+    const rows = components.map(toRow);
+    const statements: Array<ReturnType<Db["$executeRawUnsafe"]>> = [];
+    for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {
+      const chunk = rows.slice(i, i + UPSERT_CHUNK);
+      statements.push(
+        this.db.$executeRawUnsafe(
+          `INSERT INTO "Component" (${COLUMNS.map((c) => `"${c}"`).join(", ")}) VALUES ${chunk.map(() => `(${COLUMNS.map(() => "?").join(", ")})`).join(", ")} ` +
+            `ON CONFLICT ("serviceId") DO UPDATE SET ${COLUMNS.filter((c) => c !== "serviceId").map((c) => `"${c}" = excluded."${c}"`).join(", ")}`,
+          ...chunk.flatMap((r) => COLUMNS.map((c) => r[c])),
+        ),
+      );
+    }
+    await guard({ op: "components.upsertMany" }, () => this.db.$transaction(statements));
   }
 
   /** Removes a component's snapshot (no error when absent). */

@@ -194,6 +194,17 @@ describe("store (SQLite file, real migrations)", () => {
     await expect(s.metrics.saveRollups("missing-run", [{ name: "a", labels: {}, t: t(1), value: 1 }])).rejects.toBeInstanceOf(StorageError);
   });
 
+  it("upserts many component snapshots at once: new ones inserted, known ones replaced, every field kept", async () => {
+    const s = await open();
+    await s.components.upsertMany([component("a"), component("b")]);
+    const later = { ...component("a"), status: "HEALTHY" as const, lastHeartbeat: new Date("2026-01-01T00:01:00.000Z"), metrics: { processed: "99" } };
+    await s.components.upsertMany([later, ...Array.from({ length: 250 }, (_, i) => component(`bulk-${i}`))]);
+    const all = await s.components.list();
+    expect(all).toHaveLength(252);
+    expect(all.find((c) => c.serviceId === "a")).toEqual(later);
+    expect(all.find((c) => c.serviceId === "b")).toEqual(component("b"));
+  });
+
   it("saves and re-saves a 50-component flush, larger than one statement", async () => {
     const s = await open();
     const run = await s.runs.create({ pipelineName: "p" });
