@@ -15,6 +15,7 @@ import { fileSdGroups, writeFileSd } from "./file-sd";
 import { EmbeddedMetricsQuery } from "./query/embedded-query";
 import type { MetricsQuery } from "./query/query-types";
 import { rollupPoints } from "./rollups";
+import { ofPipeline } from "./exposition-filter";
 import { FindingTracker } from "./finding-tracker";
 import { ScrapeLoop, type HeartbeatSnapshot, type ScrapeTarget } from "./scrape-loop";
 import { SeriesStore } from "./series-store";
@@ -241,17 +242,4 @@ export function observeRun(handle: ObservableRun, opts: ObserveRunOptions): RunO
     diagnoseNow: ({ windowMs: w = windowMs, atMs } = {}) => diagnoseAt(atMs ?? lastScrape ?? Date.now(), w),
     stop,
   };
-}
-
-/**
- * The lines of an engine exposition that concern `pipeline`: process-wide series (no `pipeline`
- * label) and this pipeline's. A console's registry holds every run's edges; each run's store only
- * needs its own (a console runs one run of a pipeline at a time).
- */
-export function ofPipeline(text: string, pipeline: string): string {
-  const mine = `pipeline=${JSON.stringify(pipeline)}`;
-  return text
-    .split("\n")
-    .filter((line) => !line.includes('pipeline="') || line.includes(mine))
-    .join("\n");
 }

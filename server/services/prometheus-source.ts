@@ -1,12 +1,13 @@
 /**
- * What the console's Prometheus API reads: the engine's own series (scraped once, here), each live
- * run's component and edge series stamped with its `run_id`, and — when a query names a run by
+ * What the console's Prometheus API reads: the engine's process-wide series (scraped once, here),
+ * each live run's component and edge series stamped with its `run_id` (edges only there), and — when a query names a run by
  * `run_id="…"` — that run's stored 10 s rollups, loaded on demand and cached.
  */
 import type { Logger } from "../core/logger";
 import { TERMINAL_RUN_STATUSES } from "../core/run";
 import type { EngineMetrics } from "../metrics/engine-metrics";
 import { CompositeSeriesSource, type SeriesSource, type SourceMember } from "../metrics/promql/index";
+import { processWide } from "../metrics/exposition-filter";
 import { loadRollups } from "../metrics/rollups";
 import { ScrapeLoop } from "../metrics/scrape-loop";
 import { SeriesStore, type Labels, type Matchers, type SeriesView } from "../metrics/series-store";
@@ -45,7 +46,7 @@ export class PrometheusSource {
       intervalMs: 1000,
       logger: opts.logger,
       targets: () => [],
-      local: () => [{ job: "flowctl-engine", instance: "engine", collect: () => opts.metrics.exposition() }],
+      local: () => [{ job: "flowctl-engine", instance: "engine", collect: async () => processWide(await opts.metrics.exposition()) }],
     });
   }
 
@@ -113,7 +114,7 @@ export function runIdsIn(query: string): string[] {
 
 /**
  * A live run's store without the engine-wide series it scraped along (process, host, registry
- * gauges, other pipelines' edges): those are served once, from the engine's own scrape.
+ * gauges): those are served once, from the engine's own scrape.
  */
 function runSeriesOnly(store: SeriesStore, pipeline: string): SeriesSource {
   const keep = (l: Labels) => l.job !== "flowctl-engine" || l.pipeline === pipeline;

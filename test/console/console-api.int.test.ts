@@ -149,6 +149,11 @@ describe("the console's HTTP API", () => {
     expect(prom.status).toBe(200);
     expect(prom.body.data.resultType).toBe("vector");
     expect(Number(prom.body.data.result[0]!.value[1])).toBeCloseTo(sinkRate, 9);
+    // A run's edge is one series, stamped with its run (not also the engine's unstamped copy).
+    const edges = await get<{ data: { result: Array<{ metric: Record<string, string> }> } }>(
+      `/api/v1/query?${new URLSearchParams({ query: 'flowctl_edge_events_total{pipeline="api-test"}', time: String(stats.at / 1000) })}`,
+    );
+    expect(edges.body.data.result.map((r) => [r.metric.from, r.metric.to, r.metric.run_id])).toEqual([["gen", "sink", runId]]);
     // Prometheus's error format for what it cannot parse.
     const bad = await get<{ status: string; errorType: string }>(`/api/v1/query?query=${encodeURIComponent("rate(x[5m]")}`);
     expect(bad.status).toBe(400);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createEngineMetrics } from "./engine-metrics";
-import { ofPipeline } from "./observe-run";
+import { ofPipeline, processWide } from "./exposition-filter";
 
 describe("ofPipeline", () => {
   it("keeps process-wide series and the pipeline's own, not other runs' edges", () => {
@@ -11,6 +11,7 @@ describe("ofPipeline", () => {
       "flowctl_active_streams 3",
     ].join("\n");
     expect(ofPipeline(text, "orders").split("\n")).toEqual(["# TYPE flowctl_edge_events_total counter", 'flowctl_edge_events_total{pipeline="orders",from="a",to="b"} 5', "flowctl_active_streams 3"]);
+    expect(processWide(text).split("\n")).toEqual(["# TYPE flowctl_edge_events_total counter", "flowctl_active_streams 3"]);
   });
 });
 
