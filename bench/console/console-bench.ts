@@ -38,6 +38,18 @@ export function fiftyComponentPipeline(): string {
   return lines.join("\n") + "\n";
 }
 
+/**
+ * GET with one retry when a kept-alive connection was closed under the request: while 50 processes
+ * start, the console's event loop can run its keep-alive timer late (a browser retries the same way).
+ */
+async function getJson<T>(url: string): Promise<T> {
+  try {
+    return (await (await fetch(url)).json()) as T;
+  } catch {
+    return (await (await fetch(url)).json()) as T;
+  }
+}
+
 function quantile(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))]! : NaN;
@@ -60,7 +72,7 @@ async function main(argv: string[]): Promise<void> {
     const startedAt = Date.now();
     let running = false;
     while (!running) {
-      const r = (await (await fetch(`${base}/api/runs/${runId}`)).json()) as { status: string };
+      const r = await getJson<{ status: string }>(`${base}/api/runs/${runId}`);
       if (r.status === "RUNNING") running = true;
       else if (r.status !== "STARTING") throw new Error(`run ended ${r.status}`);
       else await new Promise((res) => setTimeout(res, 1000));
@@ -146,6 +158,9 @@ async function main(argv: string[]): Promise<void> {
     console.log(`           main thread busy ${f(result.browser.mainThreadMsPerSecond.tasks)} ms per second (script ${f(result.browser.mainThreadMsPerSecond.script)} ms), charts included`);
     console.log(`           first contentful paint ${f(fcp, 0)} ms, first live numbers ${firstNumbersMs} ms after navigation`);
     console.log(`  server: 0 views ${f(idle.cpuCores, 3)} cores / ${f(idle.rssMb, 0)} MB RSS; 20 views ${f(twenty.cpuCores, 3)} cores / ${f(twenty.rssMb, 0)} MB RSS`);
+  } catch (err) {
+    process.stderr.write(`console output:\n${out.slice(-6000)}\n`);
+    throw err;
   } finally {
     await browser.close();
     child.kill("SIGINT");
