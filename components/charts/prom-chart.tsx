@@ -7,7 +7,7 @@ import { useQuery } from "@tanstack/react-query";
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { formatClock } from "@/components/ui/format";
 import { CopyButton } from "./copy-button";
-import { matrixToChart, seriesName, stepFor, type PromMatrixSeries, type PromResponse } from "./prom-series";
+import { matrixToChart, seriesName, stepFor, topSeries, type PromMatrixSeries, type PromResponse } from "./prom-series";
 import styles from "./charts.module.css";
 
 const COLORS = ["#3b5bdb", "#e07b28", "#1f9d55", "#8a5cf5", "#d64545", "#0b9bb5", "#c2410c", "#6b7280", "#b5179e", "#2b8a3e"];
@@ -36,6 +36,8 @@ export interface PromChartProps {
   reference?: { value: number; label: string };
   /** A vertical marker (the scrubber's moment). */
   marker?: number;
+  /** Most lines drawn: the series with the highest peaks (the query under the chart has them all). @default 8 */
+  maxSeries?: number;
 }
 
 /** `/api/v1/query_range` for one query: its matrix, or the Prometheus error as an Error. */
@@ -47,7 +49,7 @@ export async function queryRange(expr: string, range: ChartRange, step: number, 
   return body.data.result as PromMatrixSeries[];
 }
 
-export function PromChart({ title, queries, range, refreshMs, format = (v) => String(Math.round(v * 100) / 100), reference, marker }: PromChartProps) {
+export function PromChart({ title, queries, range, refreshMs, format = (v) => String(Math.round(v * 100) / 100), reference, marker, maxSeries = 8 }: PromChartProps) {
   const step = stepFor(range.endMs - range.startMs);
   const q = useQuery({
     queryKey: ["query_range", queries, Math.floor(range.startMs / (step * 1000)), Math.floor(range.endMs / (step * 1000)), step],
@@ -58,7 +60,8 @@ export function PromChart({ title, queries, range, refreshMs, format = (v) => St
         const cq = queries[i]!;
         return series.map((s) => ({ ...s, metric: { name: cq.name && series.length === 1 ? cq.name : seriesName(s.metric, cq.legend) } }));
       });
-      return matrixToChart(named, ["name"]);
+      const { kept, hidden } = topSeries(named, maxSeries);
+      return { ...matrixToChart(kept, ["name"]), hidden, total: named.length };
     },
     refetchInterval: refreshMs ?? false,
     placeholderData: (prev) => prev,
@@ -68,6 +71,11 @@ export function PromChart({ title, queries, range, refreshMs, format = (v) => St
     <figure className={styles.chart} data-testid={`chart-${title}`} style={{ margin: 0 }}>
       <div className={styles.head}>
         <h4>{title}</h4>
+        {data && data.hidden > 0 ? (
+          <span className={styles.note} data-testid="chart-top-note">
+            top {data.series.length} of {data.total} by peak
+          </span>
+        ) : null}
       </div>
       <div className={styles.plot}>
         {data && data.rows.length > 0 ? (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { matrixToChart, seriesName, stepFor } from "./prom-series";
+import { matrixToChart, seriesName, stepFor, topSeries } from "./prom-series";
 
 describe("matrixToChart", () => {
   it("makes one row per timestamp and one column per series, named by the legend labels", () => {
@@ -39,5 +39,19 @@ describe("matrixToChart", () => {
     expect(stepFor(5 * 60_000)).toBe(3);
     expect(stepFor(3600_000)).toBe(30);
     expect(stepFor(10_000)).toBe(1);
+  });
+});
+
+describe("topSeries", () => {
+  const s = (id: string, ...vs: string[]) => ({ metric: { component_id: id }, values: vs.map((v, i) => [i, v] as [number, string]) });
+
+  it("keeps the series with the highest peaks, in their original order, and counts the rest", () => {
+    const { kept, hidden } = topSeries([s("a", "1", "2"), s("b", "9"), s("c", "NaN"), s("d", "5", "0")], 2);
+    expect(kept.map((x) => x.metric.component_id)).toEqual(["b", "d"]);
+    expect(hidden).toBe(2);
+  });
+
+  it("keeps everything under the limit", () => {
+    expect(topSeries([s("a", "1")], 8)).toEqual({ kept: [s("a", "1")], hidden: 0 });
   });
 });

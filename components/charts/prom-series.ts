@@ -56,6 +56,23 @@ export function matrixToChart(result: readonly PromMatrixSeries[], legend?: read
   return { rows, series: names.sort() };
 }
 
+/**
+ * The `limit` series with the highest peak in the range (the busiest components, the fullest
+ * queues), in their original order, and how many were left out. A 50-component pipeline drew 50
+ * lines per chart: unreadable, and re-rendering them every refresh cost the browser more than the
+ * rest of the live view together.
+ */
+export function topSeries<S extends PromMatrixSeries>(series: readonly S[], limit: number): { kept: S[]; hidden: number } {
+  if (series.length <= limit) return { kept: [...series], hidden: 0 };
+  const peak = (s: S) => s.values.reduce((m, [, raw]) => {
+    const v = Number(raw);
+    return Number.isFinite(v) && v > m ? v : m;
+  }, -Infinity);
+  const ranked = series.map((s, i) => ({ i, peak: peak(s) })).sort((a, b) => b.peak - a.peak || a.i - b.i);
+  const keep = new Set(ranked.slice(0, limit).map((r) => r.i));
+  return { kept: series.filter((_, i) => keep.has(i)), hidden: series.length - limit };
+}
+
 /** A step that gives about `points` points over the range, at least `minStepS` seconds. */
 export function stepFor(rangeMs: number, points = 120, minStepS = 1): number {
   return Math.max(minStepS, Math.ceil(rangeMs / 1000 / points));

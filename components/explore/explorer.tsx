@@ -97,7 +97,7 @@ export function Explorer() {
       ) : (
         <>
           <Card>
-            <PromChart key={`${query}-${rangeMs}-${now}`} title="Result over time" queries={[{ expr: query }]} range={{ startMs: now - rangeMs, endMs: now }} />
+            <PromChart key={`${query}-${rangeMs}-${now}`} title="Result over time" queries={[{ expr: query }]} maxSeries={20} range={{ startMs: now - rangeMs, endMs: now }} />
           </Card>
           <Card title={`Value at ${new Date(now).toLocaleTimeString("en-GB")}`} bodyClassName="">
             {instant.isError ? (

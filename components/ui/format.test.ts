@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatAgo, formatCount, formatDuration, formatMs, formatPercent, formatRate } from "./format";
+import { formatAgo, formatClock, formatCount, formatDuration, formatMs, formatPercent, formatRate } from "./format";
 
 describe("format", () => {
   it("formats rates with units and keeps unknown as a dash", () => {
@@ -31,5 +31,10 @@ describe("format", () => {
     expect(formatAgo("2026-12-06T11:55:00Z", now)).toBe("5 m ago");
     expect(formatAgo("2026-12-06T09:00:00Z", now)).toBe("3 h ago");
     expect(formatAgo("2026-11-01T09:00:00Z", now)).toBe("2026-11-01");
+  });
+
+  it("formats wall-clock times as HH:MM:SS on a 24-hour clock", () => {
+    expect(formatClock(new Date(2026, 0, 1, 13, 5, 9).getTime())).toBe("13:05:09");
+    expect(formatClock(new Date(2026, 0, 1, 0, 0, 1).toISOString())).toBe("00:00:01");
   });
 });
