@@ -86,7 +86,7 @@ async function main(argv: string[]): Promise<void> {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send("Performance.enable");
     const t0 = Date.now();
-    await page.goto(`${base}/runs/${runId}`);
+    await page.goto(`${base}/runs/${runId}`, { waitUntil: "commit", timeout: 120_000 });
     await page.getByTestId("out-src-a").filter({ hasNotText: "—" }).waitFor({ timeout: 60_000 });
     const firstNumbersMs = Date.now() - t0;
     const fcp = await page.evaluate(() => performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? NaN);
