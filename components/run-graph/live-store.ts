@@ -79,6 +79,14 @@ export function useBottleneck(store: LiveStore | null): BottleneckTarget {
   return useSyncExternalStore(store?.subscribe ?? noSubscribe, store ? store.bottleneck : noNull, noNull);
 }
 
+/**
+ * The engine's state of the run (`starting`, `running`, `draining`…): a string, so the view that
+ * reads it re-renders when the state changes, not on every frame.
+ */
+export function useLiveRunState(store: LiveStore | null): string | null {
+  return useSyncExternalStore(store?.subscribe ?? noSubscribe, store ? () => store.stats()?.state ?? null : noNull, noNull);
+}
+
 /** The whole latest frame (panels that show every component). */
 export function useLiveStats(store: LiveStore | null): LiveRunStats | null {
   return useSyncExternalStore(store?.subscribe ?? noSubscribe, store ? store.stats : noNull, noNull);

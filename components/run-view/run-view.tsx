@@ -7,7 +7,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useMemo, useState } from "react";
-import { createLiveStore, useLiveStats } from "@/components/run-graph/live-store";
+import { createLiveStore, useLiveRunState } from "@/components/run-graph/live-store";
 import { RunGraph } from "@/components/run-graph/run-graph";
 import { runStatusBand } from "@/components/ui/bands";
 import { formatCount, formatDuration, formatRate } from "@/components/ui/format";
@@ -33,7 +33,8 @@ export function RunView({ run, initialEvents }: { run: RunDetail; initialEvents:
   const onEnd = useCallback(() => router.refresh(), [router]);
   const { state, events } = useRunStream(run.runId, store, live, initialEvents, onEnd);
   // The engine's own state while live (starting → running → draining…), the record's otherwise.
-  const liveState = useLiveStats(store)?.state;
+  // The state alone: subscribing to the whole frame re-rendered the page, graph and charts every second.
+  const liveState = useLiveRunState(store);
   const status = live && liveState ? liveState : run.status.toLowerCase();
   const startMs = Date.parse(run.startedAt);
   const endMs = run.endedAt ? Date.parse(run.endedAt) : Date.now();
