@@ -3,12 +3,11 @@
  * V8's in-process compilation cache would answer a second compilation of the same source itself.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { codeCacheFile } from "./code-cache";
 
 const MODULE = fileURLToPath(new URL("./code-cache.ts", import.meta.url));
 let dir: string;
@@ -24,9 +23,9 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const source = (value: number) => `function twice(x) { return x * 2; }\nexports.value = twice(${value});\nexports.dir = __dirname;\n`;
 
 /** Starts the bundle in a new process: the cache state, what it exported, whether it wrote a cache. */
-function start(): { state: string; value: number; dir: string; wrote: boolean } {
+function start(flags: string[] = []): { state: string; value: number; dir: string; wrote: boolean } {
   const script = `const { compileBundle } = await import(${JSON.stringify(MODULE)}); const c = compileBundle(${JSON.stringify(bundle)}); const e = c.run(); console.log(JSON.stringify({ state: c.state, value: e.value, dir: e.dir, wrote: c.writeCache() }));`;
-  const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8" });
+  const r = spawnSync(process.execPath, [...flags, "--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout) as { state: string; value: number; dir: string; wrote: boolean };
 }
@@ -50,12 +49,23 @@ describe("built-in bundles through the code cache", () => {
   it("a cache V8 refuses (another Node or V8 version) is compiled around and replaced", () => {
     writeFileSync(bundle, source(21));
     start();
-    const file = codeCacheFile(bundle);
+    const file = path.join(dir, readdirSync(dir).find((f) => f.endsWith(".cache"))!);
     const bytes = readFileSync(file);
     bytes.fill(7, 32, 48); // digest intact; V8's header (magic number, version and flag hashes) not this V8's
     writeFileSync(file, bytes);
     expect(start()).toMatchObject({ state: "rejected", value: 42 });
     expect(start()).toMatchObject({ state: "used", value: 42 });
+  });
+
+  it("a start with other V8 flags keeps its own cache and leaves the usual one alone", () => {
+    writeFileSync(bundle, source(21));
+    start();
+    const usual = readdirSync(dir).filter((f) => f.endsWith(".cache"));
+    expect(start(["--max-semi-space-size=2"])).toMatchObject({ state: "absent", value: 42 });
+    expect(start(["--max-semi-space-size=2"])).toMatchObject({ state: "used", value: 42 });
+    expect(readdirSync(dir).filter((f) => f.endsWith(".cache"))).toHaveLength(2);
+    expect(start()).toMatchObject({ state: "used" });
+    expect(readdirSync(dir).filter((f) => f.endsWith(".cache"))).toEqual(expect.arrayContaining(usual));
   });
 
   it("a cache that cannot be written changes nothing but the next start's speed", () => {

@@ -8,7 +8,10 @@
  * The cache starts with the SHA-256 of the bundle it was made from: V8 itself only checks the
  * source's length, so a rebuilt bundle of the same length would otherwise run old bytecode. A
  * cache that is absent, made from another bundle or refused by V8 (another Node, other V8 flags)
- * is ignored — the bundle compiles as usual — and replaced, best effort, by this process's.
+ * is ignored — the bundle compiles as usual — and replaced, best effort, by this process's. V8
+ * refuses a cache made under other V8 flags or another Node, so each combination has its own file
+ * (<name>.<key>.cache): a component started with other flags (NODE_OPTIONS, argv) neither uses nor
+ * overwrites the cache of the usual start.
  */
 import { createHash } from "node:crypto";
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -25,9 +28,17 @@ const DIGEST_BYTES = 32;
 /** When a process that could not use the cache writes its own: after start-up and registration. */
 const WRITE_AFTER_MS = 10_000;
 
-/** The cache file of `bundle` (`x.cjs` → `x.cache`). */
-export function codeCacheFile(bundle: string): string {
-  return bundle.replace(/\.cjs$/, "") + ".cache";
+/** What V8's acceptance of a cache depends on besides the source: its version and its flags. */
+export function codeCacheKey(): string {
+  return createHash("sha256")
+    .update([process.version, process.arch, ...process.execArgv, process.env.NODE_OPTIONS ?? ""].join("\0"))
+    .digest("hex")
+    .slice(0, 12);
+}
+
+/** The cache file of `bundle` for this Node and these flags (`x.cjs` → `x.<key>.cache`). */
+export function codeCacheFile(bundle: string, key = codeCacheKey()): string {
+  return `${bundle.replace(/\.cjs$/, "")}.${key}.cache`;
 }
 
 /** A compiled bundle: `run()` evaluates it; `writeCache()` stores the bytecode V8 has for it now. */
