@@ -66,7 +66,7 @@ async function idleComponentRss(tree: Tree, name: string): Promise<number> {
 }
 
 /** Pids of the processes whose parent is `ppid`. */
-function childrenOf(ppid: number): number[] {
+export function childrenOf(ppid: number): number[] {
   const out: number[] = [];
   for (const d of readdirSync("/proc")) {
     if (!/^\d+$/.test(d)) continue;
