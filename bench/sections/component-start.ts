@@ -7,7 +7,8 @@
  *   `component ready` line;
  * - a 3-component pipeline run by that tree's `flowctl run` (load-generator at 1 event/s →
  *   passthrough → blackhole): each component's CPU when the run is RUNNING (start-up, registration,
- *   first health checks) and its RSS IDLE_SECONDS later, and the engine's wall time to RUNNING.
+ *   first health checks) and its RSS and PSS IDLE_SECONDS later, and the engine's wall time to
+ *   RUNNING.
  * Default --revs: ROUND_REV, the main line before this round's start-up work.
  */
 import { execSync, spawn, spawnSync } from "node:child_process";
@@ -16,10 +17,9 @@ import os from "node:os";
 import path from "node:path";
 import { benchPipelines } from "../flowctl/pipelines";
 import { round } from "../lib/format";
-import { median, sampleProc } from "../lib/proc-stats";
+import { childrenOf, median, pssMb, sampleProc } from "../lib/proc-stats";
 import { REPO_ROOT, waitFor } from "../lib/spawn-role";
 import type { BenchContext, SectionResult } from "./section";
-import { childrenOf } from "./startup";
 
 /** The main line before this round's start-up work (code cache, lazy reflection, no proto-loader in components). */
 export const ROUND_REV = "04bce0f";
@@ -33,7 +33,7 @@ interface Tree {
 }
 
 /** `rev`'s files in a temporary directory with this checkout's node_modules, its Prisma client and dist/ built. */
-function extract(rev: string): Tree {
+export function extractTree(rev: string): Tree {
   const root = mkdtempSync(path.join(os.tmpdir(), `flowctl-rev-${rev}-`));
   execSync(`git archive ${rev} | tar -x -C ${JSON.stringify(root)}`, { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "inherit"] });
   symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(root, "node_modules"));
@@ -68,7 +68,7 @@ async function standaloneStart(tree: Tree): Promise<{ cpuMs: number; wallMs: num
 }
 
 /** The 3-component pipeline under `tree`'s `flowctl run`: per-component CPU at RUNNING, idle RSS, engine wall time. */
-async function pipelineStart(tree: Tree, file: string): Promise<{ runningMs: number; cpuMs: number[]; rssMb: number[] }> {
+async function pipelineStart(tree: Tree, file: string): Promise<{ runningMs: number; cpuMs: number[]; rssMb: number[]; pssMb: number[] }> {
   const t0 = performance.now();
   const child = spawn(process.execPath, [tree.bin, "run", file, "--control-plane-port", "0", "--no-persistence", "--no-component-logs", "--registration-timeout", "120s"], {
     cwd: path.dirname(file),
@@ -91,7 +91,8 @@ async function pipelineStart(tree: Tree, file: string): Promise<{ runningMs: num
     await waitFor(() => runningAt > 0 || child.exitCode !== null, 180_000, `${tree.label}: the pipeline to run`);
     if (!runningAt) throw new Error(`bench: ${tree.label} run ended before RUNNING:\n${out.slice(-2000)}`);
     await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
-    return { runningMs: runningAt - t0, cpuMs: cpu, rssMb: childrenOf(child.pid!).map((pid) => sampleProc(pid)?.rssMb ?? NaN) };
+    const pids = childrenOf(child.pid!);
+    return { runningMs: runningAt - t0, cpuMs: cpu, rssMb: pids.map((pid) => sampleProc(pid)?.rssMb ?? NaN), pssMb: pids.map(pssMb) };
   } finally {
     child.kill("SIGINT");
     await new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once("exit", () => resolve())));
@@ -102,7 +103,7 @@ export async function componentStartSection(ctx: BenchContext): Promise<SectionR
   const revs = ctx.revs && ctx.revs.length > 0 ? ctx.revs : [ROUND_REV];
   const current = execSync("git rev-parse --short HEAD", { cwd: REPO_ROOT }).toString().trim();
   ctx.log(`components: extracting and building ${revs.join(", ")}`);
-  const trees: Tree[] = [...revs.map(extract), { label: `${current} (checkout)`, root: REPO_ROOT, bin: path.join(REPO_ROOT, "bin", "flowctl.mjs"), temporary: false }];
+  const trees: Tree[] = [...revs.map(extractTree), { label: `${current} (checkout)`, root: REPO_ROOT, bin: path.join(REPO_ROOT, "bin", "flowctl.mjs"), temporary: false }];
   const dir = mkdtempSync(path.join(os.tmpdir(), "flowctl-bench-components-"));
   const file = path.join(dir, "pipeline-3.yaml");
   writeFileSync(file, benchPipelines.chain({ wire: "batch", rate: 1, eventSize: 100, batchSize: 100 }, 3));
@@ -110,7 +111,7 @@ export async function componentStartSection(ctx: BenchContext): Promise<SectionR
     // The checkout's bin rebuilds dist/ if the sources changed; the extracted trees were just built.
     for (const t of trees) spawnSync(process.execPath, [t.bin, "version"], { cwd: t.root, stdio: "ignore" });
     const alone: Record<string, { cpuMs: number; wallMs: number }[]> = {};
-    const piped: Record<string, { runningMs: number; cpuMs: number[]; rssMb: number[] }[]> = {};
+    const piped: Record<string, { runningMs: number; cpuMs: number[]; rssMb: number[]; pssMb: number[] }[]> = {};
     const starts = ctx.quick ? 3 : 9;
     ctx.log(`components: ${starts} standalone starts per commit, interleaved`);
     for (let i = 0; i < starts; i++) for (const t of trees) (alone[t.label] ??= []).push(await standaloneStart(t));
@@ -127,12 +128,13 @@ export async function componentStartSection(ctx: BenchContext): Promise<SectionR
         pipelineComponentCpuMs: Math.round(median(p.flatMap((x) => x.cpuMs))),
         pipelineComponentIdleRssMb: round(median(p.flatMap((x) => x.rssMb))),
         pipelineComponentIdleRssMaxMb: round(Math.max(...p.flatMap((x) => x.rssMb))),
+        pipelineComponentIdlePssMb: round(median(p.flatMap((x) => x.pssMb))),
         pipeline3RunningMs: Math.round(median(p.map((x) => x.runningMs))),
       };
     });
     const lines = rows.map(
       (r) =>
-        `built-in start ${r.rev.padEnd(22)} alone: ${r.standaloneCpuMs} ms CPU, ${r.standaloneWallMs} ms to ready | in a 3-component run: ${r.pipelineComponentCpuMs} ms CPU each to RUNNING, idle RSS median ${r.pipelineComponentIdleRssMb} MB (max ${r.pipelineComponentIdleRssMaxMb}), run → RUNNING ${r.pipeline3RunningMs} ms`,
+        `built-in start ${r.rev.padEnd(22)} alone: ${r.standaloneCpuMs} ms CPU, ${r.standaloneWallMs} ms to ready | in a 3-component run: ${r.pipelineComponentCpuMs} ms CPU each to RUNNING, idle RSS median ${r.pipelineComponentIdleRssMb} MB (max ${r.pipelineComponentIdleRssMaxMb}, PSS ${r.pipelineComponentIdlePssMb}), run → RUNNING ${r.pipeline3RunningMs} ms`,
     );
     return { lines, json: { componentStart: { idleSeconds: IDLE_SECONDS, rows } } };
   } finally {
