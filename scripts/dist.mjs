@@ -14,6 +14,8 @@ import { DIST_DIR, INFO_FILE, readInfo, ROOT, sourceFiles, sourceSignature, SRC_
 export { distState, DIST_DIR, ensureDist, ROOT, sourceFiles, sourceSignature, SRC_DIR } from "./dist-state.mjs";
 
 const SELF = fileURLToPath(import.meta.url);
+/** First line of a built-in bundle: the function Node wraps CommonJS modules in (same as code-cache.ts). */
+const BUNDLE_WRAPPER = "(function (exports, require, module, __filename, __dirname) { ";
 /** The public SDK entries (package.json `exports`): they get type declarations and the guard. */
 const DECLARATION_ROOTS = ["sdk/index.ts", "sdk/testing/index.ts"];
 
@@ -142,7 +144,10 @@ async function buildComponentBundles(build, written) {
     legalComments: "none",
     // The sources locate proto/ from import.meta.url, which CommonJS does not have.
     define: { "import.meta.url": "__flowctlModuleUrl" },
-    banner: { js: 'var __flowctlModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+    // Already wrapped the way Node wraps a CommonJS module (server/sdk/builtins/code-cache.ts
+    // compiles it as is): wrapping at run time would keep a second copy of the source in the heap.
+    banner: { js: `${BUNDLE_WRAPPER}var __flowctlModuleUrl = require("node:url").pathToFileURL(__filename).href;` },
+    footer: { js: "\n});" },
     plugins: [
       {
         // zod re-exports every translation of its messages (`z.locales`, ~260 KB of the bundle);

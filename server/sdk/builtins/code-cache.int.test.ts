@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { BUNDLE_WRAPPER } from "./code-cache";
 
 const MODULE = fileURLToPath(new URL("./code-cache.ts", import.meta.url));
 let dir: string;
@@ -66,6 +67,12 @@ describe("built-in bundles through the code cache", () => {
     expect(readdirSync(dir).filter((f) => f.endsWith(".cache"))).toHaveLength(2);
     expect(start()).toMatchObject({ state: "used" });
     expect(readdirSync(dir).filter((f) => f.endsWith(".cache"))).toEqual(expect.arrayContaining(usual));
+  });
+
+  it("a bundle the build wrapped already runs as is, with its cache", () => {
+    writeFileSync(bundle, `${BUNDLE_WRAPPER}${source(21)}\n});\n`);
+    expect(start()).toEqual({ state: "absent", value: 42, dir, wrote: true });
+    expect(start()).toMatchObject({ state: "used", value: 42 });
   });
 
   it("a cache that cannot be written changes nothing but the next start's speed", () => {

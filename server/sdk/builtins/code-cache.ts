@@ -20,6 +20,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import vm from "node:vm";
 
+/** How the build starts each bundle: the function Node wraps CommonJS modules in (scripts/dist.mjs). */
+export const BUNDLE_WRAPPER = "(function (exports, require, module, __filename, __dirname) { ";
+
 /** What happened to the cache: used, or why not. */
 export type CodeCacheState = "used" | "absent" | "stale" | "rejected";
 
@@ -63,8 +66,10 @@ export function compileBundle(bundle: string): CompiledBundle {
   } catch {
     // absent (or unreadable): compile without it
   }
-  // Module.wrap keeps the bundle's line numbers (the wrapper sits on its first line).
-  const script = new vm.Script(Module.wrap(source.toString("utf8")), { filename: bundle, ...(cachedData ? { cachedData } : {}) });
+  // The build writes bundles already wrapped (one copy of the ~0.8 MB source in the heap, not the
+  // file's and the wrapped one); anything else is wrapped here, on its first line like Node does.
+  const text = source.toString("utf8");
+  const script = new vm.Script(text.startsWith(BUNDLE_WRAPPER) ? text : Module.wrap(text), { filename: bundle, ...(cachedData ? { cachedData } : {}) });
   if (cachedData) state = script.cachedDataRejected === true ? "rejected" : "used";
   return {
     state,
