@@ -9,6 +9,8 @@
  *   npm run bench -- --only latency,startup    some sections (throughput, latency, startup, scaling;
  *                                              profile only on demand); their keys replace those in
  *                                              latest.json, the rest stay
+ *   npm run bench -- --only components --revs a,b   a built-in's start-up CPU and idle RSS at commits
+ *                                              a, b and this checkout, side by side (on demand)
  */
 import { execSync } from "node:child_process";
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -17,6 +19,7 @@ import path from "node:path";
 import { round } from "./lib/format";
 import { REPO_ROOT } from "./lib/spawn-role";
 import { codecSection } from "./sections/codec";
+import { componentStartSection } from "./sections/component-start";
 import { latencySection } from "./sections/latency";
 import { profileSection } from "./sections/profile";
 import type { BenchContext, SectionResult } from "./sections/section";
@@ -31,17 +34,21 @@ const SECTIONS: Record<string, (ctx: BenchContext) => Promise<SectionResult>> = 
   scaling: scalingSection,
 };
 /** Sections run only when asked for with --only (they measure shares, not figures for the table). */
-const ON_DEMAND: Record<string, (ctx: BenchContext) => Promise<SectionResult>> = { profile: profileSection, codec: codecSection };
+const ON_DEMAND: Record<string, (ctx: BenchContext) => Promise<SectionResult>> = { profile: profileSection, codec: codecSection, components: componentStartSection };
 
-function parseArgs(argv: string[]): { quick: boolean; only: string[] } {
+function parseArgs(argv: string[]): { quick: boolean; only: string[]; revs: string[] } {
   const quick = argv.includes("--quick");
+  const r = argv.indexOf("--revs");
+  const revs = r >= 0 && argv[r + 1] ? argv[r + 1]!.split(",").map((x) => x.trim()).filter(Boolean) : [];
+  const badRev = revs.find((x) => !/^[0-9a-f]{4,40}$/i.test(x));
+  if (badRev) throw new Error(`bench: --revs takes commit hashes separated by commas; ${JSON.stringify(badRev)} is not one`);
   const i = argv.indexOf("--only");
   const inline = argv.find((a) => a.startsWith("--only="));
   const list = inline ? inline.slice("--only=".length) : i >= 0 ? argv[i + 1] : undefined;
   const only = list ? list.split(",").map((x) => x.trim()) : Object.keys(SECTIONS);
   const unknown = only.filter((x) => !SECTIONS[x] && !ON_DEMAND[x]);
   if (unknown.length > 0) throw new Error(`bench: unknown section ${unknown.join(", ")} (sections: ${[...Object.keys(SECTIONS), ...Object.keys(ON_DEMAND)].join(", ")})`);
-  return { quick, only };
+  return { quick, only, revs };
 }
 
 /** Merges section keys into the previous results: objects key by key, anything else replaced. */
@@ -54,8 +61,8 @@ function merge(into: Record<string, unknown>, from: Record<string, unknown>): Re
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const { quick, only } = parseArgs(argv);
-  const ctx: BenchContext = { quick, log: (msg) => process.stderr.write(`[bench] ${msg}\n`), pictureDir: path.join(REPO_ROOT, "docs", "bench") };
+  const { quick, only, revs } = parseArgs(argv);
+  const ctx: BenchContext = { quick, revs, log: (msg) => process.stderr.write(`[bench] ${msg}\n`), pictureDir: path.join(REPO_ROOT, "docs", "bench") };
   mkdirSync(ctx.pictureDir, { recursive: true });
   const commit = gitCommit();
   ctx.log(`commit ${commit}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}), load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}, sections: ${only.join(", ")}`);

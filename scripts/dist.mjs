@@ -5,6 +5,7 @@
 // Freshness (dist/build-info.json against the sources) and the build lock: dist-state.mjs.
 // Details: docs/build.md.
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -13,6 +14,8 @@ import { DIST_DIR, INFO_FILE, readInfo, ROOT, sourceFiles, sourceSignature, SRC_
 export { distState, DIST_DIR, ensureDist, ROOT, sourceFiles, sourceSignature, SRC_DIR } from "./dist-state.mjs";
 
 const SELF = fileURLToPath(import.meta.url);
+/** First line of a built-in bundle: the function Node wraps CommonJS modules in (same as code-cache.ts). */
+const BUNDLE_WRAPPER = "(function (exports, require, module, __filename, __dirname) { ";
 /** The public SDK entries (package.json `exports`): they get type declarations and the guard. */
 const DECLARATION_ROOTS = ["sdk/index.ts", "sdk/testing/index.ts"];
 
@@ -91,7 +94,8 @@ export async function buildJs() {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, entry.name);
       if (entry.isDirectory()) removeOrphans(p);
-      else if (/\.js(\.map)?$/.test(entry.name) && !written.has(p)) unlinkSync(p);
+      else if (/\.c?js(\.map)?$/.test(entry.name) && !written.has(p)) unlinkSync(p);
+      else if (entry.name.endsWith(".cache") && !written.has(p.replace(/\.[0-9a-f]+\.cache$/, ".cjs"))) unlinkSync(p);
     }
   };
   await buildComponentBundles(build, written);
@@ -103,11 +107,15 @@ export async function buildJs() {
 }
 
 /**
- * One self-contained bundle per built-in component (dist/components/<name>.js): the SDK, that
- * component and the packages they use, tree-shaken into one module. The engine starts built-ins
- * from these (bin/flowctl.mjs `component <name>`): fewer modules and only the code that runs keep an
- * idle component's memory and start-up low (docs/benchmarks.md, "Start-up and memory"). They sit
- * one level under dist/, like every compiled module, so import.meta.url-relative paths still hold.
+ * One self-contained bundle per built-in component (dist/components/<name>.cjs): the SDK, that
+ * component and the packages they use, tree-shaken into one CommonJS module, and its launcher
+ * dist/components/<name>.js, which runs it through a V8 code cache (<name>.<key>.cache, written by
+ * warmCodeCaches below; server/sdk/builtins/code-cache.ts). The engine starts built-ins from the
+ * launchers (bin/flowctl.mjs `component <name>` imports the same): fewer modules, only the code
+ * that runs, and no compilation keep an idle component's memory and its start-up low
+ * (docs/benchmarks.md, "Start-up and memory"). CommonJS because Node 20 can hand V8 a code cache
+ * for a script, not for an ES module. They sit one level under dist/, like every compiled module,
+ * so import.meta.url-relative paths still hold.
  */
 async function buildComponentBundles(build, written) {
   const loaders = await import(`${pathToFileURL(path.join(DIST_DIR, "sdk", "builtins", "load.js")).href}?t=${Date.now()}`);
@@ -116,9 +124,10 @@ async function buildComponentBundles(build, written) {
   const result = await build({
     entryPoints: names.map((name) => ({ in: `builtin:${name}`, out: name })),
     outdir: path.join(DIST_DIR, "components"),
+    outExtension: { ".js": ".cjs" },
     bundle: true,
     platform: "node",
-    format: "esm",
+    format: "cjs",
     target: "node20",
     sourcemap: "linked",
     sourcesContent: false,
@@ -133,7 +142,12 @@ async function buildComponentBundles(build, written) {
     keepNames: true,
     charset: "ascii",
     legalComments: "none",
-    banner: { js: 'import { createRequire as __flowctlCreateRequire } from "node:module";\nconst require = __flowctlCreateRequire(import.meta.url);' },
+    // The sources locate proto/ from import.meta.url, which CommonJS does not have.
+    define: { "import.meta.url": "__flowctlModuleUrl" },
+    // Already wrapped the way Node wraps a CommonJS module (server/sdk/builtins/code-cache.ts
+    // compiles it as is): wrapping at run time would keep a second copy of the source in the heap.
+    banner: { js: `${BUNDLE_WRAPPER}var __flowctlModuleUrl = require("node:url").pathToFileURL(__filename).href;` },
+    footer: { js: "\n});" },
     plugins: [
       {
         // zod re-exports every translation of its messages (`z.locales`, ~260 KB of the bundle);
@@ -151,7 +165,8 @@ async function buildComponentBundles(build, written) {
             const file = path.join(SRC_DIR, "sdk", "builtins", `${args.path}.ts`);
             if (!existsSync(file)) throw new Error(`built-in ${args.path}: ${file} does not exist (each built-in is the default export of sdk/builtins/<name>.ts)`);
             return {
-              contents: `import factory from ${JSON.stringify(file)};\nimport { runBuiltin } from ${JSON.stringify(runner)};\nawait runBuiltin(factory);\n`,
+              // `done` settles when the component stops; the launcher awaits it (CommonJS has no top-level await).
+              contents: `import factory from ${JSON.stringify(file)};\nimport { runBuiltin } from ${JSON.stringify(runner)};\nexport const done = runBuiltin(factory);\n`,
               resolveDir: ROOT,
               loader: "ts",
             };
@@ -160,10 +175,64 @@ async function buildComponentBundles(build, written) {
       },
     ],
   });
+  const changed = [];
   for (const out of result.outputFiles) {
     written.add(out.path);
-    writeIfChanged(out.path, Buffer.from(out.contents));
+    if (writeIfChanged(out.path, Buffer.from(out.contents)) && out.path.endsWith(".cjs")) changed.push(out.path);
   }
+  for (const name of names) {
+    const launcher = path.join(DIST_DIR, "components", `${name}.js`);
+    written.add(launcher);
+    const body = `// Generated by scripts/dist.mjs: runs the built-in ${name} (${name}.cjs) through its V8 code cache.\nimport { runCachedBundle } from "../sdk/builtins/code-cache.js";\nawait runCachedBundle(new URL(${JSON.stringify(`./${name}.cjs`)}, import.meta.url));\n`;
+    writeIfChanged(launcher, Buffer.from(body));
+  }
+  // A rebuilt bundle's caches are of no use (the digest would refuse them): drop every variant.
+  const componentsDir = path.join(DIST_DIR, "components");
+  const cachesOf = (bundle) => readdirSync(componentsDir).filter((f) => f.startsWith(`${path.basename(bundle, ".cjs")}.`) && f.endsWith(".cache"));
+  for (const bundle of changed) for (const f of cachesOf(bundle)) unlinkSync(path.join(componentsDir, f));
+  await warmCodeCaches(names.map((n) => path.join(componentsDir, `${n}.cjs`)).filter((b) => !existsSync(defaultCacheFile(b))));
+}
+
+/**
+ * The cache file a built-in started by the engine uses: no V8 flags, no NODE_OPTIONS (the key of
+ * codeCacheFile in server/sdk/builtins/code-cache.ts, computed the same way).
+ */
+function defaultCacheFile(bundle) {
+  const key = createHash("sha256").update([process.version, process.arch, ""].join("\0")).digest("hex").slice(0, 12);
+  return `${bundle.replace(/\.cjs$/, "")}.${key}.cache`;
+}
+
+/**
+ * Writes the code cache of each bundle by starting its launcher once, standalone (no control
+ * plane, ports chosen by the OS), and stopping it when it is ready: the process stores the bytecode
+ * of everything it ran as it exits (a component whose env is incomplete exits at once and stores
+ * what it ran until then). A cache that cannot be made is no error: that component compiles at
+ * start, and its first run writes one.
+ */
+async function warmCodeCaches(bundles) {
+  const { spawn } = await import("node:child_process");
+  const env = { ...process.env, ENABLE_FLOWCTL: "false", PORT: "0", HEALTH_PORT: "0", METRICS_PORT: "0" };
+  for (const k of ["NODE_OPTIONS", "FLOWCTL_TRACE_HOPS"]) delete env[k];
+  await Promise.all(
+    bundles.map(
+      (bundle) =>
+        new Promise((resolve) => {
+          const child = spawn(process.execPath, [bundle.replace(/\.cjs$/, ".js")], { cwd: ROOT, env, stdio: ["ignore", "ignore", "pipe"] });
+          const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+          let err = "";
+          child.stderr.on("data", (c) => {
+            err += c;
+            if (err.includes("component ready")) child.kill("SIGTERM");
+          });
+          child.once("close", () => {
+            clearTimeout(timer);
+            if (!existsSync(defaultCacheFile(bundle))) process.stderr.write(`flowctl: no code cache for ${path.basename(bundle)} (it compiles at start instead): ${err.trim().split("\n").slice(-3).join(" | ")}\n`);
+            resolve();
+          });
+          child.once("error", () => resolve());
+        }),
+    ),
+  );
 }
 
 /**

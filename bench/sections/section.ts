@@ -7,6 +7,8 @@ export interface BenchContext {
   log(msg: string): void;
   /** Directory for the pictures (docs/bench/). */
   pictureDir: string;
+  /** Commits to compare with the checkout (`--revs a,b`; the components section). */
+  revs?: string[];
 }
 
 /** A section's contribution: lines of the printed table and keys merged into latest.json. */

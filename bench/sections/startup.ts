@@ -2,20 +2,24 @@
  * Start-up and memory, before and after ahead-of-time compilation, side by side in one run:
  * "before" is the tree of BEFORE_REV (every invocation and every built-in loaded the whole CLI from
  * TypeScript through tsx), extracted with `git archive` into a temporary directory and run with
- * this checkout's node_modules; "after" is this checkout. Measured, interleaved:
+ * this checkout's node_modules; "round" is ROUND_REV (compiled, before the code cache and the other
+ * start-up work of the following round), extracted and built the same way; "after" is this
+ * checkout. Measured, interleaved:
  * - `node bin/flowctl.mjs version` and `--help` wall time (median of N, `node -e 0` beside them);
  * - an idle built-in component's RSS, started alone (`flowctl component passthrough`);
  * - a 20-component pipeline (load-generator at 1 event/s → 18 passthroughs → blackhole): wall time
- *   from spawning `flowctl run` to its `run RUNNING` line, then every component's RSS when idle.
+ *   from spawning `flowctl run` to its `run RUNNING` line and the CPU every process (engine and
+ *   components) had used by then, then every component's RSS when idle.
  */
 import { execSync, spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { benchPipelines } from "../flowctl/pipelines";
 import { round } from "../lib/format";
-import { median, sampleProc } from "../lib/proc-stats";
+import { childrenOf, median, pssMb, sampleProc } from "../lib/proc-stats";
 import { REPO_ROOT, waitFor } from "../lib/spawn-role";
+import { extractTree, ROUND_REV } from "./component-start";
 import type { BenchContext, SectionResult } from "./section";
 
 /** The last commit before ahead-of-time compilation (bin/flowctl.mjs registered tsx). */
@@ -24,7 +28,7 @@ export const BEFORE_REV = "782481e";
 const IDLE_SECONDS = 15;
 
 interface Tree {
-  label: "before" | "after";
+  label: "before" | "round" | "after";
   root: string;
   bin: string;
 }
@@ -65,24 +69,14 @@ async function idleComponentRss(tree: Tree, name: string): Promise<number> {
   }
 }
 
-/** Pids of the processes whose parent is `ppid`. */
-function childrenOf(ppid: number): number[] {
-  const out: number[] = [];
-  for (const d of readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
-      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === ppid) out.push(Number(d));
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return out;
-}
-
 interface PipelineStart {
   runningMs: number;
+  /** CPU seconds of the engine and of every component when the run turned RUNNING. */
+  engineCpuS: number;
+  componentsCpuS: number;
   componentRssMb: number[];
+  /** Each component's PSS: RSS with the pages it shares (the node binary's) divided among their sharers. */
+  componentPssMb: number[];
   engineRssMb: number;
 }
 
@@ -97,9 +91,15 @@ async function pipelineStart(tree: Tree, file: string): Promise<PipelineStart> {
   });
   let out = "";
   let runningAt = 0;
+  let engineCpuS = NaN;
+  let componentsCpuS = NaN;
   const onData = (c: Buffer) => {
     out += c.toString();
-    if (!runningAt && out.includes("run RUNNING")) runningAt = performance.now();
+    if (!runningAt && out.includes("run RUNNING")) {
+      runningAt = performance.now();
+      engineCpuS = sampleProc(child.pid!)?.cpuSeconds ?? NaN;
+      componentsCpuS = childrenOf(child.pid!).reduce((sum, pid) => sum + (sampleProc(pid)?.cpuSeconds ?? 0), 0);
+    }
   };
   child.stdout.on("data", onData);
   child.stderr.on("data", onData);
@@ -107,8 +107,10 @@ async function pipelineStart(tree: Tree, file: string): Promise<PipelineStart> {
     await waitFor(() => runningAt > 0 || child.exitCode !== null, 360_000, `${tree.label}: the 20-component pipeline to run`);
     if (!runningAt) throw new Error(`bench: ${tree.label} run ended before RUNNING:\n${out.slice(-2000)}`);
     await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
-    const components = childrenOf(child.pid!).map((pid) => sampleProc(pid)?.rssMb ?? NaN);
-    return { runningMs: runningAt - t0, componentRssMb: components, engineRssMb: sampleProc(child.pid!)?.rssMb ?? NaN };
+    const pids = childrenOf(child.pid!);
+    const components = pids.map((pid) => sampleProc(pid)?.rssMb ?? NaN);
+
+    return { runningMs: runningAt - t0, engineCpuS, componentsCpuS, componentRssMb: components, componentPssMb: pids.map(pssMb), engineRssMb: sampleProc(child.pid!)?.rssMb ?? NaN };
   } finally {
     child.kill("SIGINT");
     await new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once("exit", () => resolve())));
@@ -119,10 +121,12 @@ export async function startupSection(ctx: BenchContext): Promise<SectionResult> 
   const reps = ctx.quick ? 3 : 9;
   ctx.log(`startup: extracting ${BEFORE_REV} (before ahead-of-time compilation) to compare`);
   const before = beforeTree();
+  ctx.log(`startup: extracting and building ${ROUND_REV} (before this round's start-up work) to compare`);
+  const roundTree: Tree = { ...extractTree(ROUND_REV), label: "round" };
   const after: Tree = { label: "after", root: REPO_ROOT, bin: path.join(REPO_ROOT, "bin", "flowctl.mjs") };
   const dir = mkdtempSync(path.join(os.tmpdir(), "flowctl-bench-startup-"));
   try {
-    const trees = [before, after];
+    const trees = [before, roundTree, after];
     for (const t of trees) wallMs([t.bin, "version"], t.root); // first run compiles / warms the disk cache
     ctx.log(`startup: version and --help, ${reps} runs each, interleaved`);
     const times: Record<string, number[]> = {};
@@ -136,21 +140,26 @@ export async function startupSection(ctx: BenchContext): Promise<SectionResult> 
     }
     const med = (k: string) => median(times[k]!);
     ctx.log(`startup: idle built-in component (passthrough), ${IDLE_SECONDS} s after ready`);
-    const rss: Record<string, number[]> = { before: [], after: [] };
+    const rss: Record<string, number[]> = { before: [], round: [], after: [] };
     for (let i = 0; i < (ctx.quick ? 1 : 2); i++) for (const t of trees) rss[t.label]!.push(await idleComponentRss(t, "passthrough"));
 
     ctx.log("startup: 20-component pipeline, `flowctl run` to RUNNING");
     const file = path.join(dir, "pipeline-20.yaml");
     mkdirSync(dir, { recursive: true });
     writeFileSync(file, benchPipelines.chain({ wire: "batch", rate: 1, eventSize: 100, batchSize: 100 }, 20));
-    const p20: Record<string, PipelineStart[]> = { before: [], after: [] };
+    const p20: Record<string, PipelineStart[]> = { before: [], round: [], after: [] };
     for (let i = 0; i < (ctx.quick ? 1 : 2); i++) for (const t of trees) p20[t.label]!.push(await pipelineStart(t, file));
 
     const fmtMs = (x: number) => `${Math.round(x)} ms`;
     const allRss = (label: string) => p20[label]!.flatMap((p) => p.componentRssMb);
+    const allPss = (label: string) => p20[label]!.flatMap((p) => p.componentPssMb);
+    const medOf = (label: string, f: (p: PipelineStart) => number) => median(p20[label]!.map(f));
+    const cpuLine = (label: string) => `engine ${medOf(label, (p) => p.engineCpuS).toFixed(1)} s + components ${medOf(label, (p) => p.componentsCpuS).toFixed(1)} s CPU at RUNNING`;
     const lines = [
       `startup: node -e 0 ${fmtMs(med("node -e 0"))} | flowctl version ${fmtMs(med("after version"))} (before ${fmtMs(med("before version"))}) | --help ${fmtMs(med("after --help"))} (before ${fmtMs(med("before --help"))})   [median of ${reps}]`,
-      `idle built-in (passthrough, alone)   RSS ${median(rss.after!).toFixed(0)} MB (before ${median(rss.before!).toFixed(0)} MB)`,
+      `idle built-in (passthrough, alone)   RSS ${median(rss.after!).toFixed(0)} MB (${ROUND_REV} ${median(rss.round!).toFixed(0)} MB, before ${median(rss.before!).toFixed(0)} MB)`,
+      `20-component pipeline ${ROUND_REV}        run → RUNNING ${fmtMs(medOf("round", (p) => p.runningMs))}; ${cpuLine("round")}; idle component RSS median ${median(allRss("round")).toFixed(0)} MB, max ${Math.max(...allRss("round")).toFixed(0)} MB`,
+      `20-component pipeline after          ${cpuLine("after")}; idle component PSS median ${median(allPss("after")).toFixed(0)} MB (${ROUND_REV} ${median(allPss("round")).toFixed(0)} MB)`,
       `20-component pipeline                run → RUNNING ${fmtMs(median(p20.after!.map((p) => p.runningMs)))} (before ${fmtMs(median(p20.before!.map((p) => p.runningMs)))}); idle component RSS median ${median(allRss("after")).toFixed(0)} MB, max ${Math.max(...allRss("after")).toFixed(0)} MB (before ${median(allRss("before")).toFixed(0)} / ${Math.max(...allRss("before")).toFixed(0)} MB); engine ${median(p20.after!.map((p) => p.engineRssMb)).toFixed(0)} MB (before ${median(p20.before!.map((p) => p.engineRssMb)).toFixed(0)} MB)`,
     ];
     return {
@@ -162,9 +171,21 @@ export async function startupSection(ctx: BenchContext): Promise<SectionResult> 
           nodeBaselineMs: Math.round(med("node -e 0")),
           componentIdleRssMb: round(median(allRss("after"))),
           componentIdleRssMaxMb: round(Math.max(...allRss("after"))),
+          componentIdlePssMb: round(median(allPss("after"))),
           standaloneComponentIdleRssMb: round(median(rss.after!)),
           pipeline20RunningMs: Math.round(median(p20.after!.map((p) => p.runningMs))),
           pipeline20EngineRssMb: round(median(p20.after!.map((p) => p.engineRssMb))),
+          pipeline20EngineCpuS: round(medOf("after", (p) => p.engineCpuS)),
+          pipeline20ComponentsCpuS: round(medOf("after", (p) => p.componentsCpuS)),
+          round: {
+            rev: ROUND_REV,
+            componentIdleRssMb: round(median(allRss("round"))),
+            componentIdlePssMb: round(median(allPss("round"))),
+            standaloneComponentIdleRssMb: round(median(rss.round!)),
+            pipeline20RunningMs: Math.round(medOf("round", (p) => p.runningMs)),
+            pipeline20EngineCpuS: round(medOf("round", (p) => p.engineCpuS)),
+            pipeline20ComponentsCpuS: round(medOf("round", (p) => p.componentsCpuS)),
+          },
           before: {
             rev: BEFORE_REV,
             cliVersionMs: Math.round(med("before version")),
@@ -181,5 +202,6 @@ export async function startupSection(ctx: BenchContext): Promise<SectionResult> 
   } finally {
     rmSync(dir, { recursive: true, force: true });
     rmSync(before.root, { recursive: true, force: true });
+    rmSync(roundTree.root, { recursive: true, force: true });
   }
 }

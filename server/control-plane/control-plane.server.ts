@@ -4,7 +4,6 @@
  * components and the registry snapshot kept in the store.
  */
 import * as grpc from "@grpc/grpc-js";
-import { ReflectionService } from "@grpc/reflection";
 import { FlowError, OperationalError } from "../core/errors";
 import { silentLogger, type Logger } from "../core/logger";
 import type { Store } from "../storage/store";
@@ -15,6 +14,7 @@ import { tolerantDeserializer } from "./grpc-errors";
 import { HealthService, loadHealthDefinition } from "./health.service";
 import { createLegacyControlPlaneHandlers } from "./legacy-control-plane.handler";
 import type { ComponentRegistry } from "./registry";
+import { addLazyReflection } from "./lazy-reflection";
 import { RegistrySnapshotWriter } from "./registry-snapshot";
 import { RunTrackingService, type RunController } from "./run-tracking.service";
 
@@ -115,7 +115,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const healthDefs = loadHealthDefinition();
   const healthCtor = (grpc.loadPackageDefinition(healthDefs) as unknown as { grpc: { health: { v1: { Health: grpc.ServiceClientConstructor } } } }).grpc.health.v1.Health;
   server.addService(healthCtor.service, health.implementation());
-  new ReflectionService({ ...loadProtos().defs, ...healthDefs }).addToServer(server);
+  addLazyReflection(server, { ...loadProtos().defs, ...healthDefs });
 
   const host = address.includes(":") && !address.startsWith("[") ? `[${address}]` : address;
   let port: number;

@@ -7,8 +7,7 @@ import * as grpc from "@grpc/grpc-js";
 import { ERROR_STATUS } from "../core/errors";
 import type { Logger } from "../core/logger";
 import { controlPlaneChannel, tlsFailure, type ControlPlaneTlsPem } from "../wire/control-plane-tls";
-import type { ComponentInfoObject } from "../wire/event-codec";
-import { services } from "../wire/protos";
+import { componentControlPlaneMethods, type ComponentInfoObject } from "../wire/event-codec";
 
 type Unary<Req, Res> = (req: Req, md: grpc.Metadata, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: Res) => void) => void;
 
@@ -50,7 +49,7 @@ export class ControlPlaneClient {
   state: RegistrationState = "idle";
 
   constructor(private readonly opts: ControlPlaneClientOptions) {
-    const Ctor = services.controlPlaneV1;
+    const Ctor = grpc.makeGenericClientConstructor(componentControlPlaneMethods as unknown as grpc.ServiceDefinition, "flowctl.v1.ControlPlaneService");
     const channel = controlPlaneChannel(opts.tls);
     this.stub = new Ctor(opts.endpoint, channel.credentials, channel.options) as unknown as ControlPlaneStub;
     if (opts.token) this.md.set("authorization", `Bearer ${opts.token}`);

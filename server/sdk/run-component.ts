@@ -11,7 +11,7 @@ import type { ComponentInfoObject } from "../wire/event-codec";
 import { ATTEMPT_METADATA_KEY, INSTANCE_PROOF_METADATA_KEY, normalizeEndpoint, RUN_ID_METADATA_KEY } from "../core/registry";
 import { instanceProof } from "../wire/instance-proof";
 import { createHopTracer } from "../wire/hop-trace";
-import { BATCH_WIRE_METADATA_KEY, BATCH_WIRE_V1, METRICS_PORT_METADATA_KEY } from "../wire/protos";
+import { BATCH_WIRE_METADATA_KEY, BATCH_WIRE_V1, METRICS_PORT_METADATA_KEY } from "../wire/proto-dir";
 import { compileRuntimeConfig, ComponentConfigError, type CompiledRuntimeConfig } from "./config";
 import { createContext, realClock } from "./context";
 import { ControlPlaneClient } from "./control-plane-client";

@@ -9,7 +9,7 @@ import type * as grpc from "@grpc/grpc-js";
 import protobuf from "protobufjs";
 import { EventEncoder } from "./event-encoder";
 import { decodeEventBatchLazy } from "./lazy-event";
-import { PROTO_DIR } from "./protos";
+import { PROTO_DIR } from "./proto-dir";
 
 /** `google.protobuf.Timestamp` as protobufjs reads it (int64 seconds may arrive as a Long). */
 export interface WireTimestamp {
@@ -61,6 +61,8 @@ const FILES = [
   "flowctl/v1/processor.proto",
   "flowctl/v1/consumer.proto",
   "flowctl/batch/v1/batch.proto",
+  // For components' registration (componentControlPlaneMethods), so they need no proto-loader.
+  "flowctl/v1/control_plane.proto",
 ];
 
 function loadRoot(): protobuf.Root {
@@ -206,6 +208,10 @@ const objectCodecs = {
   stateRequest: objectCodec<{ key: string }>(wireTypes.StateRequest),
   stateResponse: objectCodec<{ state: Record<string, string>; resumeToken: string; lastUpdatedUnix: number }>(wireTypes.StateResponse),
   saveStateRequest: objectCodec<{ state: Record<string, string>; key: string }>(wireTypes.SaveStateRequest),
+  registerRequest: objectCodec<{ component: ComponentInfoObject; componentId: string }>(root.lookupType("flowctl.v1.RegisterRequest")),
+  registerResponse: objectCodec<{ serviceId: string; assignedTopics: string[]; connectionInfo: Record<string, string> }>(root.lookupType("flowctl.v1.RegisterResponse")),
+  heartbeatRequest: objectCodec<{ serviceId: string; status: string; metrics: Record<string, string> }>(root.lookupType("flowctl.v1.HeartbeatRequest")),
+  unregisterRequest: objectCodec<{ serviceId: string }>(root.lookupType("flowctl.v1.UnregisterRequest")),
 };
 
 type Method<Req, Res> = grpc.MethodDefinition<Req, Res>;
@@ -268,6 +274,20 @@ export const dataPlaneServices = {
   batchConsumer: {
     ConsumeBatches: method(`${BATCH}.BatchConsumerService`, "ConsumeBatches", eventCodec.eventBatch, eventCodec.batchAck, true, true),
   },
+} as const;
+
+const CONTROL_PLANE_V1 = `${V1}.ControlPlaneService`;
+
+/**
+ * The `flowctl.v1.ControlPlaneService` methods a component calls (register, heartbeat,
+ * unregister), for `makeGenericClientConstructor`: the same messages and object shapes as the
+ * proto-loader definition in protos.ts, without loading proto-loader and every .proto into each
+ * component (~1 MB of heap and a parse at every start).
+ */
+export const componentControlPlaneMethods = {
+  RegisterComponent: method(CONTROL_PLANE_V1, "RegisterComponent", objectCodecs.registerRequest, objectCodecs.registerResponse, false, false),
+  Heartbeat: method(CONTROL_PLANE_V1, "Heartbeat", objectCodecs.heartbeatRequest, objectCodecs.empty, false, false),
+  UnregisterComponent: method(CONTROL_PLANE_V1, "UnregisterComponent", objectCodecs.unregisterRequest, objectCodecs.empty, false, false),
 } as const;
 
 /**

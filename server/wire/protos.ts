@@ -2,12 +2,11 @@
  * Loads the .proto files in proto/ once per process and exposes the gRPC service definitions.
  * Shared by the control plane, the engine and the SDK (all speak the same wire).
  */
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
+import { PROTO_DIR } from "./proto-dir";
 
-export const PROTO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../proto");
+export { BATCH_WIRE_METADATA_KEY, BATCH_WIRE_V1, METRICS_PORT_METADATA_KEY, PROTO_DIR } from "./proto-dir";
 
 export const PROTO_FILES = [
   "flowctl/v1/common.proto",
@@ -76,9 +75,3 @@ export const services = {
     return pick(["flowctl", "batch", "v1", "BatchConsumerService"]);
   },
 };
-
-/** ComponentInfo.metadata key/value by which a component offers the batched wire. */
-export const BATCH_WIRE_METADATA_KEY = "flowctl.wire";
-export const BATCH_WIRE_V1 = "batch/v1";
-/** ComponentInfo.metadata key carrying the component's Prometheus /metrics port. */
-export const METRICS_PORT_METADATA_KEY = "flowctl.metrics_port";
