@@ -29,7 +29,11 @@ async function typeYaml(page: Page, text: string): Promise<void> {
 
 test("selection: a Shift-drag box, moving with undo and redo, select all, Escape, cut and paste", async ({ page }, info) => {
   await openSix(page);
+  // The picture of the editor in docs/editor.md: a component selected, its form in the inspector.
+  await page.getByTestId("editor-node-enrich").click();
+  await expect(page.getByTestId("editor-notice")).toHaveCount(0, { timeout: 15_000 });
   await screenshot(page, info, "editor-six");
+  await page.keyboard.press("Escape");
 
   // A box around the two sources selects both (nodes and edges arrive in separate changes).
   const web = (await page.getByTestId("editor-node-web-orders").boundingBox())!;
@@ -48,6 +52,15 @@ test("selection: a Shift-drag box, moving with undo and redo, select all, Escape
   await page.keyboard.press("Control+z");
   await expect.poll(() => canvasNodes(page)).toEqual(SIX);
   await expect.poll(() => canvasEdges(page)).toContain("web-orders->enrich");
+
+  // An edge is selected by a click and deleted with the keyboard.
+  const [out, into] = [await centre(page, "out-handle-enrich"), await centre(page, "in-handle-audit")];
+  await page.mouse.click((out.x + into.x) / 2, (out.y + into.y) / 2);
+  await expect(page.getByTestId("inspector")).toContainText("enrich → audit");
+  await page.keyboard.press("Backspace");
+  await expect.poll(() => canvasEdges(page)).not.toContain("enrich->audit");
+  await page.keyboard.press("Control+z");
+  await expect.poll(() => canvasEdges(page)).toContain("enrich->audit");
 
   // Dragging a node is one undoable step.
   const before = await nodePosition(page, "audit");
@@ -112,6 +125,17 @@ test("problems: on the node and the edge, as lint markers, and the problems list
   await expect(page.getByTestId("inspector")).toHaveAttribute("data-node", "enrich");
   await expect.poll(async () => Math.abs((await centre(page, "editor-node-enrich")).x - canvas.x)).toBeLessThan(40);
   await expect.poll(async () => Math.abs((await centre(page, "editor-node-enrich")).y - canvas.y)).toBeLessThan(40);
+
+  // Fit view brings every node into the canvas again; the minimap shows them all.
+  await page.getByRole("button", { name: "Fit view", exact: true }).click();
+  const bounds = (await page.getByTestId("editor-canvas").boundingBox())!;
+  for (const id of SIX) {
+    await expect.poll(async () => {
+      const b = (await page.getByTestId(`editor-node-${id}`).boundingBox())!;
+      return b.x >= bounds.x && b.y >= bounds.y && b.x + b.width <= bounds.x + bounds.width && b.y + b.height <= bounds.y + bounds.height;
+    }).toBe(true);
+  }
+  await expect(page.locator(".react-flow__minimap-node")).toHaveCount(SIX.length);
 });
 
 test("the YAML panel completes keys from the schema and built-in names for type:", async ({ page }) => {
@@ -150,6 +174,12 @@ test("palette search and a custom command; a dropped file imports; a new pipelin
   await page.getByText("Drag or click to add this processor").click();
   await expect(page.getByTestId("editor-node-processor")).toContainText("node enrich.js --fast");
   await expect(page.getByTestId("yaml-editor")).toContainText("command: [node, enrich.js, --fast]");
+  // A custom component's env is free key/value rows.
+  await page.getByLabel("New variable name").fill("MODE");
+  await page.getByLabel("New variable value").fill("strict");
+  await page.getByLabel("New variable value").press("Enter");
+  await expect(page.getByTestId("yaml-editor")).toContainText("MODE: strict");
+  await expect(page.getByLabel("Value of MODE")).toHaveValue("strict");
 
   await dropFile(page, SIX_COMPONENTS);
   await expect.poll(() => canvasNodes(page)).toEqual(SIX);

@@ -114,7 +114,7 @@ function EditorBody({ boot }: { boot: EditorBootstrap }) {
   const importText = useCallback(
     async (file: File) => {
       const text = await file.text();
-      const r = act({ type: "set-text", text, at: Date.now() });
+      const r = act({ type: "set-text", text, at: Date.now(), label: `import ${file.name}`, coalesce: false });
       setSelection(EMPTY_SELECTION);
       setNotice(r.session.yamlError ? `${file.name} was imported but is not valid YAML (line ${r.session.yamlError.line}): the graph shows the last valid state` : `Imported ${file.name} (undo restores what was here)`);
       requestAnimationFrame(() => void flow.fitView({ ...FIT_VIEW, duration: 200 }));
@@ -337,7 +337,7 @@ function EditorBody({ boot }: { boot: EditorBootstrap }) {
                 onName: (n: string) => {
                   setNewName(n);
                   const text = withPipelineName(current().text, n);
-                  if (text !== undefined && text !== current().text) act({ type: "set-text", text, at: Date.now() });
+                  if (text !== undefined && text !== current().text) act({ type: "set-text", text, at: Date.now(), label: "pipeline name" });
                 },
               }
             : {})}
