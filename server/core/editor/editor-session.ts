@@ -181,8 +181,10 @@ function edit(session: EditorSession, op: EditOp, at: number): DispatchResult {
     text = merged.text;
     // Where the user's formatting met the edit in a way that could matter, re-read the result:
     // should it disagree with the edited Document, the Document's own text is the safe answer
-    // (restyled, nothing lost).
-    if (merged.adjacent && !merged.restyleOnly && !isDeepStrictEqual(parsePipelineDocument(text).toJS(), doc.toJS())) text = after;
+    // (restyled, nothing lost). Maps as Maps: a bad merge can read as a mapping with a collection
+    // for a key, which plain objects could only hold stringified (and `yaml` warns about).
+    const asData = { mapAsMap: true } as const;
+    if (merged.adjacent && !merged.restyleOnly && !isDeepStrictEqual(parsePipelineDocument(text).toJS(asData), doc.toJS(asData))) text = after;
   }
   const placed = withPlacedNodes(doc, outcome.layout, session.layoutOptions);
   const snapshot = { text, layout: placed.layout };
