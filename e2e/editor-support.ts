@@ -10,13 +10,18 @@ export async function dropFromPalette(page: Page, builtin: string, x: number, y:
   await expect(page.getByTestId(`editor-node-${builtin}`)).toBeVisible();
 }
 
-/** Drags from one handle (or node) to another with the mouse, as a user connects components. */
+/**
+ * Drags from one handle to another with the mouse, as a user connects components, and lets go
+ * only once the canvas has the target handle under the pointer (on a loaded machine the drag can
+ * otherwise outrun the canvas, and the release lands before it knows where it is).
+ */
 export async function dragBetween(page: Page, fromTestId: string, toTestId: string): Promise<void> {
   const a = (await page.getByTestId(fromTestId).boundingBox())!;
   const b = (await page.getByTestId(toTestId).boundingBox())!;
   await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
   await page.mouse.down();
   await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
+  await expect(page.getByTestId(toTestId)).toHaveClass(/\bconnectingto\b/);
   await page.mouse.up();
 }
 

@@ -192,6 +192,7 @@ export function EditorCanvas({
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onNodeDragStop={onNodeDragStop}
+        onConnectStart={() => setRefusal(null)}
         onConnectEnd={onConnectEnd}
         onPaneClick={() => {
           setRefusal(null);
