@@ -81,6 +81,11 @@ test("forbidden connections are refused with their reason where they are dropped
   await openEditor(page, NAME);
   await connect(page, "file", "load-generator");
   await expect(page.getByTestId("connect-refusal")).toContainText('"load-generator" is a source');
+  // Where the edge was dropped: the input handle of load-generator.
+  const handle = (await page.getByTestId("in-handle-load-generator").boundingBox())!;
+  const bubble = (await page.getByTestId("connect-refusal").boundingBox())!;
+  expect(Math.abs(bubble.x - (handle.x + handle.width / 2))).toBeLessThan(40);
+  expect(Math.abs(bubble.y - (handle.y + handle.height / 2))).toBeLessThan(40);
   await dragBetween(page, "out-handle-file", "in-handle-transform");
   await expect(page.getByTestId("connect-refusal")).toContainText('"file" is a sink: sinks consume events and have no output');
   await screenshot(page, info, "editor-refused-sink-to-source");
@@ -171,6 +176,13 @@ test("a second version, its diff as YAML and on the graph, and restoring the fir
   await page.getByTestId("editor-node-transform").click();
   await page.getByTestId("field-replicas").fill("2");
   await expect(page.getByTestId("editor-node-transform")).toContainText("×2");
+  // Form edits are in the one history: Ctrl+Z in the field undoes them, and the field follows.
+  await page.getByTestId("field-replicas").press("Control+z");
+  await expect(page.getByTestId("editor-node-transform")).not.toContainText("×2");
+  await expect(page.getByTestId("field-replicas")).toHaveValue("");
+  await page.getByTestId("field-replicas").press("Control+Shift+z");
+  await expect(page.getByTestId("editor-node-transform")).toContainText("×2");
+  await expect(page.getByTestId("field-replicas")).toHaveValue("2");
   await page.getByTestId("save").click();
   await page.getByTestId("save-message").fill("two transforms");
   await page.getByTestId("save-confirm").click();
@@ -273,6 +285,15 @@ test("unsaved changes: leaving asks, and the draft is offered back", async ({ pa
   await page.getByTestId("editor-node-file").click();
   await page.getByTestId("env-FILE_PATH").fill("draft-out.jsonl");
   await expect(page.getByTestId("unsaved")).toBeVisible();
+  // Closing or reloading the tab asks too (the browser's own question; declining keeps the page).
+  let unload = "";
+  page.once("dialog", (d) => {
+    unload = d.type();
+    void d.dismiss();
+  });
+  await page.close({ runBeforeUnload: true });
+  await expect.poll(() => unload).toBe("beforeunload");
+  expect(page.isClosed()).toBe(false);
   let asked = "";
   page.once("dialog", (d) => {
     asked = d.message();

@@ -164,8 +164,15 @@ async function main(): Promise<void> {
       await page.getByRole("button", { name: "Auto-layout" }).click();
       await nextFrame(page, n);
     }
-    // Let the last debounced validation run.
-    await page.waitForTimeout(600);
+    // The debounced validation that follows the last change of the text (layout and moves leave
+    // the text as it is: nothing to validate after them).
+    await page.waitForFunction(() => {
+      const last = performance
+        .getEntriesByName("flowctl:frame")
+        .filter((m) => !["auto-layout", "move"].includes(String((m as PerformanceMeasure).detail)))
+        .at(-1);
+      return last !== undefined && performance.getEntriesByName("flowctl:validate").some((m) => m.startTime > last.startTime);
+    });
     const rows = await page.evaluate(() =>
       performance
         .getEntriesByType("measure")

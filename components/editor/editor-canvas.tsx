@@ -6,7 +6,7 @@
  * (delete, copy, paste, undo) are handled by the editor around it.
  */
 import { Background, BackgroundVariant, Controls, MarkerType, MiniMap, ReactFlow, useReactFlow, type EdgeChange, type FinalConnectionState, type Node, type NodeChange, type OnConnectEnd } from "@xyflow/react";
-import { useCallback, useMemo, useRef, useState, type DragEvent } from "react";
+import { useCallback, useMemo, useRef, useState, type Dispatch, type DragEvent, type SetStateAction } from "react";
 import { canConnect } from "@/server/core/editor/connection-rules";
 import type { EditOp } from "@/server/core/editor/edit-op";
 import type { EditorGraph } from "@/server/core/editor/editor-graph";
@@ -38,7 +38,20 @@ const nodeTypes = { component: EditorNode };
 const edgeTypes = { flow: EditorEdge };
 const defaultEdgeOptions = { markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 } };
 
+/** Fit with a margin that leaves the text as large as the canvas allows. */
+export const FIT_VIEW = { padding: 0.12, maxZoom: 1.1 } as const;
+
 const round = (p: Position): Position => ({ x: Math.round(p.x), y: Math.round(p.y) });
+
+/** `ids` with React Flow's select changes applied. */
+function applySelect(ids: ReadonlySet<string>, changes: readonly { id: string; selected: boolean }[]): Set<string> {
+  const next = new Set(ids);
+  for (const c of changes) {
+    if (c.selected) next.add(c.id);
+    else next.delete(c.id);
+  }
+  return next;
+}
 
 export function EditorCanvas({
   graph,
@@ -52,7 +65,8 @@ export function EditorCanvas({
   check: TextCheck;
   capacity: ReadonlyMap<string, CapacityBadge>;
   selection: Selection;
-  onSelection: (s: Selection) => void;
+  /** A state setter: gestures that change nodes and edges together update it in two steps. */
+  onSelection: Dispatch<SetStateAction<Selection>>;
   act: (a: EditorAction) => DispatchResult;
 }) {
   const flow = useReactFlow<EditorFlowNode, EditorFlowEdge>();
@@ -93,35 +107,25 @@ export function EditorCanvas({
     [act, refuse],
   );
 
+  // Selection changes go through updaters: React Flow reports a box selection's nodes and its edges
+  // in two calls within one event, and the second must start from what the first set.
   const onNodesChange = useCallback(
     (changes: NodeChange<EditorFlowNode>[]) => {
-      let nextSel: Set<string> | null = null;
+      const picks = changes.filter((c) => c.type === "select");
       const moved: Record<string, Position> = {};
-      for (const c of changes) {
-        if (c.type === "select") {
-          nextSel ??= new Set(selection.nodes);
-          if (c.selected) nextSel.add(c.id);
-          else nextSel.delete(c.id);
-        } else if (c.type === "position" && c.dragging && c.position) moved[c.id] = round(c.position);
-      }
-      if (nextSel) onSelection({ nodes: nextSel, edges: selection.edges });
+      for (const c of changes) if (c.type === "position" && c.dragging && c.position) moved[c.id] = round(c.position);
+      if (picks.length > 0) onSelection((prev) => ({ nodes: applySelect(prev.nodes, picks), edges: prev.edges }));
       if (Object.keys(moved).length > 0) setDragging((d) => ({ ...d, ...moved }));
     },
-    [selection, onSelection],
+    [onSelection],
   );
 
   const onEdgesChange = useCallback(
     (changes: EdgeChange<EditorFlowEdge>[]) => {
-      let next: Set<string> | null = null;
-      for (const c of changes) {
-        if (c.type !== "select") continue;
-        next ??= new Set(selection.edges);
-        if (c.selected) next.add(c.id);
-        else next.delete(c.id);
-      }
-      if (next) onSelection({ nodes: selection.nodes, edges: next });
+      const picks = changes.filter((c) => c.type === "select");
+      if (picks.length > 0) onSelection((prev) => ({ nodes: prev.nodes, edges: applySelect(prev.edges, picks) }));
     },
-    [selection, onSelection],
+    [onSelection],
   );
 
   const onNodeDragStop = useCallback(
@@ -188,6 +192,7 @@ export function EditorCanvas({
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onNodeDragStop={onNodeDragStop}
+        onConnectStart={() => setRefusal(null)}
         onConnectEnd={onConnectEnd}
         onPaneClick={() => {
           setRefusal(null);
@@ -200,7 +205,7 @@ export function EditorCanvas({
         connectionRadius={28}
         fitView={fitOnInit}
         defaultViewport={{ x: 24, y: 24, zoom: 0.75 }}
-        fitViewOptions={{ padding: 0.2, maxZoom: 1.1 }}
+        fitViewOptions={FIT_VIEW}
         minZoom={0.1}
         proOptions={{ hideAttribution: true }}
       >

@@ -12,8 +12,12 @@ import type { ComponentRole, Diagnostic, Severity } from "@/server/core/spec/ind
 /** Box of an editor node (auto-layout uses the same). */
 export const EDITOR_NODE_WIDTH = 216;
 export const EDITOR_NODE_HEIGHT = 76;
-/** Layout options of the editor's sessions: the node box and the live view's spacing. */
-export const EDITOR_LAYOUT = { nodeWidth: EDITOR_NODE_WIDTH, nodeHeight: EDITOR_NODE_HEIGHT, rankSep: 110, nodeSep: 36 } as const;
+/**
+ * Layout options of the editor's sessions: the node box, and columns closer than the live view's
+ * (which draws metrics between them) so a pipeline fits the canvas beside the palette and the
+ * inspector at a zoom where its text is readable.
+ */
+export const EDITOR_LAYOUT = { nodeWidth: EDITOR_NODE_WIDTH, nodeHeight: EDITOR_NODE_HEIGHT, rankSep: 72, nodeSep: 28 } as const;
 
 /** What the last run says about a node, and what the proposed replicas would make of it. */
 export interface CapacityBadge {

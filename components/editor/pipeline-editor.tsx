@@ -6,7 +6,7 @@
  */
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useRouter } from "next/navigation";
-import { useCallback, useMemo, useRef, useState, type DragEvent } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import { ApiError } from "@/components/api/api-client";
 import { Banner } from "@/components/ui/ui";
 import { Inspector } from "@/components/inspector/inspector";
@@ -15,7 +15,7 @@ import { VersionsPanel } from "@/components/versions/versions-panel";
 import { diagnosticTarget, type DiagnosticTarget } from "@/server/core/editor/graph-diagnostics";
 import { pruneLayout, type EditorLayout } from "@/server/core/editor/layout-model";
 import type { Diagnostic } from "@/server/core/spec/index";
-import { EditorCanvas, EMPTY_SELECTION, type Selection } from "./editor-canvas";
+import { EditorCanvas, EMPTY_SELECTION, FIT_VIEW, type Selection } from "./editor-canvas";
 import { EditorToolbar } from "./editor-toolbar";
 import { pipelineNameOf, pipelineNameProblem, withPipelineName } from "./pipeline-name";
 import { Palette, type AddSpec } from "./palette";
@@ -42,6 +42,9 @@ export interface EditorBootstrap {
 
 type Tab = "yaml" | "problems" | "versions" | "what-if";
 
+/** How long a notice (saved, imported, refused paste) stays up. */
+const NOTICE_MS = 8_000;
+
 interface Saved {
   text: string;
   layout: EditorLayout;
@@ -66,6 +69,12 @@ function EditorBody({ boot }: { boot: EditorBootstrap }) {
   const [dialog, setDialog] = useState<{ refused: Diagnostic[]; error: string | null } | null>(null);
   const [newName, setNewName] = useState(() => pipelineNameOf(boot.text) ?? "");
   const fileInput = useRef<HTMLInputElement>(null);
+  // A notice is news, not state: it goes by itself (or on a click) so it never hides the canvas for long.
+  useEffect(() => {
+    if (notice === null) return;
+    const timer = setTimeout(() => setNotice(null), NOTICE_MS);
+    return () => clearTimeout(timer);
+  }, [notice]);
 
   const detail = usePipelineDetail(boot.pipeline);
   const saveVersion = useSaveVersion();
@@ -75,7 +84,7 @@ function EditorBody({ boot }: { boot: EditorBootstrap }) {
   const dirty = session.text !== saved.text || !samePositions(session.layout, saved.layout);
   const guard = useUnsavedGuard({ pipeline: boot.pipeline, dirty, text: session.text, layout: session.layout, baseVersionId: saved.versionId, initialText: boot.text });
 
-  const select = useCallback((s: Selection) => setSelection(s), []);
+  const select = setSelection;
   const notify = useCallback((m: string) => setNotice(m), []);
   const keys = useEditorKeys({ current, act, selection: () => selectionRef.current, select, notify });
 
@@ -105,10 +114,10 @@ function EditorBody({ boot }: { boot: EditorBootstrap }) {
   const importText = useCallback(
     async (file: File) => {
       const text = await file.text();
-      const r = act({ type: "set-text", text, at: Date.now() });
+      const r = act({ type: "set-text", text, at: Date.now(), label: `import ${file.name}`, coalesce: false });
       setSelection(EMPTY_SELECTION);
       setNotice(r.session.yamlError ? `${file.name} was imported but is not valid YAML (line ${r.session.yamlError.line}): the graph shows the last valid state` : `Imported ${file.name} (undo restores what was here)`);
-      requestAnimationFrame(() => void flow.fitView({ padding: 0.2, duration: 200 }));
+      requestAnimationFrame(() => void flow.fitView({ ...FIT_VIEW, duration: 200 }));
     },
     [act, flow],
   );
@@ -127,9 +136,12 @@ function EditorBody({ boot }: { boot: EditorBootstrap }) {
 
   const openSave = useCallback(() => {
     const c = checkNow();
+    // A new pipeline is saved under the name its YAML carries now (typed or imported since), so the
+    // name field and metadata.name never disagree.
+    if (!boot.pipeline) setNewName((n) => pipelineNameOf(current().text) ?? n);
     setDialog({ refused: c.canSave ? [] : c.blocking, error: null });
     if (!c.canSave) setTab("problems");
-  }, [checkNow]);
+  }, [boot.pipeline, checkNow, current]);
 
   const doSave = useCallback(
     async (message: string) => {
@@ -211,9 +223,9 @@ function EditorBody({ boot }: { boot: EditorBootstrap }) {
         onRedo={() => act({ type: "redo" })}
         onLayout={() => {
           act({ type: "edit", op: { kind: "auto-layout" }, at: Date.now() });
-          requestAnimationFrame(() => void flow.fitView({ padding: 0.2, duration: 250 }));
+          requestAnimationFrame(() => void flow.fitView({ ...FIT_VIEW, duration: 250 }));
         }}
-        onFit={() => void flow.fitView({ padding: 0.2, duration: 250 })}
+        onFit={() => void flow.fitView({ ...FIT_VIEW, duration: 250 })}
         onImport={() => fileInput.current?.click()}
         onExport={exportText}
         onSave={openSave}
@@ -325,7 +337,7 @@ function EditorBody({ boot }: { boot: EditorBootstrap }) {
                 onName: (n: string) => {
                   setNewName(n);
                   const text = withPipelineName(current().text, n);
-                  if (text !== undefined && text !== current().text) act({ type: "set-text", text, at: Date.now() });
+                  if (text !== undefined && text !== current().text) act({ type: "set-text", text, at: Date.now(), label: "pipeline name" });
                 },
               }
             : {})}

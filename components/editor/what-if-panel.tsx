@@ -32,7 +32,7 @@ const EMPTY = new Map<string, CapacityBadge>();
 export function describeLimit(l: WhatIfLimit | null): string {
   if (!l) return "nothing measured limits it";
   if (l.kind === "cpu") return "the host's CPU";
-  if (l.kind === "source-rate") return `${l.id}'s configured rate`;
+  if (l.kind === "source-rate") return `the configured rate of ${l.id}`;
   return l.id;
 }
 
@@ -109,12 +109,13 @@ export function WhatIfPanel({ state }: { state: WhatIfState }) {
           <>Change a component’s replicas in the inspector to see the estimated throughput and the new bottleneck.</>
         )}
       </p>
+      <div className={styles.whatIfTable}>
       <table>
         <thead>
           <tr>
             <th>component</th>
-            <th className="num">capacity / replica</th>
-            <th className="num">replicas (run → now)</th>
+            <th className="num">capacity per replica</th>
+            <th className="num">replicas, run → now</th>
             <th className="num">est. load</th>
             <th className="num">utilisation</th>
             <th>confidence</th>
@@ -138,6 +139,7 @@ export function WhatIfPanel({ state }: { state: WhatIfState }) {
           })}
         </tbody>
       </table>
+      </div>
       {proposal.notes.length > 0 && (
         <ul className={styles.notes}>
           {proposal.notes.map((n) => (

@@ -81,7 +81,12 @@ function IdField({ node, rename }: { node: EditorNode; rename: (id: string) => s
 
 export function ComponentForm({ node, values, diagnostics, edit, rename, replicasHint }: ComponentFormProps) {
   const fields = componentFormFields().filter((f) => !OWN_EDITORS.has(f.name));
-  const problemsAt = (name: string) => diagnostics.filter((d) => d.path === `${node.path}.${name}` || d.path.startsWith(`${node.path}.${name}.`) || d.path.startsWith(`${node.path}.${name}[`)).map((d) => d.message);
+  const problemsAt = (name: string) =>
+    diagnostics
+      // A missing required setting points at `type` (its line), but the setting's own field says it.
+      .filter((d) => !(name === "type" && d.code === "component.builtin-missing-env"))
+      .filter((d) => d.path === `${node.path}.${name}` || d.path.startsWith(`${node.path}.${name}.`) || d.path.startsWith(`${node.path}.${name}[`))
+      .map((d) => d.message);
   const listed = new Set(SECTIONS.flatMap((s) => s.names));
   const render = (f: FormField) => {
     const kind = inputKind(f);

@@ -1,6 +1,6 @@
 "use client";
 /** Two versions on one read-only canvas: added, removed and changed components and edges highlighted. */
-import { Background, BackgroundVariant, Handle, MarkerType, Position, ReactFlow, ReactFlowProvider, type Edge, type Node } from "@xyflow/react";
+import { Background, BackgroundVariant, Handle, MarkerType, Panel, Position, ReactFlow, ReactFlowProvider, type Edge, type Node } from "@xyflow/react";
 import { useMemo } from "react";
 import { autoLayout } from "@/server/core/editor/auto-layout";
 import type { DiffGraph } from "@/server/core/editor/version-diff";
@@ -28,7 +28,7 @@ const nodeTypes = { diff: DiffNode };
 const COLORS: Record<string, string> = { added: "var(--ok)", removed: "var(--bad)", changed: "var(--warn)", unchanged: "var(--border-strong)" };
 
 export function DiffGraphView({ graph }: { graph: DiffGraph }) {
-  const { nodes, edges } = useMemo(() => {
+  const diff = useMemo(() => {
     // One layout for the union, so removed components sit where they belong in the flow.
     const positions = autoLayout(graph, EDITOR_LAYOUT);
     const nodes: Node<DiffNodeData, "diff">[] = graph.nodes.map((n) => ({
@@ -50,13 +50,24 @@ export function DiffGraphView({ graph }: { graph: DiffGraph }) {
       data: { status: e.status },
       className: `diff-edge-${e.status}`,
     }));
-    return { nodes, edges };
+    const counts = { added: 0, removed: 0, changed: 0 };
+    for (const x of [...graph.nodes, ...graph.edges]) if (x.status !== "unchanged") counts[x.status]++;
+    return { nodes, edges, counts };
   }, [graph]);
+  const { counts } = diff;
   return (
     <div className={styles.diffCanvas} data-testid="diff-graph">
       <ReactFlowProvider>
-        <ReactFlow nodes={nodes} edges={edges} nodeTypes={nodeTypes} fitView fitViewOptions={{ padding: 0.15, maxZoom: 1 }} nodesDraggable={false} nodesConnectable={false} elementsSelectable={false} minZoom={0.1} proOptions={{ hideAttribution: true }}>
+        <ReactFlow nodes={diff.nodes} edges={diff.edges} nodeTypes={nodeTypes} fitView fitViewOptions={{ padding: 0.15, maxZoom: 1 }} nodesDraggable={false} nodesConnectable={false} elementsSelectable={false} minZoom={0.1} proOptions={{ hideAttribution: true }}>
           <Background variant={BackgroundVariant.Dots} gap={18} color="#d5dae2" />
+          <Panel position="top-left" className={styles.legend} data-testid="diff-legend">
+            {(["added", "removed", "changed"] as const).map((k) => (
+              <span key={k} data-status={k}>
+                <i />
+                {k} {counts[k]}
+              </span>
+            ))}
+          </Panel>
         </ReactFlow>
       </ReactFlowProvider>
     </div>

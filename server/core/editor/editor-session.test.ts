@@ -76,6 +76,22 @@ describe("editor session", () => {
     expect(s.text).toBe(COMMENTED_PIPELINE);
   });
 
+  it("keeps an import (a labelled set-text) as its own step, apart from typing right after it", () => {
+    let s = openSession(COMMENTED_PIPELINE);
+    const imported = COMMENTED_PIPELINE.replace("name: orders", "name: imported");
+    s = run(s, { type: "set-text", text: imported, at: 1000, label: "import a.yaml", coalesce: false });
+    s = run(s, { type: "set-text", text: imported.replace("name: imported", "name: imported-2"), at: 1200 });
+    s = run(s, { type: "set-text", text: imported.replace("name: imported", "name: imported-23"), at: 1300 });
+    expect(s.history.past.map((e) => e.label)).toEqual(["open", "import a.yaml"]);
+    s = run(s, { type: "undo" });
+    expect(s.text).toBe(imported);
+    s = run(s, { type: "undo" });
+    expect(s.text).toBe(COMMENTED_PIPELINE);
+    // Two imports in a row are two steps as well.
+    s = run(s, { type: "set-text", text: imported, at: 2000, label: "import a.yaml", coalesce: false }, { type: "set-text", text: COMMENTED_PIPELINE.replace("name: orders", "name: b"), at: 2100, label: "import b.yaml", coalesce: false });
+    expect(s.history.past.length).toBe(2);
+  });
+
   it("keeps the graph while the YAML is broken, refuses graph edits, and recovers", () => {
     let s = openSession(COMMENTED_PIPELINE);
     const broken = COMMENTED_PIPELINE.replace("      inputs: [work]\n", "      inputs: [work\n");

@@ -43,8 +43,13 @@ export interface EditorSession {
   readonly layoutOptions: LayoutOptions;
 }
 
-/** Everything the UI can do to a session; `at` is the caller's clock in ms (coalescing). */
-export type EditorAction = { type: "edit"; op: EditOp; at: number } | { type: "set-text"; text: string; at: number } | { type: "undo" } | { type: "redo" };
+/**
+ * Everything the UI can do to a session; `at` is the caller's clock in ms (coalescing). A
+ * `set-text` is typing in the YAML panel (merged with typing just before it) unless it has a
+ * `label`: then it is a change of its own — an import is `{ label: "import a.yaml", coalesce:
+ * false }`, always one undo step; the pipeline's name field coalesces only with itself.
+ */
+export type EditorAction = { type: "edit"; op: EditOp; at: number } | { type: "set-text"; text: string; at: number; label?: string; coalesce?: boolean } | { type: "undo" } | { type: "redo" };
 
 /** The next session, and the refusal when the action was not applied (the session is then unchanged). */
 export interface DispatchResult {
@@ -139,7 +144,9 @@ export function dispatch(session: EditorSession, action: EditorAction): Dispatch
       if (action.text === session.text) return { session };
       const { doc, ...state } = fromText(action.text, session.layout, session.graph, session.layoutOptions);
       const snapshot = { text: state.text, layout: state.layout };
-      const history = recordChange(session.history, snapshot, { label: "YAML edit", at: action.at, size: snapshotSize(snapshot), coalesceKey: "yaml-text" });
+      const label = action.label ?? "YAML edit";
+      const key = action.coalesce === false ? {} : { coalesceKey: action.label === undefined ? "yaml-text" : `text:${action.label}` };
+      const history = recordChange(session.history, snapshot, { label, at: action.at, size: snapshotSize(snapshot), ...key });
       return { session: own({ ...state, history, layoutOptions: session.layoutOptions }, doc) };
     }
     case "edit":
@@ -174,8 +181,10 @@ function edit(session: EditorSession, op: EditOp, at: number): DispatchResult {
     text = merged.text;
     // Where the user's formatting met the edit in a way that could matter, re-read the result:
     // should it disagree with the edited Document, the Document's own text is the safe answer
-    // (restyled, nothing lost).
-    if (merged.adjacent && !merged.restyleOnly && !isDeepStrictEqual(parsePipelineDocument(text).toJS(), doc.toJS())) text = after;
+    // (restyled, nothing lost). Maps as Maps: a bad merge can read as a mapping with a collection
+    // for a key, which plain objects could only hold stringified (and `yaml` warns about).
+    const asData = { mapAsMap: true } as const;
+    if (merged.adjacent && !merged.restyleOnly && !isDeepStrictEqual(parsePipelineDocument(text).toJS(asData), doc.toJS(asData))) text = after;
   }
   const placed = withPlacedNodes(doc, outcome.layout, session.layoutOptions);
   const snapshot = { text, layout: placed.layout };
