@@ -22,7 +22,9 @@ export default defineConfig({
   expect: { timeout: 60_000 },
   fullyParallel: false,
   workers: 1,
-  retries: 0,
+  // One retry on CI: drags and live runs on a loaded 2-core machine occasionally lose a pointer event
+  // or outlast a wait; a test that passes only on retry is reported as flaky in .ci/run's summary.
+  retries: process.env.CI ? 1 : 0,
   forbidOnly: !!process.env.CI,
   reporter: process.env.CI ? [["list"], ["json", { outputFile: "test-results/playwright.json" }]] : "list",
   use: {
