@@ -40,6 +40,20 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
   throw new FlowError("INVALID_ARGUMENT", detail);
 }
 
+/** A JSON body parsed with `schema`; an empty body is `{}`. Text that is not JSON names what to send. */
+export async function parseJsonBody<S extends z.ZodType>(req: Request, schema: S, example: string): Promise<z.output<S>> {
+  const text = await req.text();
+  let raw: unknown = {};
+  if (text.trim()) {
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      throw new FlowError("INVALID_ARGUMENT", `body: not JSON (send ${example})`);
+    }
+  }
+  return parseInput(schema, raw, "body");
+}
+
 /** Query parameters as a plain object (repeated keys: the last wins, except `match[]`-style lists). */
 export function queryOf(url: string): Record<string, string> {
   return Object.fromEntries(new URL(url).searchParams);
