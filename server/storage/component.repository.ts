@@ -1,6 +1,6 @@
 /** Registry snapshot: the control plane writes changes here and restores them on restart. */
 import { COMPONENT_KINDS, HEALTH_STATUSES, type ComponentKind, type HealthStatus, type RegisteredComponent } from "../core/registry";
-import type { Db } from "./prisma-client";
+import { relaxSync, type Db } from "./prisma-client";
 import { guard, parseJsonColumn } from "./storage-error";
 
 const COMPONENT_SELECT = {
@@ -132,6 +132,7 @@ export class ComponentRepository {
         ),
       );
     }
+    await guard({ op: "components.upsertMany" }, () => relaxSync(this.db));
     await guard({ op: "components.upsertMany" }, () => this.db.$transaction(statements));
   }
 

@@ -1,7 +1,7 @@
 /** 10 s metric rollups per run, written in batches by the metrics layer. */
 import { InvalidArgumentError } from "../core/errors";
 import { seriesKeyOf, type MetricRollupPoint } from "../core/metric-rollup";
-import type { Db } from "./prisma-client";
+import { relaxSync, type Db } from "./prisma-client";
 import { guard, parseJsonColumn } from "./storage-error";
 
 /** Query of {@link MetricRollupRepository.listRollups}. */
@@ -58,6 +58,7 @@ export class MetricRollupRepository {
         ),
       );
     }
+    await guard({ op: "metrics.saveRollups" }, () => relaxSync(this.db));
     await guard({ op: "metrics.saveRollups", entity: "run", id: runId }, () => this.db.$transaction(statements));
   }
 

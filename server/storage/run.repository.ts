@@ -14,7 +14,7 @@ import {
 } from "../core/run";
 import type { MetricRollupPoint } from "../core/metric-rollup";
 import { MetricRollupRepository, type ListRollupsOptions } from "./metric-rollup.repository";
-import type { Db } from "./prisma-client";
+import { relaxSync, type Db } from "./prisma-client";
 import { guard, parseJsonColumn } from "./storage-error";
 
 const RUN_SELECT = {
@@ -324,6 +324,7 @@ export class RunRepository {
   /** Appends a lifecycle event; NOT_FOUND when the run does not exist. */
   async appendEvent(runId: string, input: AppendRunEventInput): Promise<RunEventRecord> {
     return guard({ op: "runs.appendEvent", entity: "run", id: runId }, async () => {
+      await relaxSync(this.db);
       const exists = await this.db.run.findUnique({ where: { runId }, select: { runId: true } });
       if (!exists) throw new NotFoundError("run", runId);
       const row = await this.db.runEvent.create({

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { IllegalStateError, InvalidArgumentError, NotFoundError, AlreadyExistsError, StorageError } from "../core/errors";
 import type { RegisteredComponent } from "../core/registry";
 import { readMigrations } from "./migrate";
+import type { Db } from "./prisma-client";
 import { openStore, type Store } from "./store";
 
 let dir: string;
@@ -203,6 +204,21 @@ describe("store (SQLite file, real migrations)", () => {
     expect(all).toHaveLength(252);
     expect(all.find((c) => c.serviceId === "a")).toEqual(later);
     expect(all.find((c) => c.serviceId === "b")).toEqual(component("b"));
+  });
+
+  it("writes the frequent records with synchronous = NORMAL, also after an interactive transaction reconnected", async () => {
+    const s = await open();
+    const db = (s.metrics as unknown as { db: Db }).db;
+    const level = async () => ((await db.$queryRawUnsafe("PRAGMA synchronous")) as Array<{ synchronous: number | bigint }>)[0]!.synchronous;
+    expect(Number(await level())).toBe(1);
+    // libsql opens a new connection (synchronous = FULL) after an interactive transaction.
+    await db.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe("SELECT 1");
+    });
+    expect(Number(await level())).toBe(2);
+    const run = await s.runs.create({ pipelineName: "p" });
+    await s.metrics.saveRollups(run.runId, [{ name: "a", labels: {}, t: new Date(1_000), value: 1 }]);
+    expect(Number(await level())).toBe(1);
   });
 
   it("saves and re-saves a 50-component flush, larger than one statement", async () => {

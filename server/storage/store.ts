@@ -9,7 +9,7 @@ import { resolveDatabase, type DatabaseLocationOptions } from "./database-url";
 import { MetricRollupRepository } from "./metric-rollup.repository";
 import { applyMigrations, readMigrations, type MigrationFile } from "./migrate";
 import { PipelineRepository } from "./pipeline.repository";
-import { createPrismaClient, DEFAULT_BUSY_TIMEOUT_MS } from "./prisma-client";
+import { createPrismaClient, DEFAULT_BUSY_TIMEOUT_MS, relaxSync } from "./prisma-client";
 import { RunRepository } from "./run.repository";
 
 /** Options of {@link openStore}. */
@@ -64,10 +64,7 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
   const db = createPrismaClient(location.url, busyTimeoutMs);
   try {
     await db.$connect();
-    // In WAL mode NORMAL syncs at checkpoints, not on every commit: a crash of flowctl loses
-    // nothing and the file cannot corrupt; only a power cut may drop the newest transactions.
-    // FULL made each 10 s metrics flush and run event wait for an fsync on the event loop.
-    await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
+    await relaxSync(db);
   } catch (err) {
     location.dispose();
     throw new StorageError(`cannot connect to database ${location.file}: ${(err as Error).message}`, err);
