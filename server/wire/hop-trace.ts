@@ -17,6 +17,11 @@ export interface HopTracer {
   events(hop: string, node: string, events: readonly { id: string }[]): void;
   /** Stamps serialized flowctl.v1.Event messages (the router relays bytes). */
   encoded(hop: string, node: string, events: readonly Uint8Array[]): void;
+  /**
+   * Writes what is buffered now. Also done every 500 ms and at process exit; a worker thread that
+   * is terminated sees no exit event, so the router calls this with its final stats.
+   */
+  flush(): void;
 }
 
 const nowMicros = (): number => Number(process.hrtime.bigint() / 1000n);
@@ -99,7 +104,7 @@ class FileHopTracer implements HopTracer {
     }
   }
 
-  private flush(): void {
+  flush(): void {
     if (this.lines.length === 0) return;
     const text = this.lines.join("\n") + "\n";
     this.lines = [];

@@ -22,9 +22,9 @@ export interface Cli {
   exited: Promise<number | null>;
 }
 
-/** Spawns `flowctl <args>` in `cwd` (NO_COLOR set); {@link cleanupChildren} stops it after the test. */
-export function flowctl(args: string[], cwd: string): Cli {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+/** Spawns `flowctl <args>` in `cwd` (NO_COLOR set, plus `env`); {@link cleanupChildren} stops it after the test. */
+export function flowctl(args: string[], cwd: string, env: Record<string, string> = {}): Cli {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
   children.push(child);
   let out = "";
   let stdout = "";

@@ -474,6 +474,7 @@ export class RouterCore implements LinkHost {
       clearTimeout(node.lingerTimer);
       for (const slot of node.slots) clearTimeout(slot.reconnectTimer);
     }
+    this.trace?.flush();
     this.post(this.stats(true));
     this.post({ type: "completed", drained });
   }

@@ -142,6 +142,7 @@ export class BatchDownLink extends DownLink {
     for (const e of events) bytes += e.length;
     this.unacked.push({ sequence, events, bytes, sentAt: performance.now() });
     this.call!.write(writeEventBatch(events, sequence));
+    this.host.trace?.encoded("router.out", this.nodeId, events);
   }
   get inflight(): number {
     let n = 0;
