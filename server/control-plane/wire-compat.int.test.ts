@@ -1,8 +1,9 @@
 /**
  * Byte-level wire compatibility: requests hand-encoded from the field numbers and types of the
  * upstream contract (flow-proto v0.1.3 and flowctl's control_plane.proto, see docs/control-plane.md)
- * — not from our .proto files — are sent raw, and the raw responses are decoded the same way. A renumbered or retyped field in
- * proto/ fails here even though a client generated from the same files would still agree with us.
+ * — not from our .proto files — are sent raw, and the raw responses are decoded the same way. A
+ * renumbered or retyped field in proto/ fails here even though a client generated from the same
+ * files would still agree with us.
  */
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
