@@ -6,6 +6,7 @@
  */
 
 import { InvalidArgumentError } from "../core/errors";
+import { seriesKeyOf } from "../core/metric-rollup";
 
 /** A series' identity: metric name plus label set (the `__name__` is kept apart). */
 export type Labels = Readonly<Record<string, string>>;
@@ -128,12 +129,8 @@ class Ring implements SeriesView {
   }
 }
 
-/** The canonical key of a series: `name{a="1",b="2"}` with labels sorted by name. */
-export function seriesKey(name: string, labels: Labels): string {
-  const keys = Object.keys(labels).sort();
-  if (keys.length === 0) return name;
-  return `${name}{${keys.map((k) => `${k}=${JSON.stringify(labels[k])}`).join(",")}}`;
-}
+/** The canonical key of a series: `name{a="1",b="2"}` with labels sorted by name (the stored rollups' key). */
+export const seriesKey: (name: string, labels: Labels) => string = seriesKeyOf;
 
 /** Label matchers: exact string, or `{ re: RegExp }` (anchored, like PromQL `=~`). */
 export type LabelMatcher = string | { re: RegExp } | { ne: string };

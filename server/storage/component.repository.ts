@@ -1,6 +1,7 @@
 /** Registry snapshot: the control plane writes changes here and restores them on restart. */
 import { COMPONENT_KINDS, HEALTH_STATUSES, type ComponentKind, type HealthStatus, type RegisteredComponent } from "../core/registry";
-import { relaxSync, type Db } from "./prisma-client";
+import { bulkUpsert } from "./bulk-upsert";
+import type { Db } from "./prisma-client";
 import { guard, parseJsonColumn } from "./storage-error";
 
 const COMPONENT_SELECT = {
@@ -99,9 +100,6 @@ const COLUMNS = [
 type UnboundColumn = Exclude<keyof ComponentRow, (typeof COLUMNS)[number]>;
 export const componentColumnsComplete: [UnboundColumn] extends [never] ? true : never = true;
 
-/** Rows per statement: 14 parameters each, well under SQLite's variable limit. */
-const UPSERT_CHUNK = 200;
-
 /** Repository for the `Component` snapshot table. */
 export class ComponentRepository {
   constructor(private readonly db: Db) {}
@@ -118,22 +116,11 @@ export class ComponentRepository {
   /** Writes several snapshots in one transaction. */
   async upsertMany(components: RegisteredComponent[]): Promise<void> {
     if (components.length === 0) return;
-    // One multi-row statement per chunk: the console's control plane writes a heartbeat snapshot
-    // of every component every few seconds, and a Prisma upsert per row cost milliseconds each.
-    const rows = components.map(toRow);
-    const statements: Array<ReturnType<Db["$executeRawUnsafe"]>> = [];
-    for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {
-      const chunk = rows.slice(i, i + UPSERT_CHUNK);
-      statements.push(
-        this.db.$executeRawUnsafe(
-          `INSERT INTO "Component" (${COLUMNS.map((c) => `"${c}"`).join(", ")}) VALUES ${chunk.map(() => `(${COLUMNS.map(() => "?").join(", ")})`).join(", ")} ` +
-            `ON CONFLICT ("serviceId") DO UPDATE SET ${COLUMNS.filter((c) => c !== "serviceId").map((c) => `"${c}" = excluded."${c}"`).join(", ")}`,
-          ...chunk.flatMap((r) => COLUMNS.map((c) => r[c])),
-        ),
-      );
-    }
-    await guard({ op: "components.upsertMany" }, () => relaxSync(this.db));
-    await guard({ op: "components.upsertMany" }, () => this.db.$transaction(statements));
+    // A multi-row upsert: the console's control plane writes a heartbeat snapshot of every
+    // component every few seconds.
+    await guard({ op: "components.upsertMany" }, () =>
+      bulkUpsert(this.db, { table: "Component", columns: COLUMNS, conflict: ["serviceId"], update: COLUMNS.filter((c) => c !== "serviceId"), rows: components.map(toRow) }),
+    );
   }
 
   /** Removes a component's snapshot (no error when absent). */

@@ -1,7 +1,8 @@
 /** 10 s metric rollups per run, written in batches by the metrics layer. */
 import { InvalidArgumentError } from "../core/errors";
 import { seriesKeyOf, type MetricRollupPoint } from "../core/metric-rollup";
-import { relaxSync, type Db } from "./prisma-client";
+import { bulkUpsert } from "./bulk-upsert";
+import type { Db } from "./prisma-client";
 import { guard, parseJsonColumn } from "./storage-error";
 
 /** Query of {@link MetricRollupRepository.listRollups}. */
@@ -17,9 +18,6 @@ export interface ListRollupsOptions {
   /** At most this many points (oldest first). */
   limit?: number;
 }
-
-/** Rows per INSERT statement: 6 parameters each, well under SQLite's 32,766-variable limit. */
-const UPSERT_CHUNK = 500;
 
 /** The stored form of a label set: JSON with keys sorted, so equal sets are equal strings. */
 function canonicalLabels(labels: Record<string, string>): string {
@@ -43,23 +41,10 @@ export class MetricRollupRepository {
       if (!(p.t instanceof Date) || Number.isNaN(p.t.getTime())) throw new InvalidArgumentError(`points[${i}].t`, "must be a valid Date");
       if (typeof p.value !== "number" || Number.isNaN(p.value)) throw new InvalidArgumentError(`points[${i}].value`, "must be a number");
     });
-    // One multi-row upsert per chunk, not one Prisma upsert per point: a 50-component run flushes
-    // ~2,000 points every 10 s, and per-point upserts (a query-compiler pass, a read and a write each)
-    // took longer than the 10 s between flushes, so writes queued without bound.
-    const rows = points.map((p) => [runId, p.name, canonicalLabels(p.labels), seriesKeyOf(p.name, p.labels), p.t, p.value] as const);
-    const statements: Array<ReturnType<Db["$executeRawUnsafe"]>> = [];
-    for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {
-      const chunk = rows.slice(i, i + UPSERT_CHUNK);
-      statements.push(
-        this.db.$executeRawUnsafe(
-          `INSERT INTO "MetricRollup" ("runId", "name", "labels", "seriesKey", "t", "value") VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?)").join(", ")} ` +
-            `ON CONFLICT ("runId", "seriesKey", "t") DO UPDATE SET "value" = excluded."value"`,
-          ...chunk.flat(),
-        ),
-      );
-    }
-    await guard({ op: "metrics.saveRollups" }, () => relaxSync(this.db));
-    await guard({ op: "metrics.saveRollups", entity: "run", id: runId }, () => this.db.$transaction(statements));
+    const rows = points.map((p) => ({ runId, name: p.name, labels: canonicalLabels(p.labels), seriesKey: seriesKeyOf(p.name, p.labels), t: p.t, value: p.value }));
+    await guard({ op: "metrics.saveRollups", entity: "run", id: runId }, () =>
+      bulkUpsert(this.db, { table: "MetricRollup", columns: ["runId", "name", "labels", "seriesKey", "t", "value"], conflict: ["runId", "seriesKey", "t"], update: ["value"], rows }),
+    );
   }
 
   /** Points of a run, oldest first. */
