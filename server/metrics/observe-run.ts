@@ -98,7 +98,6 @@ export interface RunObserver {
 /** Rollup batches (10 s each) waiting for the store before newer ones are dropped. */
 const MAX_PENDING_ROLLUPS = 6;
 
-
 /** The host of a registered `host:port` endpoint (loopback when unknown). */
 function metricsHost(endpoint: string | undefined): string {
   const i = endpoint?.lastIndexOf(":") ?? -1;
@@ -225,6 +224,7 @@ export function observeRun(handle: ObservableRun, opts: ObserveRunOptions): RunO
       // is not stretched over time that never happened).
       if (lastScrape !== undefined && nextRollup !== undefined && lastScrape > nextRollup - ROLLUP_RESOLUTION_MS) flushRollup(nextRollup - ROLLUP_RESOLUTION_MS, lastScrape);
       await writes;
+      if (droppedRollups > 0) logger.warn("metric rollups dropped while the store was behind", { runId: handle.runId, buckets: droppedRollups });
     })());
   opts.signal.addEventListener("abort", () => void stop(), { once: true });
 

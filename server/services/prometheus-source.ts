@@ -1,7 +1,8 @@
 /**
  * What the console's Prometheus API reads: the engine's process-wide series (scraped once, here),
- * each live run's component and edge series stamped with its `run_id` (edges only there), and — when a query names a run by
- * `run_id="…"` — that run's stored 10 s rollups, loaded on demand and cached.
+ * each live run's component and edge series stamped with its `run_id` (edges only there), and —
+ * when a query names a run by `run_id="…"` — that run's stored 10 s rollups, loaded on demand and
+ * cached.
  */
 import type { Logger } from "../core/logger";
 import { TERMINAL_RUN_STATUSES } from "../core/run";
