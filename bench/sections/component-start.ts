@@ -17,7 +17,8 @@ import os from "node:os";
 import path from "node:path";
 import { benchPipelines } from "../flowctl/pipelines";
 import { round } from "../lib/format";
-import { childrenOf, median, pssMb, sampleProc } from "../lib/proc-stats";
+import { median, pssMb, sampleProc } from "../lib/proc-stats";
+import { runToRunning } from "../lib/run-to-running";
 import { REPO_ROOT, waitFor } from "../lib/spawn-role";
 import type { BenchContext, SectionResult } from "./section";
 
@@ -69,34 +70,17 @@ async function standaloneStart(tree: Tree): Promise<{ cpuMs: number; wallMs: num
 
 /** The 3-component pipeline under `tree`'s `flowctl run`: per-component CPU at RUNNING, idle RSS, engine wall time. */
 async function pipelineStart(tree: Tree, file: string): Promise<{ runningMs: number; cpuMs: number[]; rssMb: number[]; pssMb: number[] }> {
-  const t0 = performance.now();
-  const child = spawn(process.execPath, [tree.bin, "run", file, "--control-plane-port", "0", "--no-persistence", "--no-component-logs", "--registration-timeout", "120s"], {
-    cwd: path.dirname(file),
-    env: { ...process.env, NO_COLOR: "1" },
-    stdio: ["ignore", "pipe", "pipe"],
+  const r = await runToRunning({
+    bin: tree.bin,
+    label: tree.label,
+    file,
+    registrationTimeout: "120s",
+    timeoutMs: 180_000,
+    idleSeconds: IDLE_SECONDS,
+    atRunning: (_engine, components) => components.map(cpuMs),
+    whenIdle: (_engine, components) => ({ rssMb: components.map((pid) => sampleProc(pid)?.rssMb ?? NaN), pssMb: components.map(pssMb) }),
   });
-  let out = "";
-  let runningAt = 0;
-  let cpu: number[] = [];
-  const onData = (c: Buffer) => {
-    out += c.toString();
-    if (!runningAt && out.includes("run RUNNING")) {
-      runningAt = performance.now();
-      cpu = childrenOf(child.pid!).map(cpuMs);
-    }
-  };
-  child.stdout.on("data", onData);
-  child.stderr.on("data", onData);
-  try {
-    await waitFor(() => runningAt > 0 || child.exitCode !== null, 180_000, `${tree.label}: the pipeline to run`);
-    if (!runningAt) throw new Error(`bench: ${tree.label} run ended before RUNNING:\n${out.slice(-2000)}`);
-    await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
-    const pids = childrenOf(child.pid!);
-    return { runningMs: runningAt - t0, cpuMs: cpu, rssMb: pids.map((pid) => sampleProc(pid)?.rssMb ?? NaN), pssMb: pids.map(pssMb) };
-  } finally {
-    child.kill("SIGINT");
-    await new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once("exit", () => resolve())));
-  }
+  return { runningMs: r.runningMs, cpuMs: r.atRunning, ...r.idle };
 }
 
 export async function componentStartSection(ctx: BenchContext): Promise<SectionResult> {

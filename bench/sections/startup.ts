@@ -17,7 +17,8 @@ import os from "node:os";
 import path from "node:path";
 import { benchPipelines } from "../flowctl/pipelines";
 import { round } from "../lib/format";
-import { childrenOf, median, pssMb, sampleProc } from "../lib/proc-stats";
+import { median, pssMb, sampleProc } from "../lib/proc-stats";
+import { runToRunning } from "../lib/run-to-running";
 import { REPO_ROOT, waitFor } from "../lib/spawn-role";
 import { extractTree, ROUND_REV } from "./component-start";
 import type { BenchContext, SectionResult } from "./section";
@@ -82,39 +83,25 @@ interface PipelineStart {
 
 /** `flowctl run` of the 20-component pipeline: time to `run RUNNING`, then idle RSS of every process. */
 async function pipelineStart(tree: Tree, file: string): Promise<PipelineStart> {
-  const t0 = performance.now();
-  // A generous registration timeout: on a loaded machine the slower tree must not fail, only be slow.
-  const child = spawn(process.execPath, [tree.bin, "run", file, "--control-plane-port", "0", "--no-persistence", "--no-component-logs", "--registration-timeout", "300s"], {
-    cwd: path.dirname(file),
-    env: { ...process.env, NO_COLOR: "1" },
-    stdio: ["ignore", "pipe", "pipe"],
+  const r = await runToRunning({
+    bin: tree.bin,
+    label: tree.label,
+    file,
+    // A generous registration timeout: on a loaded machine the slower tree must not fail, only be slow.
+    registrationTimeout: "300s",
+    timeoutMs: 360_000,
+    idleSeconds: IDLE_SECONDS,
+    atRunning: (engine, components) => ({
+      engineCpuS: sampleProc(engine)?.cpuSeconds ?? NaN,
+      componentsCpuS: components.reduce((sum, pid) => sum + (sampleProc(pid)?.cpuSeconds ?? 0), 0),
+    }),
+    whenIdle: (engine, components) => ({
+      componentRssMb: components.map((pid) => sampleProc(pid)?.rssMb ?? NaN),
+      componentPssMb: components.map(pssMb),
+      engineRssMb: sampleProc(engine)?.rssMb ?? NaN,
+    }),
   });
-  let out = "";
-  let runningAt = 0;
-  let engineCpuS = NaN;
-  let componentsCpuS = NaN;
-  const onData = (c: Buffer) => {
-    out += c.toString();
-    if (!runningAt && out.includes("run RUNNING")) {
-      runningAt = performance.now();
-      engineCpuS = sampleProc(child.pid!)?.cpuSeconds ?? NaN;
-      componentsCpuS = childrenOf(child.pid!).reduce((sum, pid) => sum + (sampleProc(pid)?.cpuSeconds ?? 0), 0);
-    }
-  };
-  child.stdout.on("data", onData);
-  child.stderr.on("data", onData);
-  try {
-    await waitFor(() => runningAt > 0 || child.exitCode !== null, 360_000, `${tree.label}: the 20-component pipeline to run`);
-    if (!runningAt) throw new Error(`bench: ${tree.label} run ended before RUNNING:\n${out.slice(-2000)}`);
-    await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
-    const pids = childrenOf(child.pid!);
-    const components = pids.map((pid) => sampleProc(pid)?.rssMb ?? NaN);
-
-    return { runningMs: runningAt - t0, engineCpuS, componentsCpuS, componentRssMb: components, componentPssMb: pids.map(pssMb), engineRssMb: sampleProc(child.pid!)?.rssMb ?? NaN };
-  } finally {
-    child.kill("SIGINT");
-    await new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once("exit", () => resolve())));
-  }
+  return { runningMs: r.runningMs, ...r.atRunning, ...r.idle };
 }
 
 export async function startupSection(ctx: BenchContext): Promise<SectionResult> {
