@@ -5,7 +5,7 @@
  * pending (overflow policy: block the caller, which pauses the gRPC stream).
  */
 import type { Logger } from "../core/logger";
-import { timestampToMs } from "../wire/event-codec";
+import { eventTimestampMs } from "../wire/lazy-event";
 import type { Clock } from "./context";
 import type { DeadLetterFile } from "./dead-letter";
 import type { ComponentMetrics } from "./metrics";
@@ -173,7 +173,7 @@ export class SinkBatcher {
       m.eventsProcessed += batch.length;
       const now = this.opts.clock.now();
       for (const e of batch) {
-        const sent = timestampToMs(e.timestamp);
+        const sent = eventTimestampMs(e);
         if (sent !== undefined) m.endToEndLatency.observe(Math.max(0, now - sent) / 1000);
       }
       return undefined;

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { eventCodec, type WireEvent } from "./event-codec";
-import { decodeEventBatchLazy, LazyEvent } from "./lazy-event";
+import { eventCodec, timestampToMs, type WireEvent } from "./event-codec";
+import { decodeEventBatchLazy, eventTimestampMs, LazyEvent } from "./lazy-event";
 
 const event = (i: number, extra: Partial<WireEvent> = {}): WireEvent => ({
   id: `gen-${i}`,
@@ -71,6 +71,16 @@ describe("lazy events", () => {
     expect(back.metadata).toEqual({ region: "eu", k: "v1", x: "y" });
   });
 
+  it("timestamp in ms without decoding the object agrees with the decoded timestamp, absent or set", () => {
+    const [withTs, withoutTs] = decodeEventBatchLazy(batchBytes([event(5), event(6, { timestamp: null })])).events as LazyEvent[];
+    expect(withTs!.timestampMs()).toBe(timestampToMs(event(5).timestamp));
+    expect(withoutTs!.timestampMs()).toBeUndefined();
+    withoutTs!.timestamp = { seconds: 10, nanos: 500_000 };
+    expect(withoutTs!.timestampMs()).toBe(10_000.5);
+    expect(eventTimestampMs(withTs!)).toBe(withTs!.timestampMs());
+    expect(eventTimestampMs(event(7))).toBe(timestampToMs(event(7).timestamp));
+  });
+
   it("round-trips any event through decode → encode unchanged (property)", () => {
     const arb = fc.record({
       id: fc.string(),
@@ -89,6 +99,7 @@ describe("lazy events", () => {
         expect(Buffer.compare(reencoded, bytes)).toBe(0);
         const fields = lazy.events.map((e) => ({ id: e.id, type: e.type, metadata: { ...e.metadata }, src: e.sourceComponentId, ct: e.contentType, ts: e.timestamp }));
         expect(fields).toEqual(events.map((e) => ({ id: e.id, type: e.type, metadata: e.metadata, src: e.sourceComponentId, ct: e.contentType, ts: e.timestamp })));
+        expect(decodeEventBatchLazy(bytes).events.map((e) => (e as LazyEvent).timestampMs())).toEqual(events.map((e) => timestampToMs(e.timestamp)));
       }),
     );
   });

@@ -7,18 +7,29 @@
  * plain object — spreading it copies nothing (use withEvent), and its metadata and timestamp are
  * frozen (a change goes through a setter, or withEvent).
  */
-import type { WireEvent, WireEventBatch, WireTimestamp } from "./event-codec";
+import { timestampToMs, type WireEvent, type WireEventBatch, type WireTimestamp } from "./event-codec";
 
 /** Buffer's unchecked decoders (present on every Node Buffer). */
 type FastBuffer = Buffer & { utf8Slice(start: number, end: number): string };
 
-function varint(buf: Uint8Array, pos: number): [number, number] {
+/**
+ * Position after the last varint {@link readVarint} read. A module variable instead of a returned
+ * pair: this runs for every field of every event, and a tuple per call was most of what a sink
+ * reading timestamps allocated (young-generation GC pauses are what the latency tail is made of).
+ */
+let nextPos = 0;
+
+/** Reads the varint at `pos`; the position after it is left in `nextPos`. */
+function readVarint(buf: Uint8Array, pos: number): number {
   let value = 0;
   let scale = 1;
   for (;;) {
     const b = buf[pos++]!;
     value += (b & 0x7f) * scale;
-    if (b < 0x80) return [value, pos];
+    if (b < 0x80) {
+      nextPos = pos;
+      return value;
+    }
     scale *= 128;
   }
 }
@@ -66,39 +77,50 @@ export class LazyEvent implements WireEvent {
     const b = this.msg;
     let pos = this.start;
     while (pos < this.end) {
-      const [tag, p] = varint(b, pos);
+      const tag = readVarint(b, pos);
       const wt = tag & 7;
       if (wt !== 2) {
         // Not a field of this Event's schema version: skip it like protobuf does.
-        pos = wt === 0 ? varint(b, p)[1] : wt === 1 ? p + 8 : wt === 5 ? p + 4 : this.end;
+        if (wt === 0) {
+          readVarint(b, nextPos);
+          pos = nextPos;
+        } else pos = wt === 1 ? nextPos + 8 : wt === 5 ? nextPos + 4 : this.end;
         continue;
       }
-      const [len, s] = varint(b, p);
+      const len = readVarint(b, nextPos);
+      const s = nextPos;
       const e = s + len;
       switch (tag >>> 3) {
         case 1:
-          [this.idS, this.idE] = [s, e];
+          this.idS = s;
+          this.idE = e;
           break;
         case 2:
-          [this.typeS, this.typeE] = [s, e];
+          this.typeS = s;
+          this.typeE = e;
           break;
         case 3:
-          [this.payS, this.payE] = [s, e];
+          this.payS = s;
+          this.payE = e;
           break;
         case 4:
           (this.metaRanges ??= []).push(s, e);
           break;
         case 5:
-          [this.tsS, this.tsE] = [s, e];
+          this.tsS = s;
+          this.tsE = e;
           break;
         case 6:
-          [this.srcS, this.srcE] = [s, e];
+          this.srcS = s;
+          this.srcE = e;
           break;
         case 7:
-          [this.ctS, this.ctE] = [s, e];
+          this.ctS = s;
+          this.ctE = e;
           break;
         case 8:
-          [this.cursorS, this.cursorE] = [s, e];
+          this.cursorS = s;
+          this.cursorE = e;
           break;
       }
       pos = e;
@@ -163,8 +185,9 @@ export class LazyEvent implements WireEvent {
           let key = "";
           let value = "";
           while (pos < end) {
-            const [tag, p] = varint(this.msg, pos);
-            const [len, s] = varint(this.msg, p);
+            const tag = readVarint(this.msg, pos);
+            const len = readVarint(this.msg, nextPos);
+            const s = nextPos;
             if (tag === 0x0a) key = this.str(s, s + len);
             else if (tag === 0x12) value = this.str(s, s + len);
             pos = s + len;
@@ -190,11 +213,11 @@ export class LazyEvent implements WireEvent {
         let nanos = 0;
         let pos = this.tsS;
         while (pos < this.tsE) {
-          const [tag, p] = varint(this.msg, pos);
-          const [v, next] = varint(this.msg, p);
+          const tag = readVarint(this.msg, pos);
+          const v = readVarint(this.msg, nextPos);
           if (tag === 0x08) seconds = v;
           else if (tag === 0x10) nanos = v;
-          pos = next;
+          pos = nextPos;
         }
         this._timestamp = Object.freeze({ seconds, nanos });
       }
@@ -204,6 +227,27 @@ export class LazyEvent implements WireEvent {
   set timestamp(v: WireTimestamp | null) {
     this._timestamp = v;
     this.changed = true;
+  }
+
+  /**
+   * The timestamp as milliseconds since the epoch, without building the `{seconds, nanos}` object
+   * (a sink measures every event's latency from it).
+   */
+  timestampMs(): number | undefined {
+    if (this._timestamp !== undefined) return timestampToMs(this._timestamp);
+    this.ensure();
+    if (this.tsS < 0) return undefined;
+    let seconds = 0;
+    let nanos = 0;
+    let pos = this.tsS;
+    while (pos < this.tsE) {
+      const tag = readVarint(this.msg, pos);
+      const v = readVarint(this.msg, nextPos);
+      if (tag === 0x08) seconds = v;
+      else if (tag === 0x10) nanos = v;
+      pos = nextPos;
+    }
+    return seconds * 1000 + nanos / 1e6;
   }
 
   get sourceComponentId(): string {
@@ -239,11 +283,11 @@ export class LazyEvent implements WireEvent {
         let indexInLedger = 0;
         let pos = this.cursorS;
         while (pos < this.cursorE) {
-          const [tag, p] = varint(this.msg, pos);
-          const [v, next] = varint(this.msg, p);
+          const tag = readVarint(this.msg, pos);
+          const v = readVarint(this.msg, nextPos);
           if (tag === 0x08) ledgerSequence = v;
           else if (tag === 0x10) indexInLedger = v;
-          pos = next;
+          pos = nextPos;
         }
         this._cursor = Object.freeze({ ledgerSequence, indexInLedger });
       }
@@ -287,21 +331,30 @@ export function decodeEventBatchLazy(msg: Buffer): WireEventBatch {
   let sequence = 0;
   let pos = 0;
   while (pos < msg.length) {
-    const [tag, p] = varint(msg, pos);
+    const tag = readVarint(msg, pos);
     if (tag === 0x0a) {
-      const [len, s] = varint(msg, p);
+      const len = readVarint(msg, nextPos);
+      const s = nextPos;
       events.push(new LazyEvent(msg, s, s + len));
       pos = s + len;
     } else if (tag === 0x10) {
-      [sequence, pos] = varint(msg, p);
+      sequence = readVarint(msg, nextPos);
+      pos = nextPos;
     } else {
       const wt = tag & 7;
-      if (wt === 0) pos = varint(msg, p)[1];
-      else if (wt === 2) {
-        const [len, s] = varint(msg, p);
-        pos = s + len;
-      } else pos = wt === 1 ? p + 8 : p + 4;
+      if (wt === 0) {
+        readVarint(msg, nextPos);
+        pos = nextPos;
+      } else if (wt === 2) {
+        const len = readVarint(msg, nextPos);
+        pos = nextPos + len;
+      } else pos = wt === 1 ? nextPos + 8 : nextPos + 4;
     }
   }
   return { events, sequence };
+}
+
+/** An event's timestamp in ms since the epoch; lazily decoded events answer without allocating. */
+export function eventTimestampMs(e: WireEvent): number | undefined {
+  return e instanceof LazyEvent ? e.timestampMs() : timestampToMs(e.timestamp);
 }
