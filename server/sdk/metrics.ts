@@ -4,6 +4,7 @@
  * Hot-path counters are plain numbers copied into prom-client at scrape time.
  */
 import client from "prom-client";
+import { FastHistogram } from "./fast-histogram";
 import type { UserMetrics } from "./types";
 
 /** 50 µs … 10 s, for processing durations and latencies (seconds). */
@@ -108,8 +109,8 @@ export class ComponentMetrics {
   /** Sinks: events written to the dead-letter file after their retries were exhausted. */
   deadLettered = 0;
   queueDepth = 0;
-  readonly processingDuration: client.Histogram;
-  readonly endToEndLatency: client.Histogram;
+  readonly processingDuration: FastHistogram;
+  readonly endToEndLatency: FastHistogram;
   readonly user: UserMetrics;
   private readonly startedAt = performance.now();
 
@@ -162,18 +163,18 @@ export class ComponentMetrics {
         this.set((performance.now() - startedAt) / 1000);
       },
     });
-    this.processingDuration = new client.Histogram({
-      name: "component_processing_duration_seconds",
-      help: "Time per handler call: one event (process), one batch (processBatch, sink flush), one produce step.",
-      buckets: DURATION_BUCKETS,
-      registers: r,
-    });
-    this.endToEndLatency = new client.Histogram({
-      name: "component_end_to_end_latency_seconds",
-      help: "At sinks: write completion time minus the event's timestamp (the load generator's send time).",
-      buckets: LATENCY_BUCKETS,
-      registers: opts.role === "sink" ? r : [],
-    });
+    this.processingDuration = new FastHistogram(
+      "component_processing_duration_seconds",
+      "Time per handler call: one event (process), one batch (processBatch, sink flush), one produce step.",
+      DURATION_BUCKETS,
+      r,
+    );
+    this.endToEndLatency = new FastHistogram(
+      "component_end_to_end_latency_seconds",
+      "At sinks: write completion time minus the event's timestamp (the load generator's send time).",
+      LATENCY_BUCKETS,
+      opts.role === "sink" ? r : [],
+    );
     if (opts.collectDefaults ?? true) {
       client.collectDefaultMetrics({ register: this.registry });
       // prom-client names three gauges `*_total`, which `promtool check metrics` rejects; the same
