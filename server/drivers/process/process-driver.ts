@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { FlowError, OperationalError } from "../../core/errors";
 import type { CompiledComponent } from "../../core/spec/compile";
 import type { ComponentDriver, ExitInfo, InstanceHandle, InstanceOutput, InstancePorts, InstanceSpec } from "../driver";
+import { builtinEnvDefaults, builtinNodeFlags } from "./builtin-runtime";
 import { freePorts } from "./free-port";
 import { InstanceLogWriter, LineCollector } from "./log-stream";
 import { reapRunProcesses, recordProcess } from "./orphan-reaper";
@@ -28,11 +29,13 @@ const COMPILED = !import.meta.url.endsWith(".ts");
  * (`node dist/components/<name>.js`): its bin checked dist/ against the sources when it started,
  * so the bundle is the build the engine itself runs, and the component skips the bin's check.
  * From sources: `node bin/flowctl.mjs component <name>` (the bin compiles first if needed).
+ * `env` is the instance's environment (its NODE_OPTIONS decides whether our Node flags apply).
  */
-export function builtinArgv(name: string): string[] {
+export function builtinArgv(name: string, env: Readonly<Record<string, string | undefined>> = {}): string[] {
   const bundle = path.join(REPO_ROOT, "dist", "components", `${name}.js`);
-  if (COMPILED && existsSync(bundle)) return [process.execPath, bundle];
-  return [process.execPath, FLOWCTL_BIN, "component", name];
+  const flags = builtinNodeFlags(env);
+  if (COMPILED && existsSync(bundle)) return [process.execPath, ...flags, bundle];
+  return [process.execPath, ...flags, FLOWCTL_BIN, "component", name];
 }
 
 export interface SpawnRequest {
@@ -152,9 +155,9 @@ export function spawnInstance(req: SpawnRequest): ProcessHandle {
 }
 
 /** argv of a component for the process driver: its `command` + `args`, or the built-in's. */
-export function componentArgv(c: CompiledComponent): string[] {
+export function componentArgv(c: CompiledComponent, env: Readonly<Record<string, string | undefined>> = {}): string[] {
   if (c.command && c.command.length > 0) return [...c.command, ...c.args];
-  if (c.builtin) return [...builtinArgv(c.builtin), ...c.args];
+  if (c.builtin) return [...builtinArgv(c.builtin, env), ...c.args];
   throw new FlowError("FAILED_PRECONDITION", `component ${c.id}: the process driver needs \`command\` or a built-in \`type\` (image-only components need a container driver)`);
 }
 
@@ -179,9 +182,11 @@ export class ProcessDriver implements ComponentDriver {
     for (const [k, v] of Object.entries(this.opts.baseEnv ?? process.env)) if (v !== undefined) env[k] = v;
     for (const k of spec.ownedEnv) delete env[k];
     Object.assign(env, spec.env);
+    const builtin = spec.component.builtin !== undefined && !(spec.component.command && spec.component.command.length > 0);
+    if (builtin) Object.assign(env, builtinEnvDefaults(env));
     const handle = spawnInstance({
       instanceId: spec.instanceId,
-      argv: componentArgv(spec.component),
+      argv: componentArgv(spec.component, env),
       cwd: spec.cwd,
       env,
       logDir: this.opts.logDir,

@@ -1,0 +1,31 @@
+/**
+ * How the process driver runs a built-in component's Node.js: V8 and allocator settings measured
+ * for components that move events (docs/benchmarks.md, "The latency tail").
+ *
+ * - `--max-semi-space-size=4` (MB): Node lets the young generation grow to 16 MB semi-spaces.
+ *   A component's old generation is small (~10 MB live), and once the young generation is larger
+ *   than the old generation's headroom V8 starts a full mark-compact after every incremental
+ *   marking, continuously (about 4 per second, 4–10 ms each) — in about half of the runs of the
+ *   10k events/s latency benchmark the processor fell into that mode and p99 doubled. Capped at
+ *   4 MB it never does; scavenges are more frequent and shorter.
+ * - `MALLOC_ARENA_MAX=2`: glibc gives every thread that allocates its own arena; a component is one
+ *   JavaScript thread plus V8's and libuv's helpers, and the extra arenas were ~2.5 MB of each
+ *   idle component's RSS.
+ *
+ * Both yield to the user: a NODE_OPTIONS that sets the semi-space size, or a MALLOC_ARENA_MAX in
+ * the component's or the engine's environment, is left as it is.
+ */
+
+/** The young generation's semi-space cap for built-ins, MB. */
+export const BUILTIN_SEMI_SPACE_MB = 4;
+
+/** Node flags placed before the built-in's script. */
+export function builtinNodeFlags(env: Readonly<Record<string, string | undefined>>): string[] {
+  if (/--max-semi-space-size\b/.test(env.NODE_OPTIONS ?? "")) return [];
+  return [`--max-semi-space-size=${BUILTIN_SEMI_SPACE_MB}`];
+}
+
+/** Environment a built-in gets unless the component or the engine already sets it. */
+export function builtinEnvDefaults(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  return env.MALLOC_ARENA_MAX === undefined ? { MALLOC_ARENA_MAX: "2" } : {};
+}
