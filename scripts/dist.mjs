@@ -190,15 +190,22 @@ async function buildComponentBundles(build, written) {
   const componentsDir = path.join(DIST_DIR, "components");
   const cachesOf = (bundle) => readdirSync(componentsDir).filter((f) => f.startsWith(`${path.basename(bundle, ".cjs")}.`) && f.endsWith(".cache"));
   for (const bundle of changed) for (const f of cachesOf(bundle)) unlinkSync(path.join(componentsDir, f));
-  await warmCodeCaches(names.map((n) => path.join(componentsDir, `${n}.cjs`)).filter((b) => !existsSync(defaultCacheFile(b))));
+  // V8 refuses a cache made under other flags: warm it under the Node flags the engine starts built-ins with.
+  const runtime = await import(`${pathToFileURL(path.join(DIST_DIR, "drivers", "process", "builtin-runtime.js")).href}?t=${Date.now()}`);
+  const flags = runtime.builtinNodeFlags({});
+  await warmCodeCaches(
+    names.map((n) => path.join(componentsDir, `${n}.cjs`)).filter((b) => !existsSync(defaultCacheFile(b, flags))),
+    flags,
+  );
 }
 
 /**
- * The cache file a built-in started by the engine uses: no V8 flags, no NODE_OPTIONS (the key of
- * codeCacheFile in server/sdk/builtins/code-cache.ts, computed the same way).
+ * The cache file a built-in started by the engine uses: the engine's Node flags for built-ins
+ * (server/drivers/process/builtin-runtime.ts), no NODE_OPTIONS (the key of codeCacheFile in
+ * server/sdk/builtins/code-cache.ts, computed the same way).
  */
-function defaultCacheFile(bundle) {
-  const key = createHash("sha256").update([process.version, process.arch, ""].join("\0")).digest("hex").slice(0, 12);
+function defaultCacheFile(bundle, flags) {
+  const key = createHash("sha256").update([process.version, process.arch, ...flags, ""].join("\0")).digest("hex").slice(0, 12);
   return `${bundle.replace(/\.cjs$/, "")}.${key}.cache`;
 }
 
@@ -209,7 +216,7 @@ function defaultCacheFile(bundle) {
  * what it ran until then). A cache that cannot be made is no error: that component compiles at
  * start, and its first run writes one.
  */
-async function warmCodeCaches(bundles) {
+async function warmCodeCaches(bundles, flags) {
   const { spawn } = await import("node:child_process");
   const env = { ...process.env, ENABLE_FLOWCTL: "false", PORT: "0", HEALTH_PORT: "0", METRICS_PORT: "0" };
   for (const k of ["NODE_OPTIONS", "FLOWCTL_TRACE_HOPS"]) delete env[k];
@@ -217,7 +224,7 @@ async function warmCodeCaches(bundles) {
     bundles.map(
       (bundle) =>
         new Promise((resolve) => {
-          const child = spawn(process.execPath, [bundle.replace(/\.cjs$/, ".js")], { cwd: ROOT, env, stdio: ["ignore", "ignore", "pipe"] });
+          const child = spawn(process.execPath, [...flags, bundle.replace(/\.cjs$/, ".js")], { cwd: ROOT, env, stdio: ["ignore", "ignore", "pipe"] });
           const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
           let err = "";
           child.stderr.on("data", (c) => {
@@ -226,7 +233,7 @@ async function warmCodeCaches(bundles) {
           });
           child.once("close", () => {
             clearTimeout(timer);
-            if (!existsSync(defaultCacheFile(bundle))) process.stderr.write(`flowctl: no code cache for ${path.basename(bundle)} (it compiles at start instead): ${err.trim().split("\n").slice(-3).join(" | ")}\n`);
+            if (!existsSync(defaultCacheFile(bundle, flags))) process.stderr.write(`flowctl: no code cache for ${path.basename(bundle)} (it compiles at start instead): ${err.trim().split("\n").slice(-3).join(" | ")}\n`);
             resolve();
           });
           child.once("error", () => resolve());
