@@ -1,7 +1,9 @@
 /**
  * `flowctl run <file>` of a given tree until its `run RUNNING` line: the engine's pid and its
- * components' pids are handed to `atRunning` at that moment (CPU used to get there), and again to
- * `whenIdle` after `idleSeconds` (memory at rest); then the run is stopped with SIGINT.
+ * components' pids are handed to `atRunning` at that moment (CPU used to get there), again to
+ * `whenIdle` after `idleSeconds` (memory at rest), and optionally to `whenSettled` `settleSeconds`
+ * later (V8 shrinks an idle heap only after several seconds without allocation); then the run is
+ * stopped with SIGINT.
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
@@ -19,10 +21,12 @@ export interface RunToRunning<A, I> {
   idleSeconds: number;
   atRunning: (enginePid: number, componentPids: number[]) => A;
   whenIdle: (enginePid: number, componentPids: number[]) => I;
+  settleSeconds?: number;
+  whenSettled?: (enginePid: number, componentPids: number[]) => I;
 }
 
 /** See the module comment: `runningMs` from spawn to the RUNNING line. */
-export async function runToRunning<A, I>(o: RunToRunning<A, I>): Promise<{ runningMs: number; atRunning: A; idle: I }> {
+export async function runToRunning<A, I>(o: RunToRunning<A, I>): Promise<{ runningMs: number; atRunning: A; idle: I; settled?: I }> {
   const t0 = performance.now();
   const child = spawn(process.execPath, [o.bin, "run", o.file, "--control-plane-port", "0", "--no-persistence", "--no-component-logs", "--registration-timeout", o.registrationTimeout], {
     cwd: path.dirname(o.file),
@@ -45,7 +49,10 @@ export async function runToRunning<A, I>(o: RunToRunning<A, I>): Promise<{ runni
     await waitFor(() => runningAt > 0 || child.exitCode !== null, o.timeoutMs, `${o.label}: the pipeline to run`);
     if (!runningAt) throw new Error(`bench: ${o.label} run ended before RUNNING:\n${out.slice(-2000)}`);
     await new Promise((r) => setTimeout(r, o.idleSeconds * 1000));
-    return { runningMs: runningAt - t0, atRunning: atRunning!, idle: o.whenIdle(child.pid!, childrenOf(child.pid!)) };
+    const idle = o.whenIdle(child.pid!, childrenOf(child.pid!));
+    if (!o.whenSettled) return { runningMs: runningAt - t0, atRunning: atRunning!, idle };
+    await new Promise((r) => setTimeout(r, (o.settleSeconds ?? 0) * 1000));
+    return { runningMs: runningAt - t0, atRunning: atRunning!, idle, settled: o.whenSettled(child.pid!, childrenOf(child.pid!)) };
   } finally {
     child.kill("SIGINT");
     await new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once("exit", () => resolve())));

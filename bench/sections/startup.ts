@@ -25,8 +25,13 @@ import type { BenchContext, SectionResult } from "./section";
 
 /** The last commit before ahead-of-time compilation (bin/flowctl.mjs registered tsx). */
 export const BEFORE_REV = "782481e";
-/** How long a component is left alone before its RSS counts as idle (V8 shrinks its heap after ~10 s). */
+/** How long a component is left alone before its RSS is first sampled. */
 const IDLE_SECONDS = 15;
+/**
+ * And again this much later, settled: V8's memory reducer shrinks an idle heap only after several
+ * seconds without allocation (in a 20-component run RSS fell ~6 MB between 20 and 35 s after start).
+ */
+const SETTLE_SECONDS = 15;
 
 interface Tree {
   label: "before" | "round" | "after";
@@ -79,6 +84,16 @@ interface PipelineStart {
   /** Each component's PSS: RSS with the pages it shares (the node binary's) divided among their sharers. */
   componentPssMb: number[];
   engineRssMb: number;
+  /** The same, SETTLE_SECONDS later. */
+  settled: { componentRssMb: number[]; componentPssMb: number[]; engineRssMb: number };
+}
+
+function memoryOf(engine: number, components: number[]): PipelineStart["settled"] {
+  return {
+    componentRssMb: components.map((pid) => sampleProc(pid)?.rssMb ?? NaN),
+    componentPssMb: components.map(pssMb),
+    engineRssMb: sampleProc(engine)?.rssMb ?? NaN,
+  };
 }
 
 /** `flowctl run` of the 20-component pipeline: time to `run RUNNING`, then idle RSS of every process. */
@@ -95,13 +110,11 @@ async function pipelineStart(tree: Tree, file: string): Promise<PipelineStart> {
       engineCpuS: sampleProc(engine)?.cpuSeconds ?? NaN,
       componentsCpuS: components.reduce((sum, pid) => sum + (sampleProc(pid)?.cpuSeconds ?? 0), 0),
     }),
-    whenIdle: (engine, components) => ({
-      componentRssMb: components.map((pid) => sampleProc(pid)?.rssMb ?? NaN),
-      componentPssMb: components.map(pssMb),
-      engineRssMb: sampleProc(engine)?.rssMb ?? NaN,
-    }),
+    whenIdle: memoryOf,
+    settleSeconds: SETTLE_SECONDS,
+    whenSettled: memoryOf,
   });
-  return { runningMs: r.runningMs, ...r.atRunning, ...r.idle };
+  return { runningMs: r.runningMs, ...r.atRunning, ...r.idle, settled: r.settled! };
 }
 
 export async function startupSection(ctx: BenchContext): Promise<SectionResult> {
@@ -140,6 +153,8 @@ export async function startupSection(ctx: BenchContext): Promise<SectionResult> 
     const fmtMs = (x: number) => `${Math.round(x)} ms`;
     const allRss = (label: string) => p20[label]!.flatMap((p) => p.componentRssMb);
     const allPss = (label: string) => p20[label]!.flatMap((p) => p.componentPssMb);
+    const settledRss = (label: string) => p20[label]!.flatMap((p) => p.settled.componentRssMb);
+    const settledPss = (label: string) => p20[label]!.flatMap((p) => p.settled.componentPssMb);
     const medOf = (label: string, f: (p: PipelineStart) => number) => median(p20[label]!.map(f));
     const cpuLine = (label: string) => `engine ${medOf(label, (p) => p.engineCpuS).toFixed(1)} s + components ${medOf(label, (p) => p.componentsCpuS).toFixed(1)} s CPU at RUNNING`;
     const lines = [
@@ -148,6 +163,7 @@ export async function startupSection(ctx: BenchContext): Promise<SectionResult> 
       `20-component pipeline ${ROUND_REV}        run → RUNNING ${fmtMs(medOf("round", (p) => p.runningMs))}; ${cpuLine("round")}; idle component RSS median ${median(allRss("round")).toFixed(0)} MB, max ${Math.max(...allRss("round")).toFixed(0)} MB`,
       `20-component pipeline after          ${cpuLine("after")}; idle component PSS median ${median(allPss("after")).toFixed(0)} MB (${ROUND_REV} ${median(allPss("round")).toFixed(0)} MB)`,
       `20-component pipeline                run → RUNNING ${fmtMs(median(p20.after!.map((p) => p.runningMs)))} (before ${fmtMs(median(p20.before!.map((p) => p.runningMs)))}); idle component RSS median ${median(allRss("after")).toFixed(0)} MB, max ${Math.max(...allRss("after")).toFixed(0)} MB (before ${median(allRss("before")).toFixed(0)} / ${Math.max(...allRss("before")).toFixed(0)} MB); engine ${median(p20.after!.map((p) => p.engineRssMb)).toFixed(0)} MB (before ${median(p20.before!.map((p) => p.engineRssMb)).toFixed(0)} MB)`,
+      `20-component pipeline, settled       ${IDLE_SECONDS + SETTLE_SECONDS} s after RUNNING: idle component RSS median ${median(settledRss("after")).toFixed(0)} MB, max ${Math.max(...settledRss("after")).toFixed(0)} MB, PSS ${median(settledPss("after")).toFixed(0)} MB (${ROUND_REV} ${median(settledRss("round")).toFixed(0)} MB, before ${median(settledRss("before")).toFixed(0)} MB)`,
     ];
     return {
       lines,
@@ -156,9 +172,11 @@ export async function startupSection(ctx: BenchContext): Promise<SectionResult> 
           cliVersionMs: Math.round(med("after version")),
           cliHelpMs: Math.round(med("after --help")),
           nodeBaselineMs: Math.round(med("node -e 0")),
-          componentIdleRssMb: round(median(allRss("after"))),
-          componentIdleRssMaxMb: round(Math.max(...allRss("after"))),
-          componentIdlePssMb: round(median(allPss("after"))),
+          // Settled (IDLE_SECONDS + SETTLE_SECONDS after RUNNING): what an idle component keeps.
+          componentIdleRssMb: round(median(settledRss("after"))),
+          componentIdleRssMaxMb: round(Math.max(...settledRss("after"))),
+          componentIdlePssMb: round(median(settledPss("after"))),
+          componentIdleRssAt15sMb: round(median(allRss("after"))),
           standaloneComponentIdleRssMb: round(median(rss.after!)),
           pipeline20RunningMs: Math.round(median(p20.after!.map((p) => p.runningMs))),
           pipeline20EngineRssMb: round(median(p20.after!.map((p) => p.engineRssMb))),
@@ -166,7 +184,7 @@ export async function startupSection(ctx: BenchContext): Promise<SectionResult> 
           pipeline20ComponentsCpuS: round(medOf("after", (p) => p.componentsCpuS)),
           round: {
             rev: ROUND_REV,
-            componentIdleRssMb: round(median(allRss("round"))),
+            componentIdleRssMb: round(median(settledRss("round"))),
             componentIdlePssMb: round(median(allPss("round"))),
             standaloneComponentIdleRssMb: round(median(rss.round!)),
             pipeline20RunningMs: Math.round(medOf("round", (p) => p.runningMs)),
@@ -177,7 +195,7 @@ export async function startupSection(ctx: BenchContext): Promise<SectionResult> 
             rev: BEFORE_REV,
             cliVersionMs: Math.round(med("before version")),
             cliHelpMs: Math.round(med("before --help")),
-            componentIdleRssMb: round(median(allRss("before"))),
+            componentIdleRssMb: round(median(settledRss("before"))),
             standaloneComponentIdleRssMb: round(median(rss.before!)),
             pipeline20RunningMs: Math.round(median(p20.before!.map((p) => p.runningMs))),
             pipeline20EngineRssMb: round(median(p20.before!.map((p) => p.engineRssMb))),
