@@ -191,7 +191,7 @@ async function buildComponentBundles(build, written) {
   const cachesOf = (bundle) => readdirSync(componentsDir).filter((f) => f.startsWith(`${path.basename(bundle, ".cjs")}.`) && f.endsWith(".cache"));
   for (const bundle of changed) for (const f of cachesOf(bundle)) unlinkSync(path.join(componentsDir, f));
   // V8 refuses a cache made under other flags: warm it under the Node flags the engine starts built-ins with.
-  const runtime = await import(`${pathToFileURL(path.join(DIST_DIR, "drivers", "process", "builtin-runtime.js")).href}?t=${Date.now()}`);
+  const runtime = await import(`${pathToFileURL(path.join(DIST_DIR, "core", "builtin-runtime.js")).href}?t=${Date.now()}`);
   const flags = runtime.builtinNodeFlags({});
   await warmCodeCaches(
     names.map((n) => path.join(componentsDir, `${n}.cjs`)).filter((b) => !existsSync(defaultCacheFile(b, flags))),
@@ -201,11 +201,11 @@ async function buildComponentBundles(build, written) {
 
 /**
  * The cache file a built-in started by the engine uses: the engine's Node flags for built-ins
- * (server/drivers/process/builtin-runtime.ts), no NODE_OPTIONS (the key of codeCacheFile in
+ * (server/core/builtin-runtime.ts), no NODE_OPTIONS (the key of codeCacheFile in
  * server/sdk/builtins/code-cache.ts, computed the same way).
  */
 function defaultCacheFile(bundle, flags) {
-  const key = createHash("sha256").update([process.version, process.arch, ...flags, ""].join("\0")).digest("hex").slice(0, 12);
+  const key = createHash("sha256").update([process.version, process.arch, ...[...flags].sort()].join("\0")).digest("hex").slice(0, 12);
   return `${bundle.replace(/\.cjs$/, "")}.${key}.cache`;
 }
 

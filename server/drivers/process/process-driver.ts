@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { FlowError, OperationalError } from "../../core/errors";
 import type { CompiledComponent } from "../../core/spec/compile";
 import type { ComponentDriver, ExitInfo, InstanceHandle, InstanceOutput, InstancePorts, InstanceSpec } from "../driver";
-import { builtinEnvDefaults, builtinNodeFlags } from "./builtin-runtime";
+import { builtinEnvDefaults, builtinNodeFlags } from "../../core/builtin-runtime";
 import { freePorts } from "./free-port";
 import { InstanceLogWriter, LineCollector } from "./log-stream";
 import { reapRunProcesses, recordProcess } from "./orphan-reaper";

@@ -5,6 +5,7 @@
  * in the project builds must come from a registry. Every finding is a {@link TranslateWarning}
  * naming the component and the field.
  */
+import { builtinContainerEnv } from "../../builtin-runtime";
 import type { CompiledComponent, CompiledPipeline } from "../compile";
 
 /** One thing the translated output changed or cannot fix, for stderr and `--json`. */
@@ -68,6 +69,8 @@ export function containerEnvPlan(c: CompiledComponent, target: TranslateTarget):
       warn("relative-path", key, `relative path ${value} has no directory in a container; now ${env[key]}, on ${where}`);
     }
   }
+  // A built-in runs from the flowctl image: it gets the Node settings the process driver gives it.
+  if (c.builtin && !c.image && !(c.command && c.command.length > 0)) Object.assign(env, builtinContainerEnv(env));
   return { env, dataVolume, hostGateway, warnings };
 }
 

@@ -52,6 +52,9 @@ describe("toDockerCompose", () => {
 
   it("runs built-ins from the flowctl image and turns replicas into one service per instance", () => {
     expect(services["demo-gen"]).toMatchObject({ image: "flowctl:test", command: ["component", "load-generator"] });
+    // The Node settings the process driver gives built-ins, through the only channel a container has.
+    expect(services["demo-gen"]!.environment).toMatchObject({ NODE_OPTIONS: "--max-semi-space-size=4", MALLOC_ARENA_MAX: "2" });
+    expect(services["demo-flowctl-engine"]!.environment ?? {}).not.toHaveProperty("NODE_OPTIONS");
     expect(services["demo-work-0"]!.environment).toMatchObject({ FLOWCTL_COMPONENT_ID: "work-0", PARTITION_ID: "0", PARTITION_COUNT: "2" });
     expect(services["demo-work-1"]!.environment).toMatchObject({ FLOWCTL_COMPONENT_ID: "work-1", PARTITION_ID: "1" });
     expect(services["demo-store"]!.depends_on).toEqual(["demo-flowctl-engine", "demo-work-0", "demo-work-1"]);

@@ -1,11 +1,12 @@
 /**
- * How the process driver runs a built-in component's Node.js: V8 and allocator settings measured
- * for components that move events (docs/benchmarks.md, "The latency tail").
+ * How a built-in component's Node.js runs: V8 and allocator settings measured for components that
+ * move events (docs/benchmarks.md, "The latency tail"). The process driver passes them on the
+ * command line; translate puts them in the containers' environment (NODE_OPTIONS).
  *
  * - `--max-semi-space-size=4` (MB): Node lets the young generation grow to 16 MB semi-spaces.
  *   A component's old generation is small (~10 MB live), and once the young generation is larger
  *   than the old generation's headroom V8 starts a full mark-compact after every incremental
- *   marking, continuously (about 4 per second, 4–10 ms each) — in about half of the runs of the
+ *   marking, continuously (about 4 per second, 3–7 ms each) — in about half of the runs of the
  *   10k events/s latency benchmark the processor fell into that mode and p99 doubled. Capped at
  *   4 MB it never does; scavenges are more frequent and shorter.
  * - `MALLOC_ARENA_MAX=2`: glibc gives every thread that allocates its own arena; a component is one
@@ -28,4 +29,15 @@ export function builtinNodeFlags(env: Readonly<Record<string, string | undefined
 /** Environment a built-in gets unless the component or the engine already sets it. */
 export function builtinEnvDefaults(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
   return env.MALLOC_ARENA_MAX === undefined ? { MALLOC_ARENA_MAX: "2" } : {};
+}
+
+/**
+ * The same settings for a built-in in a container (Compose, Kubernetes), where the flowctl image's
+ * entry point starts Node and NODE_OPTIONS is the only way to pass it a flag.
+ */
+export function builtinContainerEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out = builtinEnvDefaults(env);
+  const flags = builtinNodeFlags(env);
+  if (flags.length > 0) out.NODE_OPTIONS = [env.NODE_OPTIONS, ...flags].filter((x) => x && x.trim() !== "").join(" ");
+  return out;
 }
