@@ -24,9 +24,12 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const source = (value: number) => `function twice(x) { return x * 2; }\nexports.value = twice(${value});\nexports.dir = __dirname;\n`;
 
 /** Starts the bundle in a new process: the cache state, what it exported, whether it wrote a cache. */
-function start(flags: string[] = []): { state: string; value: number; dir: string; wrote: boolean } {
+function start(flags: string[] = [], nodeOptions?: string): { state: string; value: number; dir: string; wrote: boolean } {
   const script = `const { compileBundle } = await import(${JSON.stringify(MODULE)}); const c = compileBundle(${JSON.stringify(bundle)}); const e = c.run(); console.log(JSON.stringify({ state: c.state, value: e.value, dir: e.dir, wrote: c.writeCache() }));`;
-  const r = spawnSync(process.execPath, [...flags, "--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8" });
+  const env = { ...process.env };
+  if (nodeOptions === undefined) delete env.NODE_OPTIONS;
+  else env.NODE_OPTIONS = nodeOptions;
+  const r = spawnSync(process.execPath, [...flags, "--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8", env });
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout) as { state: string; value: number; dir: string; wrote: boolean };
 }
@@ -67,6 +70,13 @@ describe("built-in bundles through the code cache", () => {
     expect(readdirSync(dir).filter((f) => f.endsWith(".cache"))).toHaveLength(2);
     expect(start()).toMatchObject({ state: "used" });
     expect(readdirSync(dir).filter((f) => f.endsWith(".cache"))).toEqual(expect.arrayContaining(usual));
+  });
+
+  it("the same V8 flag on the command line (process driver) or in NODE_OPTIONS (containers) shares one cache", () => {
+    writeFileSync(bundle, source(21));
+    expect(start(["--max-semi-space-size=2"])).toMatchObject({ state: "absent", value: 42 });
+    expect(start([], "--max-semi-space-size=2")).toMatchObject({ state: "used", value: 42 });
+    expect(readdirSync(dir).filter((f) => f.endsWith(".cache"))).toHaveLength(1);
   });
 
   it("a bundle the build wrapped already runs as is, with its cache", () => {

@@ -31,10 +31,15 @@ const DIGEST_BYTES = 32;
 /** When a process that could not use the cache writes its own: after start-up and registration. */
 const WRITE_AFTER_MS = 10_000;
 
-/** What V8's acceptance of a cache depends on besides the source: its version and its flags. */
-export function codeCacheKey(): string {
+/**
+ * What V8's acceptance of a cache depends on besides the source: its version and its flags. Flags
+ * count the same whether they came on the command line or in NODE_OPTIONS (the engine passes a
+ * built-in's on the command line, a container's environment through NODE_OPTIONS), in any order.
+ */
+export function codeCacheKey(execArgv: readonly string[] = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? ""): string {
+  const flags = [...execArgv, ...nodeOptions.split(/\s+/).filter(Boolean)].sort();
   return createHash("sha256")
-    .update([process.version, process.arch, ...process.execArgv, process.env.NODE_OPTIONS ?? ""].join("\0"))
+    .update([process.version, process.arch, ...flags].join("\0"))
     .digest("hex")
     .slice(0, 12);
 }
