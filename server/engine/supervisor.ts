@@ -6,6 +6,7 @@
  * those into RunEvents, router updates and run status changes. The env contract is
  * instance-env.ts; how a start happens is the driver's.
  */
+import { defaultMaxListeners, setMaxListeners } from "node:events";
 import { FlowError, OperationalError, toFlowError } from "../core/errors";
 import { endpointPort, normalizeEndpoint, type ComponentInfo, type RegisteredComponent } from "../core/registry";
 import type { RunEventType } from "../core/run";
@@ -122,6 +123,9 @@ export class Supervisor {
   /** Starts every instance and resolves when all registered; rejects with the first failure. */
   async startAll(signal: AbortSignal): Promise<void> {
     this.lifetime = signal;
+    // Every instance waits for its registration under this signal, one listener each (removed once
+    // it registered or exited): past 10 that is the pipeline's size, not the leak Node warns about.
+    setMaxListeners(Math.max(defaultMaxListeners, 2 * this.instances.length + 10), signal);
     const ports = await this.opts.driver.allocatePorts(this.instances.length);
     this.instances.forEach((inst, i) => (inst.ports = ports[i]));
     // The first failure fails the start at once; the engine's stop then ends the other instances.
