@@ -34,6 +34,24 @@ function readVarint(buf: Uint8Array, pos: number): number {
   }
 }
 
+/** Fields 1 and 2 of the last message {@link readPair} read (Timestamp, StellarCursor: two varints). */
+let pairFirst = 0;
+let pairSecond = 0;
+
+/** Reads a message of two varint fields, 1 and 2, from `buf[start, end)` into pairFirst/pairSecond. */
+function readPair(buf: Uint8Array, start: number, end: number): void {
+  pairFirst = 0;
+  pairSecond = 0;
+  let pos = start;
+  while (pos < end) {
+    const tag = readVarint(buf, pos);
+    const v = readVarint(buf, nextPos);
+    if (tag === 0x08) pairFirst = v;
+    else if (tag === 0x10) pairSecond = v;
+    pos = nextPos;
+  }
+}
+
 const EMPTY_METADATA: Readonly<Record<string, string>> = Object.freeze({});
 
 /** A `flowctl.v1.Event` read lazily from `msg[start, end)`. */
@@ -209,17 +227,8 @@ export class LazyEvent implements WireEvent {
       this.ensure();
       if (this.tsS < 0) this._timestamp = null;
       else {
-        let seconds = 0;
-        let nanos = 0;
-        let pos = this.tsS;
-        while (pos < this.tsE) {
-          const tag = readVarint(this.msg, pos);
-          const v = readVarint(this.msg, nextPos);
-          if (tag === 0x08) seconds = v;
-          else if (tag === 0x10) nanos = v;
-          pos = nextPos;
-        }
-        this._timestamp = Object.freeze({ seconds, nanos });
+        readPair(this.msg, this.tsS, this.tsE);
+        this._timestamp = Object.freeze({ seconds: pairFirst, nanos: pairSecond });
       }
     }
     return this._timestamp;
@@ -237,17 +246,8 @@ export class LazyEvent implements WireEvent {
     if (this._timestamp !== undefined) return timestampToMs(this._timestamp);
     this.ensure();
     if (this.tsS < 0) return undefined;
-    let seconds = 0;
-    let nanos = 0;
-    let pos = this.tsS;
-    while (pos < this.tsE) {
-      const tag = readVarint(this.msg, pos);
-      const v = readVarint(this.msg, nextPos);
-      if (tag === 0x08) seconds = v;
-      else if (tag === 0x10) nanos = v;
-      pos = nextPos;
-    }
-    return seconds * 1000 + nanos / 1e6;
+    readPair(this.msg, this.tsS, this.tsE);
+    return pairFirst * 1000 + pairSecond / 1e6;
   }
 
   get sourceComponentId(): string {
@@ -279,17 +279,8 @@ export class LazyEvent implements WireEvent {
       this.ensure();
       if (this.cursorS < 0) this._cursor = null;
       else {
-        let ledgerSequence = 0;
-        let indexInLedger = 0;
-        let pos = this.cursorS;
-        while (pos < this.cursorE) {
-          const tag = readVarint(this.msg, pos);
-          const v = readVarint(this.msg, nextPos);
-          if (tag === 0x08) ledgerSequence = v;
-          else if (tag === 0x10) indexInLedger = v;
-          pos = nextPos;
-        }
-        this._cursor = Object.freeze({ ledgerSequence, indexInLedger });
+        readPair(this.msg, this.cursorS, this.cursorE);
+        this._cursor = Object.freeze({ ledgerSequence: pairFirst, indexInLedger: pairSecond });
       }
     }
     return this._cursor;
