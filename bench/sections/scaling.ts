@@ -7,6 +7,7 @@
  */
 import path from "node:path";
 import { benchPipelines } from "../flowctl/pipelines";
+import { measureInChild } from "../flowctl/measure-in-child";
 import { measureFlowctl, type FlowctlMeasurement } from "../flowctl/run-flowctl";
 import { pairedCharts, writeSvg, type Row } from "../lib/charts";
 import { cpuMicrosPerEvent, fmt, round } from "../lib/format";
@@ -101,11 +102,12 @@ async function engineCpuCurve(ctx: BenchContext, counts: number[], s: number): P
 
 /**
  * Engine RSS growth per event queued behind a sink that never writes: a source at 3,000 events/s
- * fills a queue of 30,000 during the window; RSS and queued events are read at both ends of it.
+ * fills a queue of 30,000 during the window; RSS and queued events are read at both ends of it,
+ * in a fresh process (measure-in-child.ts: in this one, pages freed by the earlier points hid it).
  */
 async function memoryPerQueuedEvent(ctx: BenchContext, s: number): Promise<{ queued: number; bytesPerEvent: number; rssStartMb: number; rssEndMb: number }> {
   ctx.log("scaling: memory per queued event (stalled sink, queue filling at 3,000 ev/s)");
-  const m = await measureFlowctl({ yaml: benchPipelines.stalled({ ...opts(), rate: 3_000 }, 30_000), sinks: ["out"], warmupSeconds: 1, seconds: s, requireEvents: false, wire: "batch" });
+  const m = await measureInChild({ yaml: benchPipelines.stalled({ ...opts(), rate: 3_000 }, 30_000), sinks: ["out"], warmupSeconds: 1, seconds: s, requireEvents: false, wire: "batch" });
   const queued = m.queuedEnd - m.queuedStart;
   return { queued, bytesPerEvent: queued > 0 ? Math.round(((m.engineRssEndMb - m.engineRssStartMb) * 2 ** 20) / queued) : 0, rssStartMb: round(m.engineRssStartMb), rssEndMb: round(m.engineRssEndMb) };
 }
