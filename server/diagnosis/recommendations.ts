@@ -82,7 +82,7 @@ export function estimateLine(e: Estimate, load: ComponentLoad, host?: HostWindow
 
 /** The tuning guide's "set GC target" advice, for the runtime a component runs on. */
 export function gcAdvice(id: string): string {
-  return `cut ${id}'s garbage collection: fewer per-event allocations (reuse buffers, avoid decode/re-encode round-trips); or try a roomier young generation and compare its busy time per event — Node: \`NODE_OPTIONS=--max-semi-space-size=32\` in its env; Go: \`GOGC=200\``;
+  return `cut ${id}'s garbage collection: fewer per-event allocations (reuse buffers, avoid decode/re-encode round-trips); or try a roomier young generation and compare its busy time per event and its p99 (a young generation larger than the old one's headroom can make V8 run full collections back to back) — Node: \`NODE_OPTIONS=--max-semi-space-size=32\` in its env; Go: \`GOGC=200\``;
 }
 
 /** What a sink that already batches should try next, from what its writes measure now. */
