@@ -9,6 +9,7 @@
  *   npm run bench -- --only latency,startup    some sections (throughput, latency, startup, scaling;
  *                                              profile only on demand); their keys replace those in
  *                                              latest.json, the rest stay
+ *   npm run bench -- --only young-gen          the built-ins' young-generation cap against Node's default
  *   npm run bench -- --only components --revs a,b   a built-in's start-up CPU and idle RSS at commits
  *                                              a, b and this checkout, side by side (on demand)
  */
@@ -26,6 +27,7 @@ import type { BenchContext, SectionResult } from "./sections/section";
 import { scalingSection } from "./sections/scaling";
 import { startupSection } from "./sections/startup";
 import { throughputSection } from "./sections/throughput";
+import { youngGenSection } from "./sections/young-gen";
 
 const SECTIONS: Record<string, (ctx: BenchContext) => Promise<SectionResult>> = {
   throughput: throughputSection,
@@ -34,7 +36,7 @@ const SECTIONS: Record<string, (ctx: BenchContext) => Promise<SectionResult>> = 
   scaling: scalingSection,
 };
 /** Sections run only when asked for with --only (they measure shares, not figures for the table). */
-const ON_DEMAND: Record<string, (ctx: BenchContext) => Promise<SectionResult>> = { profile: profileSection, codec: codecSection, components: componentStartSection };
+const ON_DEMAND: Record<string, (ctx: BenchContext) => Promise<SectionResult>> = { profile: profileSection, codec: codecSection, components: componentStartSection, "young-gen": youngGenSection };
 
 function parseArgs(argv: string[]): { quick: boolean; only: string[]; revs: string[] } {
   const quick = argv.includes("--quick");

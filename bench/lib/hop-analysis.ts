@@ -30,6 +30,8 @@ export interface GcSummary {
   maxMs: number;
   /** Pauses of 1 ms or more. */
   over1ms: number;
+  /** Full mark-compacts among them (older traces without the kind count none). */
+  majors: number;
 }
 
 export interface HopBreakdown {
@@ -60,7 +62,7 @@ export function analyseTraces(dir: string, pathOrder: string[], window: [number,
   const gc: GcSummary[] = [];
   const pauses: { start: number; end: number }[] = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".trace"))) {
-    const g: GcSummary = { process: file.replace(/-\d+\.trace$/, ""), count: 0, totalMs: 0, maxMs: 0, over1ms: 0 };
+    const g: GcSummary = { process: file.replace(/-\d+\.trace$/, ""), count: 0, totalMs: 0, maxMs: 0, over1ms: 0, majors: 0 };
     for (const line of readFileSync(path.join(dir, file), "utf8").split("\n")) {
       if (!line) continue;
       const parts = line.split(" ");
@@ -71,6 +73,7 @@ export function analyseTraces(dir: string, pathOrder: string[], window: [number,
         g.count++;
         g.totalMs += dur / 1000;
         g.maxMs = Math.max(g.maxMs, dur / 1000);
+        if (parts[3] === "major") g.majors++;
         if (dur >= 1000) {
           g.over1ms++;
           pauses.push({ start, end: start + dur });
@@ -123,7 +126,7 @@ export function formatBreakdown(b: HopBreakdown): string[] {
     out.push(`  ${s.name.padEnd(w)}  ${f(s.q.p50)}  ${f(s.q.p90)}  ${f(s.q.p99)}  ${f(s.q.max)}  ${(share * 100).toFixed(0)} %`);
   }
   out.push(`  ${"total".padEnd(w)}  ${f(b.total.p50)}  ${f(b.total.p90)}  ${f(b.total.p99)}  ${f(b.total.max)}  (${b.complete} sampled events)`);
-  out.push(`  GC in the window: ${b.gc.map((g) => `${g.process} ${g.count}× ${g.totalMs.toFixed(1)} ms (max ${g.maxMs.toFixed(2)}, ≥1 ms: ${g.over1ms})`).join("; ")}`);
+  out.push(`  GC in the window: ${b.gc.map((g) => `${g.process} ${g.count}× ${g.totalMs.toFixed(1)} ms (max ${g.maxMs.toFixed(2)}, ≥1 ms: ${g.over1ms}, full: ${g.majors})`).join("; ")}`);
   out.push(`  slowest 1 % of events overlapping a GC pause ≥ 1 ms: ${(b.slowWithGcShare * 100).toFixed(0)} %`);
   return out;
 }

@@ -91,7 +91,7 @@ export async function latencySection(ctx: BenchContext): Promise<SectionResult> 
           p99Ms: round(r.p99),
           achievedEventsPerSec: Math.round(r.eventsPerSec),
           hops: r.breakdown.segments.map((s) => ({ segment: s.name, p50Ms: round(s.q.p50), p99Ms: round(s.q.p99), maxMs: round(s.q.max) })),
-          gc: r.breakdown.gc.map((g) => ({ process: g.process, pauses: g.count, totalMs: round(g.totalMs), maxMs: round(g.maxMs), over1ms: g.over1ms })),
+          gc: r.breakdown.gc.map((g) => ({ process: g.process, pauses: g.count, totalMs: round(g.totalMs), maxMs: round(g.maxMs), over1ms: g.over1ms, fullCollections: g.majors })),
           slowestPercentWithGcShare: round(r.breakdown.slowWithGcShare),
         })),
       },

@@ -5,11 +5,12 @@
  * router worker shares it) appends `<seq> <hop> <node> <µs>` lines to `<dir>/<label>-<pid>.trace`,
  * where µs is CLOCK_MONOTONIC (process.hrtime), the same clock in every process of the machine.
  * Events are sampled by the number at the end of their id (`gen-1230`): every
- * FLOWCTL_TRACE_SAMPLE-th (default 10). The process's GC pauses go to the same file (`gc` lines).
+ * FLOWCTL_TRACE_SAMPLE-th (default 10). The process's GC pauses go to the same file
+ * (`gc <µs> <duration µs> <major|minor>` lines; incremental-marking and weak-callback steps count as minor).
  */
 import { appendFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { PerformanceObserver, performance } from "node:perf_hooks";
+import { constants, PerformanceObserver, performance } from "node:perf_hooks";
 
 /** Records hop stamps; `undefined` when tracing is off. */
 export interface HopTracer {
@@ -78,7 +79,10 @@ class FileHopTracer implements HopTracer {
     // performance.now() runs on the same monotonic clock from this process's time origin.
     const originMicros = nowMicros() - performance.now() * 1000;
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) this.lines.push(`gc ${Math.round(originMicros + e.startTime * 1000)} ${Math.round(e.duration * 1000)}`);
+      for (const e of list.getEntries()) {
+        const kind = (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR ? "major" : "minor";
+        this.lines.push(`gc ${Math.round(originMicros + e.startTime * 1000)} ${Math.round(e.duration * 1000)} ${kind}`);
+      }
     }).observe({ entryTypes: ["gc"] });
     setInterval(() => this.flush(), 500).unref();
     process.on("exit", () => this.flush());
