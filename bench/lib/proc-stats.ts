@@ -1,5 +1,5 @@
 /** CPU time and memory of a process from /proc (Linux), for per-process benchmark figures. */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 
 const CLK_TCK = 100; // sysconf(_SC_CLK_TCK) on Linux x86_64
 
@@ -65,5 +65,37 @@ export function pssMb(pid: number): number {
     return kb ? Number(kb) / 1024 : NaN;
   } catch {
     return NaN;
+  }
+}
+
+/** Where a process's resident memory is: pages of its executable (the node binary), and private (anonymous) memory. */
+export interface RssBreakdown {
+  /** Resident pages mapped from the process's executable: shared with every process of that binary. */
+  executableMb: number;
+  /** Resident anonymous pages (heaps, malloc, stacks): the process's own. */
+  anonymousMb: number;
+}
+
+/** RSS of `pid` split by mapping (/proc/<pid>/smaps): its executable's pages and anonymous memory. */
+export function rssBreakdown(pid: number): RssBreakdown {
+  try {
+    const exe = readlinkSync(`/proc/${pid}/exe`);
+    let executable = 0;
+    let anonymous = 0;
+    let current = "";
+    for (const line of readFileSync(`/proc/${pid}/smaps`, "utf8").split("\n")) {
+      const header = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+      if (header) {
+        current = header[1]!;
+        continue;
+      }
+      const rss = /^Rss:\s+(\d+) kB/.exec(line);
+      if (!rss) continue;
+      if (current === exe) executable += Number(rss[1]);
+      else if (current === "" || current === "[heap]" || current.startsWith("[stack")) anonymous += Number(rss[1]);
+    }
+    return { executableMb: executable / 1024, anonymousMb: anonymous / 1024 };
+  } catch {
+    return { executableMb: NaN, anonymousMb: NaN };
   }
 }

@@ -17,7 +17,7 @@ import os from "node:os";
 import path from "node:path";
 import { benchPipelines } from "../flowctl/pipelines";
 import { round } from "../lib/format";
-import { median, pssMb, sampleProc } from "../lib/proc-stats";
+import { median, pssMb, rssBreakdown, sampleProc, type RssBreakdown } from "../lib/proc-stats";
 import { runToRunning } from "../lib/run-to-running";
 import { REPO_ROOT, waitFor } from "../lib/spawn-role";
 import { extractTree, ROUND_REV } from "./component-start";
@@ -84,8 +84,8 @@ interface PipelineStart {
   /** Each component's PSS: RSS with the pages it shares (the node binary's) divided among their sharers. */
   componentPssMb: number[];
   engineRssMb: number;
-  /** The same, SETTLE_SECONDS later. */
-  settled: { componentRssMb: number[]; componentPssMb: number[]; engineRssMb: number };
+  /** The same, SETTLE_SECONDS later, with where each component's RSS is. */
+  settled: { componentRssMb: number[]; componentPssMb: number[]; engineRssMb: number; componentRss?: RssBreakdown[] };
 }
 
 function memoryOf(engine: number, components: number[]): PipelineStart["settled"] {
@@ -93,7 +93,19 @@ function memoryOf(engine: number, components: number[]): PipelineStart["settled"
     componentRssMb: components.map((pid) => sampleProc(pid)?.rssMb ?? NaN),
     componentPssMb: components.map(pssMb),
     engineRssMb: sampleProc(engine)?.rssMb ?? NaN,
+    componentRss: components.map(rssBreakdown),
   };
+}
+
+/** Where an idle `node` that loaded nothing keeps its RSS (the floor every component starts from). */
+async function bareNodeRss(): Promise<RssBreakdown & { rssMb: number }> {
+  const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60_000)"], { stdio: "ignore" });
+  try {
+    await new Promise((r) => setTimeout(r, 1_000));
+    return { ...rssBreakdown(child.pid!), rssMb: sampleProc(child.pid!)?.rssMb ?? NaN };
+  } finally {
+    child.kill("SIGKILL");
+  }
 }
 
 /** `flowctl run` of the 20-component pipeline: time to `run RUNNING`, then idle RSS of every process. */
@@ -143,6 +155,8 @@ export async function startupSection(ctx: BenchContext): Promise<SectionResult> 
     const rss: Record<string, number[]> = { before: [], round: [], after: [] };
     for (let i = 0; i < (ctx.quick ? 1 : 2); i++) for (const t of trees) rss[t.label]!.push(await idleComponentRss(t, "passthrough"));
 
+    const bare = await bareNodeRss();
+
     ctx.log("startup: 20-component pipeline, `flowctl run` to RUNNING");
     const file = path.join(dir, "pipeline-20.yaml");
     mkdirSync(dir, { recursive: true });
@@ -155,6 +169,7 @@ export async function startupSection(ctx: BenchContext): Promise<SectionResult> 
     const allPss = (label: string) => p20[label]!.flatMap((p) => p.componentPssMb);
     const settledRss = (label: string) => p20[label]!.flatMap((p) => p.settled.componentRssMb);
     const settledPss = (label: string) => p20[label]!.flatMap((p) => p.settled.componentPssMb);
+    const settledParts = p20.after!.flatMap((p) => p.settled.componentRss ?? []);
     const medOf = (label: string, f: (p: PipelineStart) => number) => median(p20[label]!.map(f));
     const cpuLine = (label: string) => `engine ${medOf(label, (p) => p.engineCpuS).toFixed(1)} s + components ${medOf(label, (p) => p.componentsCpuS).toFixed(1)} s CPU at RUNNING`;
     const lines = [
@@ -163,7 +178,7 @@ export async function startupSection(ctx: BenchContext): Promise<SectionResult> 
       `20-component pipeline ${ROUND_REV}        run → RUNNING ${fmtMs(medOf("round", (p) => p.runningMs))}; ${cpuLine("round")}; idle component RSS median ${median(allRss("round")).toFixed(0)} MB, max ${Math.max(...allRss("round")).toFixed(0)} MB`,
       `20-component pipeline after          ${cpuLine("after")}; idle component PSS median ${median(allPss("after")).toFixed(0)} MB (${ROUND_REV} ${median(allPss("round")).toFixed(0)} MB)`,
       `20-component pipeline                run → RUNNING ${fmtMs(median(p20.after!.map((p) => p.runningMs)))} (before ${fmtMs(median(p20.before!.map((p) => p.runningMs)))}); idle component RSS median ${median(allRss("after")).toFixed(0)} MB, max ${Math.max(...allRss("after")).toFixed(0)} MB (before ${median(allRss("before")).toFixed(0)} / ${Math.max(...allRss("before")).toFixed(0)} MB); engine ${median(p20.after!.map((p) => p.engineRssMb)).toFixed(0)} MB (before ${median(p20.before!.map((p) => p.engineRssMb)).toFixed(0)} MB)`,
-      `20-component pipeline, settled       ${IDLE_SECONDS + SETTLE_SECONDS} s after RUNNING: idle component RSS median ${median(settledRss("after")).toFixed(0)} MB, max ${Math.max(...settledRss("after")).toFixed(0)} MB, PSS ${median(settledPss("after")).toFixed(0)} MB (${ROUND_REV} ${median(settledRss("round")).toFixed(0)} MB, before ${median(settledRss("before")).toFixed(0)} MB)`,
+      `20-component pipeline, settled       ${IDLE_SECONDS + SETTLE_SECONDS} s after RUNNING: idle component RSS median ${median(settledRss("after")).toFixed(0)} MB, max ${Math.max(...settledRss("after")).toFixed(0)} MB, PSS ${median(settledPss("after")).toFixed(0)} MB; of the RSS, node binary pages ${median(settledParts.map((b) => b.executableMb)).toFixed(0)} MB, anonymous ${median(settledParts.map((b) => b.anonymousMb)).toFixed(0)} MB [an idle \`node -e\` ${bare.rssMb.toFixed(0)} MB: binary ${bare.executableMb.toFixed(0)}, anonymous ${bare.anonymousMb.toFixed(0)}] (${ROUND_REV} ${median(settledRss("round")).toFixed(0)} MB, before ${median(settledRss("before")).toFixed(0)} MB)`,
     ];
     return {
       lines,
@@ -177,6 +192,9 @@ export async function startupSection(ctx: BenchContext): Promise<SectionResult> 
           componentIdleRssMaxMb: round(Math.max(...settledRss("after"))),
           componentIdlePssMb: round(median(settledPss("after"))),
           componentIdleRssAt15sMb: round(median(allRss("after"))),
+          componentIdleExecutableMb: round(median(settledParts.map((b) => b.executableMb))),
+          componentIdleAnonymousMb: round(median(settledParts.map((b) => b.anonymousMb))),
+          bareNode: { rssMb: round(bare.rssMb), executableMb: round(bare.executableMb), anonymousMb: round(bare.anonymousMb) },
           standaloneComponentIdleRssMb: round(median(rss.after!)),
           pipeline20RunningMs: Math.round(median(p20.after!.map((p) => p.runningMs))),
           pipeline20EngineRssMb: round(median(p20.after!.map((p) => p.engineRssMb))),
