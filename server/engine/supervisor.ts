@@ -124,7 +124,8 @@ export class Supervisor {
   async startAll(signal: AbortSignal): Promise<void> {
     this.lifetime = signal;
     // Every instance waits for its registration under this signal, one listener each (removed once
-    // it registered or exited): past 10 that is the pipeline's size, not the leak Node warns about.
+    // it registered or exited; a restart adds its own): past 10 that is the pipeline's size, not
+    // the leak Node warns about.
     setMaxListeners(Math.max(defaultMaxListeners, 2 * this.instances.length + 10), signal);
     const ports = await this.opts.driver.allocatePorts(this.instances.length);
     this.instances.forEach((inst, i) => (inst.ports = ports[i]));
