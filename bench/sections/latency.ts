@@ -17,7 +17,7 @@ import type { BenchContext, SectionResult } from "./section";
 import { BATCH, EVENT_SIZE } from "./throughput";
 
 /** The linear pipeline's hops in order (node ids from benchPipelines.linear). */
-const LINEAR_PATH = [
+export const LINEAR_PATH = [
   "src.yield:gen",
   "src.send:gen",
   "router.in:gen",

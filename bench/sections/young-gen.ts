@@ -13,8 +13,9 @@ import path from "node:path";
 import { BUILTIN_SEMI_SPACE_MB } from "../../server/core/builtin-runtime";
 import { benchPipelines } from "../flowctl/pipelines";
 import { measureFlowctl } from "../flowctl/run-flowctl";
-import { round } from "../lib/format";
+import { cpuMicrosPerEvent, round } from "../lib/format";
 import { analyseTraces } from "../lib/hop-analysis";
+import { LINEAR_PATH } from "./latency";
 import type { BenchContext, SectionResult } from "./section";
 import { BATCH, EVENT_SIZE } from "./throughput";
 
@@ -22,7 +23,6 @@ const VARIANTS: { name: string; nodeOptions?: string }[] = [
   { name: "node default (16 MB)", nodeOptions: "--max-semi-space-size=16" },
   { name: `cap (${BUILTIN_SEMI_SPACE_MB} MB)` },
 ];
-const PATH = ["src.yield:gen", "src.send:gen", "router.in:gen", "router.out:work", "proc.in:work", "proc.out:work", "router.in:work", "router.out:out", "sink.in:out", "sink.done:out"];
 
 interface LatencyRun {
   p99Ms: number;
@@ -51,7 +51,7 @@ async function latencyRun(seconds: number): Promise<LatencyRun> {
   try {
     const yaml = benchPipelines.linear({ wire: "batch", rate: 10_000, eventSize: EVENT_SIZE, batchSize: BATCH });
     const m = await measureFlowctl({ yaml, sinks: ["out"], warmupSeconds: 3, seconds, latency: true, wire: "batch", traceDir });
-    const work = analyseTraces(traceDir, PATH, m.windowMicros).gc.find((g) => g.process.startsWith("work"));
+    const work = analyseTraces(traceDir, LINEAR_PATH, m.windowMicros).gc.find((g) => g.process.startsWith("work"));
     return { p99Ms: round(m.latencyMs!.p99), processorFullGcs: work?.majors ?? 0, processorGcMs: round(work?.totalMs ?? 0) };
   } finally {
     rmSync(traceDir, { recursive: true, force: true });
@@ -61,8 +61,7 @@ async function latencyRun(seconds: number): Promise<LatencyRun> {
 async function throughputRun(seconds: number): Promise<ThroughputRun> {
   const yaml = benchPipelines.linear({ wire: "batch", rate: 0, eventSize: EVENT_SIZE, batchSize: BATCH });
   const m = await measureFlowctl({ yaml, sinks: ["out"], warmupSeconds: 3, seconds, wire: "batch" });
-  const cores = Object.values(m.cpu).reduce((a, b) => a + b, 0);
-  return { eventsPerSec: Math.round(m.eventsPerSec), cpuMicrosPerEvent: round((cores * 1e6) / m.eventsPerSec) };
+  return { eventsPerSec: Math.round(m.eventsPerSec), cpuMicrosPerEvent: round(cpuMicrosPerEvent([m])) };
 }
 
 export async function youngGenSection(ctx: BenchContext): Promise<SectionResult> {
