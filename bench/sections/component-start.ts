@@ -11,7 +11,7 @@
  *   RUNNING.
  * Default --revs: ROUND_REV, the main line before this round's start-up work.
  */
-import { execSync, spawn, spawnSync } from "node:child_process";
+import { execSync, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -19,7 +19,8 @@ import { benchPipelines } from "../flowctl/pipelines";
 import { round } from "../lib/format";
 import { median, pssMb, sampleProc } from "../lib/proc-stats";
 import { runToRunning } from "../lib/run-to-running";
-import { REPO_ROOT, waitFor } from "../lib/spawn-role";
+import { REPO_ROOT } from "../lib/spawn-role";
+import { withStandaloneBuiltin } from "../lib/standalone-builtin";
 import type { BenchContext, SectionResult } from "./section";
 
 /** The main line before this round's start-up work (code cache, lazy reflection, no proto-loader in components). */
@@ -50,22 +51,9 @@ function cpuMs(pid: number): number {
 }
 
 /** A standalone passthrough of `tree`: CPU and wall ms to `component ready`. */
-async function standaloneStart(tree: Tree): Promise<{ cpuMs: number; wallMs: number }> {
-  const t0 = performance.now();
-  const child = spawn(process.execPath, [path.join(tree.root, "dist", "components", "passthrough.js")], {
-    cwd: tree.root,
-    env: { ...process.env, PORT: "0", HEALTH_PORT: "0", METRICS_PORT: "0", ENABLE_FLOWCTL: "false" },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let err = "";
-  child.stderr.on("data", (c: Buffer) => (err += c.toString()));
-  try {
-    await waitFor(() => err.includes("component ready") || child.exitCode !== null, 60_000, `${tree.label} passthrough to be ready`);
-    if (!err.includes("component ready")) throw new Error(`bench: ${tree.label} passthrough exited: ${err.slice(-1000)}`);
-    return { wallMs: performance.now() - t0, cpuMs: cpuMs(child.pid!) };
-  } finally {
-    child.kill("SIGKILL");
-  }
+function standaloneStart(tree: Tree): Promise<{ cpuMs: number; wallMs: number }> {
+  const launcher = path.join(tree.root, "dist", "components", "passthrough.js");
+  return withStandaloneBuiltin([launcher], tree.root, `${tree.label} passthrough`, (pid, readyMs) => ({ wallMs: readyMs, cpuMs: cpuMs(pid) }));
 }
 
 /** The 3-component pipeline under `tree`'s `flowctl run`: per-component CPU at RUNNING, idle RSS, engine wall time. */

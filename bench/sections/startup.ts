@@ -19,7 +19,8 @@ import { benchPipelines } from "../flowctl/pipelines";
 import { round } from "../lib/format";
 import { median, pssMb, rssBreakdown, sampleProc, type RssBreakdown } from "../lib/proc-stats";
 import { runToRunning } from "../lib/run-to-running";
-import { REPO_ROOT, waitFor } from "../lib/spawn-role";
+import { REPO_ROOT } from "../lib/spawn-role";
+import { withStandaloneBuiltin } from "../lib/standalone-builtin";
 import { extractTree, ROUND_REV } from "./component-start";
 import type { BenchContext, SectionResult } from "./section";
 
@@ -58,21 +59,11 @@ function wallMs(args: string[], cwd: string): number {
 }
 
 /** Starts a standalone built-in, waits for `component ready` and IDLE_SECONDS, returns its RSS (MB). */
-async function idleComponentRss(tree: Tree, name: string): Promise<number> {
-  const child = spawn(process.execPath, [tree.bin, "component", name], {
-    cwd: tree.root,
-    env: { ...process.env, PORT: "0", HEALTH_PORT: "0", METRICS_PORT: "0", ENABLE_FLOWCTL: "false" },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let err = "";
-  child.stderr.on("data", (c: Buffer) => (err += c.toString()));
-  try {
-    await waitFor(() => err.includes("component ready"), 60_000, `${tree.label} ${name} to be ready`);
+function idleComponentRss(tree: Tree, name: string): Promise<number> {
+  return withStandaloneBuiltin([tree.bin, "component", name], tree.root, `${tree.label} ${name}`, async (pid) => {
     await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
-    return sampleProc(child.pid!)?.rssMb ?? NaN;
-  } finally {
-    child.kill("SIGKILL");
-  }
+    return sampleProc(pid)?.rssMb ?? NaN;
+  });
 }
 
 interface PipelineStart {
