@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { freePorts } from "../../server/drivers/process/free-port";
 import { openStore } from "../../server/storage/store";
+import { stopChild } from "./cli-harness";
 import { tempDir, waitFor } from "./engine-harness";
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../bin/flowctl.mjs");
@@ -29,14 +30,7 @@ const cleanups: (() => void)[] = [];
 
 afterEach(async () => {
   // The engine first (SIGINT: it ends its run), then the components it never owned.
-  for (const c of children.splice(0)) {
-    if (c.exitCode !== null || c.signalCode !== null) continue;
-    const closed = new Promise<void>((r) => c.once("close", () => r()));
-    c.kill("SIGINT");
-    const force = setTimeout(() => c.kill("SIGKILL"), 10_000);
-    await closed;
-    clearTimeout(force);
-  }
+  for (const c of children.splice(0)) await stopChild(c, 10_000);
   for (const f of cleanups.splice(0)) f();
 });
 

@@ -43,11 +43,12 @@ export async function cleanupChildren(): Promise<void> {
   for (const c of children.splice(0).reverse()) await stopChild(c);
 }
 
-async function stopChild(c: ChildProcess): Promise<void> {
+/** SIGINT, then SIGKILL after `forceAfterMs`; resolves once the process closed. */
+export async function stopChild(c: ChildProcess, forceAfterMs = 15_000): Promise<void> {
   if (c.exitCode !== null || c.signalCode !== null) return;
   const closed = new Promise<void>((resolve) => c.once("close", () => resolve()));
   c.kill("SIGINT");
-  const force = setTimeout(() => c.kill("SIGKILL"), 15_000);
+  const force = setTimeout(() => c.kill("SIGKILL"), forceAfterMs);
   await closed;
   clearTimeout(force);
 }
