@@ -154,10 +154,16 @@ export function spawnInstance(req: SpawnRequest): ProcessHandle {
   };
 }
 
+/** The built-in the process driver runs for `c`: its type, unless a `command` of its own replaces it. */
+function builtinOf(c: CompiledComponent): string | undefined {
+  return c.command && c.command.length > 0 ? undefined : c.builtin;
+}
+
 /** argv of a component for the process driver: its `command` + `args`, or the built-in's. */
 export function componentArgv(c: CompiledComponent, env: Readonly<Record<string, string | undefined>> = {}): string[] {
+  const builtin = builtinOf(c);
+  if (builtin) return [...builtinArgv(builtin, env), ...c.args];
   if (c.command && c.command.length > 0) return [...c.command, ...c.args];
-  if (c.builtin) return [...builtinArgv(c.builtin, env), ...c.args];
   throw new FlowError("FAILED_PRECONDITION", `component ${c.id}: the process driver needs \`command\` or a built-in \`type\` (image-only components need a container driver)`);
 }
 
@@ -182,8 +188,7 @@ export class ProcessDriver implements ComponentDriver {
     for (const [k, v] of Object.entries(this.opts.baseEnv ?? process.env)) if (v !== undefined) env[k] = v;
     for (const k of spec.ownedEnv) delete env[k];
     Object.assign(env, spec.env);
-    const builtin = spec.component.builtin !== undefined && !(spec.component.command && spec.component.command.length > 0);
-    if (builtin) Object.assign(env, builtinEnvDefaults(env));
+    if (builtinOf(spec.component)) Object.assign(env, builtinEnvDefaults(env));
     const handle = spawnInstance({
       instanceId: spec.instanceId,
       argv: componentArgv(spec.component, env),
